@@ -1,0 +1,39 @@
+"""Who may see what. Every view calls one of these; lookups are scoped, never fetched then checked."""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from accounts.models import Membership
+
+
+def cress_admin_required(view):
+    """Logged-in CRESS admins only; anyone else logged in gets 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_cress_admin:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def membership_for(user, organisation_pk: int, *, admin: bool = False) -> Membership:
+    """The requester's active membership in an organisation.
+
+    Not a member: 404, the same answer as for an organisation that does not exist.
+    A member where an admin is needed: 403.
+    """
+    membership = get_object_or_404(
+        Membership.objects.select_related("organisation"),
+        organisation_id=organisation_pk,
+        user=user,
+        is_active=True,
+    )
+    if admin and membership.role != Membership.Role.ADMIN:
+        raise PermissionDenied
+    return membership

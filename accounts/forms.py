@@ -1,0 +1,187 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts import territories
+from accounts.models import AdviserProfile, DlaStructure, JoinRequest, Membership, Organisation, User
+
+
+class SignupExtraForm(forms.Form):
+    """Extra fields on allauth's sign-up form (allauth calls signup())."""
+
+    first_name = forms.CharField(label=_("Prénom"), max_length=150)
+    last_name = forms.CharField(label=_("Nom"), max_length=150)
+
+    field_order = ["first_name", "last_name", "email", "password1", "password2"]
+
+    def signup(self, request, user):
+        user.first_name = self.cleaned_data["first_name"]
+        user.last_name = self.cleaned_data["last_name"]
+        user.save(update_fields=["first_name", "last_name"])
+
+
+def _digits(value: str) -> str:
+    # People copy SIRENs as "123 456 789" or "123.456.789": accept the usual separators.
+    return "".join(ch for ch in (value or "") if ch not in " .\u00a0-")
+
+
+class OrganisationForm(forms.ModelForm):
+    departement = forms.ChoiceField(
+        label=_("Département"),
+        required=False,
+        help_text=_("Déduit du code postal si vous le laissez vide."),
+    )
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "siren",
+            "siret",
+            "legal_form",
+            "sector",
+            "staff_band",
+            "volunteers_band",
+            "postcode",
+            "departement",
+            "federation",
+        ]
+        help_texts = {
+            "siren": _("9 chiffres, sur votre avis de situation INSEE ou sur annuaire-entreprises.data.gouv.fr."),
+            "siret": _("Facultatif : 14 chiffres (SIREN + 5 chiffres de l'établissement)."),
+            "postcode": _("Code postal du siège, 5 chiffres."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.existing_organisation = None
+        self.fields["departement"].choices = [("", _("— Déduit du code postal —")), *territories.departement_choices()]
+        self.fields["siren"].max_length = None
+        self.fields["siren"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        self.fields["siret"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        self.fields["postcode"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "postal-code"})
+        self.fields["name"].widget.attrs["autocomplete"] = "organization"
+        if self.instance.pk:
+            # The SIREN identifies the organisation: changing it would be another organisation.
+            self.fields["siren"].disabled = True
+
+    def clean_siren(self):
+        siren = _digits(self.cleaned_data["siren"])
+        if self.instance.pk:
+            return self.instance.siren
+        existing = Organisation.objects.filter(siren=siren).first()
+        if existing:
+            self.existing_organisation = existing
+            raise ValidationError(
+                _("L'organisation « %(name)s » est déjà inscrite avec ce SIREN. Vous pouvez demander à ses administrateur·rices de vous y ajouter."),
+                params={"name": existing.name},
+                code="siren_taken",
+            )
+        return siren
+
+    def clean_siret(self):
+        return _digits(self.cleaned_data.get("siret", ""))
+
+    def clean_postcode(self):
+        postcode = (self.cleaned_data["postcode"] or "").strip()
+        if not territories.POSTCODE_RE.match(postcode):
+            raise ValidationError(_("Le code postal compte exactement 5 chiffres."), code="postcode_format")
+        if territories.departement_for_postcode(postcode) is None:
+            raise ValidationError(
+                _("Le code postal %(postcode)s n'existe pas en France. Vérifiez-le."),
+                params={"postcode": postcode},
+                code="postcode_unknown",
+            )
+        return postcode
+
+    def clean(self):
+        cleaned = super().clean()
+        siren, siret = cleaned.get("siren"), cleaned.get("siret")
+        if siren and siret and not siret.startswith(siren):
+            self.add_error("siret", _("Le SIRET doit commencer par les 9 chiffres du SIREN (%(siren)s).") % {"siren": siren})
+        postcode = cleaned.get("postcode")
+        if postcode and not cleaned.get("departement"):
+            cleaned["departement"] = territories.departement_for_postcode(postcode).code
+        return cleaned
+
+    def _post_clean(self):
+        # The région follows the département; set it before the model validates itself.
+        code = self.cleaned_data.get("departement")
+        departement = territories.territories().departements.get(code) if code else None
+        self.instance.region = departement.region.code if departement and departement.region else ""
+        super()._post_clean()
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Adresse e-mail de la personne à inviter"))
+    role = forms.ChoiceField(label=_("Rôle"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Rôle"), choices=Membership.Role.choices)
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", _("Accepter")), ("decline", _("Refuser"))])
+    message = forms.CharField(label=_("Message (facultatif)"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class JoinRequestForm(forms.ModelForm):
+    class Meta:
+        model = JoinRequest
+        fields = ["message"]
+        widgets = {"message": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"message": _("Dites qui vous êtes et votre rôle dans l'organisation.")}
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name"]
+        labels = {"first_name": _("Prénom"), "last_name": _("Nom")}
+
+
+class AdviserRequestForm(forms.ModelForm):
+    structure = forms.ModelChoiceField(
+        label=_("Votre structure DLA"),
+        queryset=DlaStructure.objects.all(),
+        required=False,
+        empty_label=_("— Choisir dans la liste —"),
+    )
+    new_structure_name = forms.CharField(
+        label=_("Ou, si elle n'est pas dans la liste, son nom"), max_length=200, required=False
+    )
+    new_structure_departements = forms.MultipleChoiceField(
+        label=_("Départements couverts par cette nouvelle structure"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+    class Meta:
+        model = AdviserProfile
+        fields = ["job_title", "structure"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_structure_departements"].choices = territories.departement_choices()
+
+    def clean(self):
+        cleaned = super().clean()
+        structure = cleaned.get("structure")
+        name = (cleaned.get("new_structure_name") or "").strip()
+        if not structure and not name:
+            raise ValidationError(_("Choisissez votre structure DLA dans la liste ou indiquez son nom."))
+        if not structure:
+            if DlaStructure.objects.filter(name__iexact=name).exists():
+                self.add_error("new_structure_name", _("Cette structure existe déjà : choisissez-la dans la liste."))
+            elif not cleaned.get("new_structure_departements"):
+                self.add_error("new_structure_departements", _("Indiquez au moins un département couvert."))
+        return cleaned
+
+    def save(self, commit=True):
+        if not self.cleaned_data.get("structure"):
+            self.instance.structure = DlaStructure.objects.create(
+                name=self.cleaned_data["new_structure_name"].strip(),
+                departements=self.cleaned_data["new_structure_departements"],
+            )
+        return super().save(commit=commit)

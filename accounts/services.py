@@ -1,0 +1,218 @@
+"""Work on organisations and memberships that spans models or has side effects.
+
+Each function is atomic and raises MembershipError with a French message the view shows as is.
+"""
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import (
+    AdviserProfile,
+    Invitation,
+    JoinRequest,
+    Membership,
+    Organisation,
+    User,
+)
+from accounts.tasks import send_email
+
+
+class MembershipError(Exception):
+    """A rule about memberships was broken; the message is for the user."""
+
+
+def _mail(*, to: list[str], subject: str, template: str, context: dict) -> None:
+    """Send after the transaction commits, by a task, so a rollback never sends a stray e-mail."""
+    body = render_to_string(template, {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context})
+    transaction.on_commit(lambda: send_email.delay(to=to, subject=subject, body=body))
+
+
+@transaction.atomic
+def register_organisation(*, user: User, organisation: Organisation) -> Organisation:
+    """Create the organisation with the registering person as its first admin."""
+    organisation.created_by = user
+    organisation.save()
+    Membership.objects.create(user=user, organisation=organisation, role=Membership.Role.ADMIN, changed_by=user)
+    return organisation
+
+
+def _lock_admins(organisation: Organisation) -> list[Membership]:
+    # Locking the admin rows serialises concurrent removals, so two admins cannot remove
+    # each other at the same time and leave the organisation without one.
+    return list(
+        Membership.objects.select_for_update()
+        .filter(organisation=organisation, is_active=True, role=Membership.Role.ADMIN)
+        .order_by("pk")
+    )
+
+
+@transaction.atomic
+def change_role(*, membership: Membership, role: str, by: User) -> Membership:
+    if role not in Membership.Role.values:
+        raise MembershipError(_("Ce rôle n'existe pas."))
+    if not membership.is_active:
+        raise MembershipError(_("Cette personne ne fait plus partie de l'organisation."))
+    if membership.role == Membership.Role.ADMIN and role != Membership.Role.ADMIN:
+        admins = _lock_admins(membership.organisation)
+        if len(admins) <= 1:
+            raise MembershipError(
+                _("C'est le·la dernier·e administrateur·rice : nommez d'abord une autre personne administratrice.")
+            )
+    membership.role = role
+    membership.changed_by = by
+    membership.save(update_fields=["role", "changed_by", "updated_at"])
+    return membership
+
+
+@transaction.atomic
+def deactivate_membership(*, membership: Membership, by: User) -> Membership:
+    """Remove a member (by an admin) or leave (by oneself). The row is kept, deactivated."""
+    if not membership.is_active:
+        raise MembershipError(_("Cette personne ne fait déjà plus partie de l'organisation."))
+    if membership.role == Membership.Role.ADMIN:
+        admins = _lock_admins(membership.organisation)
+        if len(admins) <= 1:
+            if membership.user_id == by.pk:
+                raise MembershipError(
+                    _("Vous êtes le·la dernier·e administrateur·rice : nommez d'abord une autre personne administratrice avant de partir.")
+                )
+            raise MembershipError(_("Impossible de retirer le·la dernier·e administrateur·rice de l'organisation."))
+    membership.is_active = False
+    membership.changed_by = by
+    membership.save(update_fields=["is_active", "changed_by", "updated_at"])
+    return membership
+
+
+@transaction.atomic
+def invite(*, organisation: Organisation, email: str, role: str, invited_by: User) -> Invitation:
+    email = email.strip().lower()
+    if Membership.objects.filter(organisation=organisation, user__email__iexact=email, is_active=True).exists():
+        raise MembershipError(_("Cette personne fait déjà partie de l'organisation."))
+    # A new invitation replaces any pending one, so only the latest link works.
+    Invitation.objects.pending().filter(organisation=organisation, email=email).update(revoked_at=timezone.now())
+    invitation, token = Invitation.new(organisation=organisation, email=email, role=role, invited_by=invited_by)
+    invitation.save()
+    _mail(
+        to=[email],
+        subject=_("Invitation à rejoindre %(organisation)s") % {"organisation": organisation.name},
+        template="accounts/email/invitation.txt",
+        context={
+            "invitation": invitation,
+            "url": settings.SITE_URL + reverse("invitation_accept", args=[token]),
+            "days": settings.INVITATION_VALIDITY_DAYS,
+        },
+    )
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(*, invitation: Invitation, user: User) -> Membership:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise MembershipError(_("Cette invitation a déjà été utilisée."))
+    if invitation.revoked_at is not None:
+        raise MembershipError(_("Cette invitation a été annulée ou remplacée par une plus récente."))
+    if invitation.is_expired:
+        raise MembershipError(
+            _("Cette invitation a expiré. Demandez à un·e administrateur·rice de l'organisation de vous en envoyer une nouvelle.")
+        )
+    if invitation.email != user.email.lower():
+        raise MembershipError(
+            _("Cette invitation a été envoyée à une autre adresse e-mail que celle de votre compte (%(email)s). Connectez-vous avec le compte de l'adresse invitée.")
+            % {"email": user.email}
+        )
+    membership, created = Membership.objects.get_or_create(
+        user=user,
+        organisation=invitation.organisation,
+        defaults={"role": invitation.role, "changed_by": invitation.invited_by},
+    )
+    if not created and not membership.is_active:
+        membership.is_active = True
+        membership.role = invitation.role
+        membership.changed_by = invitation.invited_by
+        membership.save(update_fields=["is_active", "role", "changed_by", "updated_at"])
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
+
+
+def revoke_invitation(*, invitation: Invitation) -> None:
+    if invitation.accepted_at is None and invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+
+
+@transaction.atomic
+def request_join(*, user: User, organisation: Organisation, message: str) -> JoinRequest:
+    if Membership.objects.filter(user=user, organisation=organisation, is_active=True).exists():
+        raise MembershipError(_("Vous faites déjà partie de cette organisation."))
+    try:
+        with transaction.atomic():
+            join_request = JoinRequest.objects.create(user=user, organisation=organisation, message=message)
+    except IntegrityError as exc:
+        raise MembershipError(
+            _("Vous avez déjà une demande en attente pour cette organisation : ses administrateur·rices ont été prévenu·es.")
+        ) from exc
+    admins = [u.email for u in organisation.active_admins()]
+    if admins:
+        _mail(
+            to=admins,
+            subject=_("%(person)s demande à rejoindre %(organisation)s")
+            % {"person": user.display_name, "organisation": organisation.name},
+            template="accounts/email/join_request.txt",
+            context={
+                "join_request": join_request,
+                "url": settings.SITE_URL + reverse("organisation_members", args=[organisation.pk]),
+            },
+        )
+    return join_request
+
+
+@transaction.atomic
+def decide_join_request(*, join_request: JoinRequest, accept: bool, by: User) -> None:
+    join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
+    if join_request.status != JoinRequest.Status.PENDING:
+        raise MembershipError(_("Cette demande a déjà été traitée."))
+    join_request.status = JoinRequest.Status.ACCEPTED if accept else JoinRequest.Status.DECLINED
+    join_request.decided_at = timezone.now()
+    join_request.decided_by = by
+    join_request.save(update_fields=["status", "decided_at", "decided_by"])
+    if accept:
+        membership, created = Membership.objects.get_or_create(
+            user=join_request.user,
+            organisation=join_request.organisation,
+            defaults={"role": Membership.Role.MEMBER, "changed_by": by},
+        )
+        if not created and not membership.is_active:
+            membership.is_active = True
+            membership.role = Membership.Role.MEMBER
+            membership.changed_by = by
+            membership.save(update_fields=["is_active", "role", "changed_by", "updated_at"])
+    _mail(
+        to=[join_request.user.email],
+        subject=_("Votre demande pour rejoindre %(organisation)s") % {"organisation": join_request.organisation.name},
+        template="accounts/email/join_request_decided.txt",
+        context={"join_request": join_request, "accepted": accept},
+    )
+
+
+@transaction.atomic
+def decide_adviser(*, profile: AdviserProfile, approve: bool, by: User, message: str = "") -> AdviserProfile:
+    profile = AdviserProfile.objects.select_for_update().select_related("user").get(pk=profile.pk)
+    profile.status = AdviserProfile.Status.APPROVED if approve else AdviserProfile.Status.REJECTED
+    profile.decided_at = timezone.now()
+    profile.decided_by = by
+    profile.decision_message = message
+    profile.save(update_fields=["status", "decided_at", "decided_by", "decision_message"])
+    _mail(
+        to=[profile.user.email],
+        subject=_("Votre demande de compte conseiller·e"),
+        template="accounts/email/adviser_decided.txt",
+        context={"profile": profile, "approved": approve, "message": message},
+    )
+    return profile

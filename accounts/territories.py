@@ -1,0 +1,93 @@
+"""French régions and départements, shipped as data in fixtures/territories.json.
+
+Kept out of the database: the list changes once a decade, every page needs it, and a
+module-level dict is faster than a join.
+"""
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+
+POSTCODE_RE = re.compile(r"^\d{5}$")
+
+
+@dataclass(frozen=True)
+class Region:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Departement:
+    code: str
+    name: str
+    region: Region | None
+    postcode_prefixes: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return f"{self.code} — {self.name}"
+
+
+@dataclass(frozen=True)
+class Territories:
+    regions: dict[str, Region]
+    departements: dict[str, Departement]
+    # Longest prefix first, so 97133 (Saint-Barthélemy) wins over 971 (Guadeloupe).
+    prefixes: tuple[tuple[str, Departement], ...]
+
+
+@cache
+def territories() -> Territories:
+    path = Path(settings.BASE_DIR) / "fixtures" / "territories.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    regions = {r["code"]: Region(r["code"], r["name"]) for r in data["regions"]}
+    departements = {
+        d["code"]: Departement(
+            d["code"], d["name"], regions.get(d["region"]), tuple(d["postcode_prefixes"])
+        )
+        for d in data["departements"]
+    }
+    prefixes = sorted(
+        ((p, d) for d in departements.values() for p in d.postcode_prefixes),
+        key=lambda item: -len(item[0]),
+    )
+    return Territories(regions, departements, tuple(prefixes))
+
+
+def departement_for_postcode(postcode: str) -> Departement | None:
+    """The département a French postcode belongs to, or None when no département uses it.
+
+    Based on postcode prefixes: it rejects postcodes no département uses (00…, 96…, 99…)
+    but cannot know every individual postcode, and a few border communes carry a
+    neighbour's prefix; the organisation can correct its département on its profile.
+    """
+    postcode = (postcode or "").strip()
+    if not POSTCODE_RE.match(postcode):
+        return None
+    for prefix, departement in territories().prefixes:
+        if postcode.startswith(prefix):
+            return departement
+    return None
+
+
+def departement_choices() -> list[tuple[str, str]]:
+    return [(d.code, d.label) for d in territories().departements.values()]
+
+
+def region_choices() -> list[tuple[str, str]]:
+    return sorted(((r.code, r.name) for r in territories().regions.values()), key=lambda c: c[1])
+
+
+def departement_name(code: str) -> str:
+    departement = territories().departements.get(code)
+    return departement.name if departement else code
+
+
+def region_name(code: str) -> str:
+    region = territories().regions.get(code)
+    return region.name if region else ""

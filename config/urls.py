@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("a-propos/", views.page, {"name": "about"}, name="about"),
+    path("confidentialite/", views.page, {"name": "privacy"}, name="privacy"),
+    path("accessibilite/", views.page, {"name": "accessibility"}, name="accessibility"),
+    path("mentions-legales/", views.page, {"name": "legal"}, name="legal"),
+    path("sante/", views.health, name="health"),
+    path("compte/", include("allauth.urls")),
+    path("", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "config.views.permission_denied"
+handler404 = "config.views.page_not_found"
+handler500 = "config.views.server_error"

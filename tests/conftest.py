@@ -1,0 +1,87 @@
+from dataclasses import dataclass
+
+import pytest
+from django.core.cache import cache
+
+from accounts.models import AdviserProfile, Invitation, JoinRequest, Membership, Organisation, User
+from tests import factories
+
+ROLES = ["anonymous", "member_a", "admin_a", "member_b", "adviser", "cress_admin"]
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings):
+    # The default hasher is deliberately slow (~280 ms a check); tests do not need that.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    # Serve static files from the finders, as in development (no collectstatic in tests).
+    settings.WHITENOISE_AUTOREFRESH = True
+    # Rate-limit counters live in the cache: start every test from zero.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@dataclass
+class Cast:
+    """A fixed cast: two organisations and one person per role."""
+
+    org_a: Organisation
+    org_b: Organisation
+    users: dict[str, User | None]
+    membership_member_a: Membership
+    membership_extra_a: Membership
+    invitation_a: Invitation
+    invitation_token: str
+    join_request_a: JoinRequest
+    pending_adviser: AdviserProfile
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    org_a = factories.OrganisationFactory(name="Association A")
+    org_b = factories.OrganisationFactory(name="Association B")
+    admin_a = factories.MembershipFactory(organisation=org_a, admin=True).user
+    member_a = factories.MembershipFactory(organisation=org_a)
+    extra_a = factories.MembershipFactory(organisation=org_a)
+    member_b = factories.MembershipFactory(organisation=org_b).user
+    factories.MembershipFactory(organisation=org_b, admin=True)
+    adviser = factories.AdviserProfileFactory().user
+    cress_admin = factories.UserFactory(cress_admin=True)
+    invitation, token = factories.make_invitation(organisation=org_a, invited_by=admin_a)
+    join_request = factories.JoinRequestFactory(organisation=org_a)
+    pending = factories.AdviserProfileFactory(pending=True)
+    return Cast(
+        org_a=org_a,
+        org_b=org_b,
+        users={
+            "anonymous": None,
+            "member_a": member_a.user,
+            "admin_a": admin_a,
+            "member_b": member_b,
+            "adviser": adviser,
+            "cress_admin": cress_admin,
+        },
+        membership_member_a=member_a,
+        membership_extra_a=extra_a,
+        invitation_a=invitation,
+        invitation_token=token,
+        join_request_a=join_request,
+        pending_adviser=pending,
+    )
+
+
+@pytest.fixture
+def client_for(client):
+    """A test client logged in as the given user (or anonymous for None)."""
+
+    def _client(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return _client

@@ -1,0 +1,165 @@
+"""Every URL of the platform, tried by every role, against the status each role must get.
+
+A URL added to the URL conf without a row here fails test_every_url_has_a_row.
+Statuses are checked without following redirects: 302 for anonymous means "sent to login".
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import ROLES, Cast
+
+
+@dataclass(frozen=True)
+class Row:
+    expected: dict[str, int]
+    kwargs: Callable[[Cast], dict] = lambda cast: {}
+    method: str = "get"
+    data: Callable[[Cast], dict] = field(default=lambda cast: {})
+
+
+def everyone(status: int = 200) -> dict[str, int]:
+    return dict.fromkeys(ROLES, status)
+
+
+def logged_in(status: int = 200, **overrides: int) -> dict[str, int]:
+    """Anonymous is sent to login; every logged-in role gets `status` unless overridden."""
+    return {"anonymous": 302, **dict.fromkeys(ROLES[1:], status), **overrides}
+
+
+def org_a(member: int, admin_: int, *, outsiders: int = 404) -> dict[str, int]:
+    """Organisation A's pages: members and admins of A, 404 for everyone else logged in."""
+    return {
+        "anonymous": 302,
+        "member_a": member,
+        "admin_a": admin_,
+        "member_b": outsiders,
+        "adviser": outsiders,
+        "cress_admin": outsiders,
+    }
+
+
+def cress_only(status: int = 200) -> dict[str, int]:
+    return logged_in(403, cress_admin=status)
+
+
+A = lambda cast: {"pk": cast.org_a.pk}  # noqa: E731
+
+MATRIX: dict[str, Row] = {
+    # Public pages
+    "home": Row(everyone()),
+    "about": Row(everyone()),
+    "privacy": Row(everyone()),
+    "accessibility": Row(everyone()),
+    "legal": Row(everyone()),
+    "health": Row(everyone()),
+    # Accounts (django-allauth)
+    "account_login": Row({**logged_in(302), "anonymous": 200}),
+    "account_signup": Row({**logged_in(302), "anonymous": 200}),
+    "account_logout": Row(logged_in(200)),
+    "account_inactive": Row(everyone()),
+    "account_reauthenticate": Row(logged_in(200)),
+    "account_email": Row(logged_in(200)),
+    "account_email_verification_sent": Row(everyone()),
+    "account_change_password": Row(logged_in(200)),
+    "account_set_password": Row(logged_in(302)),
+    "account_reset_password": Row(everyone()),
+    "account_reset_password_done": Row(everyone()),
+    "account_confirm_login_code": Row(everyone(302)),
+    "account_confirm_email": Row(everyone(), kwargs=lambda cast: {"key": "cle-inconnue"}),
+    "account_reset_password_from_key": Row(
+        everyone(), kwargs=lambda cast: {"uidb36": "zz", "key": "cle-inconnue"}
+    ),
+    "account_reset_password_from_key_done": Row(everyone()),
+    # Organisations
+    "organisation_create": Row(logged_in(200)),
+    "organisation_switch": Row(
+        org_a(302, 302), method="post", data=lambda cast: {"organisation": cast.org_a.pk}
+    ),
+    "organisation_detail": Row(org_a(200, 200), kwargs=A),
+    "organisation_edit": Row(org_a(403, 200), kwargs=A),
+    "organisation_members": Row(org_a(200, 200), kwargs=A),
+    # Members of A are redirected to their page; everyone else may ask to join.
+    "organisation_join_request": Row(logged_in(200, member_a=302, admin_a=302), kwargs=A),
+    # Admin of A is its last admin: refused with a message, redirected.
+    "organisation_leave": Row(org_a(302, 302), kwargs=A, method="post"),
+    "invitation_create": Row(org_a(403, 400), kwargs=A, method="post"),
+    "invitation_revoke": Row(
+        org_a(403, 302),
+        kwargs=lambda cast: {"pk": cast.org_a.pk, "invitation_pk": cast.invitation_a.pk},
+        method="post",
+    ),
+    "membership_role": Row(
+        org_a(403, 302),
+        kwargs=lambda cast: {"pk": cast.org_a.pk, "membership_pk": cast.membership_member_a.pk},
+        method="post",
+        data=lambda cast: {"role": "member"},
+    ),
+    "membership_remove": Row(
+        org_a(403, 302),
+        kwargs=lambda cast: {"pk": cast.org_a.pk, "membership_pk": cast.membership_extra_a.pk},
+        method="post",
+    ),
+    "join_request_decide": Row(
+        org_a(403, 302),
+        kwargs=lambda cast: {"pk": cast.org_a.pk, "request_pk": cast.join_request_a.pk},
+        method="post",
+        data=lambda cast: {"decision": "decline"},
+    ),
+    # Anyone holding the link sees the invitation.
+    "invitation_accept": Row(everyone(), kwargs=lambda cast: {"token": cast.invitation_token}),
+    # Profile and platform roles
+    "profile": Row(logged_in(200)),
+    "adviser_request": Row(logged_in(200, adviser=302)),
+    "cress_dashboard": Row(cress_only()),
+    "cress_adviser_decide": Row(
+        cress_only(302),
+        kwargs=lambda cast: {"profile_pk": cast.pending_adviser.pk},
+        method="post",
+        data=lambda cast: {"decision": "accept"},
+    ),
+}
+
+
+def _url_names(patterns, namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue  # covered by test_admin_is_for_cress_admins, model by model
+            yield from _url_names(pattern.url_patterns, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def test_every_url_has_a_row():
+    names = set(_url_names(get_resolver().url_patterns))
+    assert names - MATRIX.keys() == set(), "URLs without a row in the authorisation matrix"
+    assert MATRIX.keys() - names == set(), "rows for URLs that no longer exist"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_url_answers_each_role_as_expected(name, role, cast, client_for):
+    row = MATRIX[name]
+    client = client_for(cast.users[role])
+    url = reverse(name, kwargs=row.kwargs(cast))
+    response = getattr(client, row.method)(url, row.data(cast))
+    assert response.status_code == row.expected[role], f"{row.method.upper()} {url} as {role}"
+
+
+def _admin_urls():
+    yield reverse("admin:index")
+    for model in admin.site._registry:
+        yield reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_is_for_cress_admins(role, cast, client_for):
+    client = client_for(cast.users[role])
+    expected = 200 if role == "cress_admin" else 302
+    for url in _admin_urls():
+        assert client.get(url).status_code == expected, f"{url} as {role}"
