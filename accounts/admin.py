@@ -1,8 +1,16 @@
 from django.contrib import admin
-from django.contrib.auth.models import Group
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 
-from accounts.models import AdviserProfile, DlaStructure, Invitation, JoinRequest, Membership, Organisation, User
+from accounts.models import (
+    AdviserProfile,
+    DlaStructure,
+    Invitation,
+    JoinRequest,
+    Membership,
+    Organisation,
+    User,
+)
 
 
 @admin.register(User)
@@ -46,7 +54,15 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "organisation", "role", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    list_display = [
+        "email",
+        "organisation",
+        "role",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "revoked_at",
+    ]
     list_select_related = ["organisation"]
     readonly_fields = ["token_hash"]
     raw_id_fields = ["organisation", "invited_by", "accepted_by"]
@@ -71,6 +87,7 @@ class AdviserProfileAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     list_select_related = ["user", "structure"]
     raw_id_fields = ["user", "decided_by"]
+
 
 # Roles are flags and profiles here, not Django groups: hide the unused screen.
 admin.site.unregister(Group)

@@ -3,7 +3,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts import territories
-from accounts.models import AdviserProfile, DlaStructure, JoinRequest, Membership, Organisation, User
+from accounts.models import (
+    AdviserProfile,
+    DlaStructure,
+    JoinRequest,
+    Membership,
+    Organisation,
+    User,
+)
 
 
 class SignupExtraForm(forms.Form):
@@ -47,7 +54,9 @@ class OrganisationForm(forms.ModelForm):
             "federation",
         ]
         help_texts = {
-            "siren": _("9 chiffres, sur votre avis de situation INSEE ou sur annuaire-entreprises.data.gouv.fr."),
+            "siren": _(
+                "9 chiffres, sur votre avis de situation INSEE ou sur annuaire-entreprises.data.gouv.fr."
+            ),
             "siret": _("Facultatif : 14 chiffres (SIREN + 5 chiffres de l'établissement)."),
             "postcode": _("Code postal du siège, 5 chiffres."),
         }
@@ -55,11 +64,20 @@ class OrganisationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.existing_organisation = None
-        self.fields["departement"].choices = [("", _("— Déduit du code postal —")), *territories.departement_choices()]
-        self.fields["siren"].max_length = None
+        self.fields["departement"].choices = [
+            ("", _("— Déduit du code postal —")),
+            *territories.departement_choices(),
+        ]
+        # Accept "123 456 789": the length is checked once separators are removed.
+        for name in ("siren", "siret"):
+            self.fields[name].max_length = None
+            self.fields[name].validators = []
+            self.fields[name].widget.attrs.pop("maxlength", None)
         self.fields["siren"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
         self.fields["siret"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
-        self.fields["postcode"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "postal-code"})
+        self.fields["postcode"].widget.attrs.update(
+            {"inputmode": "numeric", "autocomplete": "postal-code"}
+        )
         self.fields["name"].widget.attrs["autocomplete"] = "organization"
         if self.instance.pk:
             # The SIREN identifies the organisation: changing it would be another organisation.
@@ -73,7 +91,9 @@ class OrganisationForm(forms.ModelForm):
         if existing:
             self.existing_organisation = existing
             raise ValidationError(
-                _("L'organisation « %(name)s » est déjà inscrite avec ce SIREN. Vous pouvez demander à ses administrateur·rices de vous y ajouter."),
+                _(
+                    "L'organisation « %(name)s » est déjà inscrite avec ce SIREN. Vous pouvez demander à ses administrateur·rices de vous y ajouter."
+                ),
                 params={"name": existing.name},
                 code="siren_taken",
             )
@@ -85,7 +105,9 @@ class OrganisationForm(forms.ModelForm):
     def clean_postcode(self):
         postcode = (self.cleaned_data["postcode"] or "").strip()
         if not territories.POSTCODE_RE.match(postcode):
-            raise ValidationError(_("Le code postal compte exactement 5 chiffres."), code="postcode_format")
+            raise ValidationError(
+                _("Le code postal compte exactement 5 chiffres."), code="postcode_format"
+            )
         if territories.departement_for_postcode(postcode) is None:
             raise ValidationError(
                 _("Le code postal %(postcode)s n'existe pas en France. Vérifiez-le."),
@@ -98,7 +120,11 @@ class OrganisationForm(forms.ModelForm):
         cleaned = super().clean()
         siren, siret = cleaned.get("siren"), cleaned.get("siret")
         if siren and siret and not siret.startswith(siren):
-            self.add_error("siret", _("Le SIRET doit commencer par les 9 chiffres du SIREN (%(siren)s).") % {"siren": siren})
+            self.add_error(
+                "siret",
+                _("Le SIRET doit commencer par les 9 chiffres du SIREN (%(siren)s).")
+                % {"siren": siren},
+            )
         postcode = cleaned.get("postcode")
         if postcode and not cleaned.get("departement"):
             cleaned["departement"] = territories.departement_for_postcode(postcode).code
@@ -114,7 +140,9 @@ class OrganisationForm(forms.ModelForm):
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("Adresse e-mail de la personne à inviter"))
-    role = forms.ChoiceField(label=_("Rôle"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER)
+    role = forms.ChoiceField(
+        label=_("Rôle"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER
+    )
 
 
 class RoleForm(forms.Form):
@@ -123,7 +151,12 @@ class RoleForm(forms.Form):
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("accept", _("Accepter")), ("decline", _("Refuser"))])
-    message = forms.CharField(label=_("Message (facultatif)"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    message = forms.CharField(
+        label=_("Message (facultatif)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class JoinRequestForm(forms.ModelForm):
@@ -170,12 +203,19 @@ class AdviserRequestForm(forms.ModelForm):
         structure = cleaned.get("structure")
         name = (cleaned.get("new_structure_name") or "").strip()
         if not structure and not name:
-            raise ValidationError(_("Choisissez votre structure DLA dans la liste ou indiquez son nom."))
+            raise ValidationError(
+                _("Choisissez votre structure DLA dans la liste ou indiquez son nom.")
+            )
         if not structure:
             if DlaStructure.objects.filter(name__iexact=name).exists():
-                self.add_error("new_structure_name", _("Cette structure existe déjà : choisissez-la dans la liste."))
+                self.add_error(
+                    "new_structure_name",
+                    _("Cette structure existe déjà : choisissez-la dans la liste."),
+                )
             elif not cleaned.get("new_structure_departements"):
-                self.add_error("new_structure_departements", _("Indiquez au moins un département couvert."))
+                self.add_error(
+                    "new_structure_departements", _("Indiquez au moins un département couvert.")
+                )
         return cleaned
 
     def save(self, commit=True):

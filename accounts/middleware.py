@@ -26,9 +26,14 @@ class SessionTimeoutMiddleware:
             session = request.session
             started = session.setdefault("auth_started_at", now)
             last = session.get("last_activity_at", now)
-            if now - last > settings.SESSION_IDLE_TIMEOUT or now - started > settings.SESSION_ABSOLUTE_TIMEOUT:
+            if (
+                now - last > settings.SESSION_IDLE_TIMEOUT
+                or now - started > settings.SESSION_ABSOLUTE_TIMEOUT
+            ):
                 logout(request)
-                messages.info(request, _("Votre session a expiré : reconnectez-vous pour continuer."))
+                messages.info(
+                    request, _("Votre session a expiré : reconnectez-vous pour continuer.")
+                )
             elif now - last >= self.TOUCH_EVERY or "last_activity_at" not in session:
                 session["last_activity_at"] = now
         return self.get_response(request)

@@ -90,7 +90,9 @@ def validate_siren(value: str) -> None:
         raise ValidationError(_("Le SIREN compte exactement 9 chiffres."), code="siren_format")
     if not stdnum_siren.is_valid(value):
         raise ValidationError(
-            _("Ce SIREN n'est pas valide (la clé de contrôle ne correspond pas). Vérifiez-le sur votre avis de situation INSEE."),
+            _(
+                "Ce SIREN n'est pas valide (la clé de contrôle ne correspond pas). Vérifiez-le sur votre avis de situation INSEE."
+            ),
             code="siren_checksum",
         )
 
@@ -161,11 +163,17 @@ class OrganisationQuerySet(models.QuerySet):
 class Organisation(models.Model):
     name = models.CharField(_("nom"), max_length=200)
     siren = models.CharField(_("SIREN"), max_length=9, validators=[validate_siren])
-    siret = models.CharField(_("SIRET du siège"), max_length=14, blank=True, validators=[validate_siret])
+    siret = models.CharField(
+        _("SIRET du siège"), max_length=14, blank=True, validators=[validate_siret]
+    )
     legal_form = models.CharField(_("forme juridique"), max_length=20, choices=LegalForm.choices)
     sector = models.CharField(_("secteur d'activité"), max_length=30, choices=Sector.choices)
-    staff_band = models.CharField(_("nombre de salarié·es"), max_length=5, choices=StaffBand.choices)
-    volunteers_band = models.CharField(_("nombre de bénévoles actif·ves"), max_length=6, choices=VolunteersBand.choices)
+    staff_band = models.CharField(
+        _("nombre de salarié·es"), max_length=5, choices=StaffBand.choices
+    )
+    volunteers_band = models.CharField(
+        _("nombre de bénévoles actif·ves"), max_length=6, choices=VolunteersBand.choices
+    )
     postcode = models.CharField(_("code postal"), max_length=5)
     departement = models.CharField(_("département"), max_length=3)
     region = models.CharField(_("région"), max_length=2, blank=True)
@@ -236,7 +244,9 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
     def for_members_page(self):
-        return self.select_related("user", "changed_by").order_by("-is_active", "role", "user__email")
+        return self.select_related("user", "changed_by").order_by(
+            "-is_active", "role", "user__email"
+        )
 
 
 class Membership(models.Model):
@@ -246,8 +256,12 @@ class Membership(models.Model):
         ADMIN = "admin", _("Administrateur·rice")
         MEMBER = "member", _("Membre")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(_("rôle"), max_length=10, choices=Role.choices, default=Role.MEMBER)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -289,11 +303,17 @@ class InvitationQuerySet(models.QuerySet):
 class Invitation(models.Model):
     """A single-use, expiring invitation to join an organisation. Only the token's hash is stored."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
     email = models.EmailField(_("adresse e-mail"))
-    role = models.CharField(_("rôle"), max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER)
+    role = models.CharField(
+        _("rôle"), max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+    )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
@@ -326,7 +346,11 @@ class Invitation(models.Model):
 
     @classmethod
     def lookup(cls, token: str):
-        return cls.objects.select_related("organisation", "invited_by").filter(token_hash=_hash_token(token)).first()
+        return (
+            cls.objects.select_related("organisation", "invited_by")
+            .filter(token_hash=_hash_token(token))
+            .first()
+        )
 
     @property
     def is_expired(self) -> bool:
@@ -345,8 +369,12 @@ class JoinRequest(models.Model):
         ACCEPTED = "accepted", _("Acceptée")
         DECLINED = "declined", _("Refusée")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="join_requests")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="join_requests"
+    )
     message = models.TextField(_("message aux administrateur·rices"), max_length=1000, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -363,7 +391,9 @@ class JoinRequest(models.Model):
                 fields=["user", "organisation"],
                 condition=Q(status="pending"),
                 name="one_pending_join_request",
-                violation_error_message=_("Vous avez déjà une demande en attente pour cette organisation."),
+                violation_error_message=_(
+                    "Vous avez déjà une demande en attente pour cette organisation."
+                ),
             )
         ]
 
@@ -401,8 +431,15 @@ class AdviserProfile(models.Model):
         APPROVED = "approved", _("Validé")
         REJECTED = "rejected", _("Refusé")
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="adviser_profile")
-    structure = models.ForeignKey(DlaStructure, on_delete=models.PROTECT, related_name="advisers", verbose_name=_("structure DLA"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="adviser_profile"
+    )
+    structure = models.ForeignKey(
+        DlaStructure,
+        on_delete=models.PROTECT,
+        related_name="advisers",
+        verbose_name=_("structure DLA"),
+    )
     job_title = models.CharField(_("fonction"), max_length=200, default="Chargé·e de mission DLA")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     requested_at = models.DateTimeField(auto_now_add=True)

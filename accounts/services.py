@@ -27,7 +27,9 @@ class MembershipError(Exception):
 
 def _mail(*, to: list[str], subject: str, template: str, context: dict) -> None:
     """Send after the transaction commits, by a task, so a rollback never sends a stray e-mail."""
-    body = render_to_string(template, {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context})
+    body = render_to_string(
+        template, {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
+    )
     transaction.on_commit(lambda: send_email.delay(to=to, subject=subject, body=body))
 
 
@@ -36,7 +38,9 @@ def register_organisation(*, user: User, organisation: Organisation) -> Organisa
     """Create the organisation with the registering person as its first admin."""
     organisation.created_by = user
     organisation.save()
-    Membership.objects.create(user=user, organisation=organisation, role=Membership.Role.ADMIN, changed_by=user)
+    Membership.objects.create(
+        user=user, organisation=organisation, role=Membership.Role.ADMIN, changed_by=user
+    )
     return organisation
 
 
@@ -60,7 +64,9 @@ def change_role(*, membership: Membership, role: str, by: User) -> Membership:
         admins = _lock_admins(membership.organisation)
         if len(admins) <= 1:
             raise MembershipError(
-                _("C'est le·la dernier·e administrateur·rice : nommez d'abord une autre personne administratrice.")
+                _(
+                    "C'est le·la dernier·e administrateur·rice : nommez d'abord une autre personne administratrice."
+                )
             )
     membership.role = role
     membership.changed_by = by
@@ -78,9 +84,13 @@ def deactivate_membership(*, membership: Membership, by: User) -> Membership:
         if len(admins) <= 1:
             if membership.user_id == by.pk:
                 raise MembershipError(
-                    _("Vous êtes le·la dernier·e administrateur·rice : nommez d'abord une autre personne administratrice avant de partir.")
+                    _(
+                        "Vous êtes le·la dernier·e administrateur·rice : nommez d'abord une autre personne administratrice avant de partir."
+                    )
                 )
-            raise MembershipError(_("Impossible de retirer le·la dernier·e administrateur·rice de l'organisation."))
+            raise MembershipError(
+                _("Impossible de retirer le·la dernier·e administrateur·rice de l'organisation.")
+            )
     membership.is_active = False
     membership.changed_by = by
     membership.save(update_fields=["is_active", "changed_by", "updated_at"])
@@ -90,11 +100,17 @@ def deactivate_membership(*, membership: Membership, by: User) -> Membership:
 @transaction.atomic
 def invite(*, organisation: Organisation, email: str, role: str, invited_by: User) -> Invitation:
     email = email.strip().lower()
-    if Membership.objects.filter(organisation=organisation, user__email__iexact=email, is_active=True).exists():
+    if Membership.objects.filter(
+        organisation=organisation, user__email__iexact=email, is_active=True
+    ).exists():
         raise MembershipError(_("Cette personne fait déjà partie de l'organisation."))
     # A new invitation replaces any pending one, so only the latest link works.
-    Invitation.objects.pending().filter(organisation=organisation, email=email).update(revoked_at=timezone.now())
-    invitation, token = Invitation.new(organisation=organisation, email=email, role=role, invited_by=invited_by)
+    Invitation.objects.pending().filter(organisation=organisation, email=email).update(
+        revoked_at=timezone.now()
+    )
+    invitation, token = Invitation.new(
+        organisation=organisation, email=email, role=role, invited_by=invited_by
+    )
     invitation.save()
     _mail(
         to=[email],
@@ -115,14 +131,20 @@ def accept_invitation(*, invitation: Invitation, user: User) -> Membership:
     if invitation.accepted_at is not None:
         raise MembershipError(_("Cette invitation a déjà été utilisée."))
     if invitation.revoked_at is not None:
-        raise MembershipError(_("Cette invitation a été annulée ou remplacée par une plus récente."))
+        raise MembershipError(
+            _("Cette invitation a été annulée ou remplacée par une plus récente.")
+        )
     if invitation.is_expired:
         raise MembershipError(
-            _("Cette invitation a expiré. Demandez à un·e administrateur·rice de l'organisation de vous en envoyer une nouvelle.")
+            _(
+                "Cette invitation a expiré. Demandez à un·e administrateur·rice de l'organisation de vous en envoyer une nouvelle."
+            )
         )
     if invitation.email != user.email.lower():
         raise MembershipError(
-            _("Cette invitation a été envoyée à une autre adresse e-mail que celle de votre compte (%(email)s). Connectez-vous avec le compte de l'adresse invitée.")
+            _(
+                "Cette invitation a été envoyée à une autre adresse e-mail que celle de votre compte (%(email)s). Connectez-vous avec le compte de l'adresse invitée."
+            )
             % {"email": user.email}
         )
     membership, created = Membership.objects.get_or_create(
@@ -153,10 +175,14 @@ def request_join(*, user: User, organisation: Organisation, message: str) -> Joi
         raise MembershipError(_("Vous faites déjà partie de cette organisation."))
     try:
         with transaction.atomic():
-            join_request = JoinRequest.objects.create(user=user, organisation=organisation, message=message)
+            join_request = JoinRequest.objects.create(
+                user=user, organisation=organisation, message=message
+            )
     except IntegrityError as exc:
         raise MembershipError(
-            _("Vous avez déjà une demande en attente pour cette organisation : ses administrateur·rices ont été prévenu·es.")
+            _(
+                "Vous avez déjà une demande en attente pour cette organisation : ses administrateur·rices ont été prévenu·es."
+            )
         ) from exc
     admins = [u.email for u in organisation.active_admins()]
     if admins:
@@ -195,14 +221,17 @@ def decide_join_request(*, join_request: JoinRequest, accept: bool, by: User) ->
             membership.save(update_fields=["is_active", "role", "changed_by", "updated_at"])
     _mail(
         to=[join_request.user.email],
-        subject=_("Votre demande pour rejoindre %(organisation)s") % {"organisation": join_request.organisation.name},
+        subject=_("Votre demande pour rejoindre %(organisation)s")
+        % {"organisation": join_request.organisation.name},
         template="accounts/email/join_request_decided.txt",
         context={"join_request": join_request, "accepted": accept},
     )
 
 
 @transaction.atomic
-def decide_adviser(*, profile: AdviserProfile, approve: bool, by: User, message: str = "") -> AdviserProfile:
+def decide_adviser(
+    *, profile: AdviserProfile, approve: bool, by: User, message: str = ""
+) -> AdviserProfile:
     profile = AdviserProfile.objects.select_for_update().select_related("user").get(pk=profile.pk)
     profile.status = AdviserProfile.Status.APPROVED if approve else AdviserProfile.Status.REJECTED
     profile.decided_at = timezone.now()

@@ -11,6 +11,7 @@ from django.core.mail import send_mail
     max_retries=5,
     acks_late=True,
     time_limit=60,
+    soft_time_limit=50,
 )
 def send_email(*, to: list[str], subject: str, body: str) -> int:
     """Send one plain-text e-mail. Retried on SMTP/network errors."""

@@ -7,8 +7,14 @@ urlpatterns = [
     path("organisations/changer/", views.switch_organisation, name="organisation_switch"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("organisations/<int:pk>/modifier/", views.organisation_edit, name="organisation_edit"),
-    path("organisations/<int:pk>/demander-acces/", views.organisation_join_request, name="organisation_join_request"),
-    path("organisations/<int:pk>/membres/", views.organisation_members, name="organisation_members"),
+    path(
+        "organisations/<int:pk>/demander-acces/",
+        views.organisation_join_request,
+        name="organisation_join_request",
+    ),
+    path(
+        "organisations/<int:pk>/membres/", views.organisation_members, name="organisation_members"
+    ),
     path("organisations/<int:pk>/quitter/", views.organisation_leave, name="organisation_leave"),
     path("organisations/<int:pk>/invitations/", views.invitation_create, name="invitation_create"),
     path(
@@ -16,7 +22,11 @@ urlpatterns = [
         views.invitation_revoke,
         name="invitation_revoke",
     ),
-    path("organisations/<int:pk>/membres/<int:membership_pk>/role/", views.membership_role, name="membership_role"),
+    path(
+        "organisations/<int:pk>/membres/<int:membership_pk>/role/",
+        views.membership_role,
+        name="membership_role",
+    ),
     path(
         "organisations/<int:pk>/membres/<int:membership_pk>/retirer/",
         views.membership_remove,
@@ -31,5 +41,9 @@ urlpatterns = [
     path("profil/", views.profile, name="profile"),
     path("profil/conseiller/", views.adviser_request, name="adviser_request"),
     path("cress/", views.cress_dashboard, name="cress_dashboard"),
-    path("cress/conseillers/<int:profile_pk>/", views.cress_adviser_decide, name="cress_adviser_decide"),
+    path(
+        "cress/conseillers/<int:profile_pk>/",
+        views.cress_adviser_decide,
+        name="cress_adviser_decide",
+    ),
 ]

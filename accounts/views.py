@@ -32,29 +32,47 @@ def organisation_create(request):
     """Any logged-in person may register an organisation; they become its first admin."""
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        organisation = services.register_organisation(user=request.user, organisation=form.save(commit=False))
+        organisation = services.register_organisation(
+            user=request.user, organisation=form.save(commit=False)
+        )
         request.session[CURRENT_ORGANISATION_KEY] = organisation.pk
-        messages.success(request, _("L'organisation « %(name)s » est inscrite. Vous en êtes administrateur·rice.") % {"name": organisation.name})
+        messages.success(
+            request,
+            _("L'organisation « %(name)s » est inscrite. Vous en êtes administrateur·rice.")
+            % {"name": organisation.name},
+        )
         return redirect("organisation_detail", pk=organisation.pk)
-    return TemplateResponse(request, "accounts/organisation_form.html", {"form": form, "creating": True})
+    return TemplateResponse(
+        request, "accounts/organisation_form.html", {"form": form, "creating": True}
+    )
 
 
 @login_required
 def organisation_join_request(request, pk):
     """Any logged-in person who is not a member may ask an organisation's admins for access."""
     organisation = get_object_or_404(Organisation, pk=pk)
-    if Membership.objects.filter(user=request.user, organisation=organisation, is_active=True).exists():
+    if Membership.objects.filter(
+        user=request.user, organisation=organisation, is_active=True
+    ).exists():
         return redirect("organisation_detail", pk=organisation.pk)
     form = JoinRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.request_join(user=request.user, organisation=organisation, message=form.cleaned_data["message"])
+            services.request_join(
+                user=request.user, organisation=organisation, message=form.cleaned_data["message"]
+            )
         except services.MembershipError as exc:
             messages.warning(request, str(exc))
         else:
-            messages.success(request, _("Votre demande a été envoyée aux administrateur·rices de « %(name)s ».") % {"name": organisation.name})
+            messages.success(
+                request,
+                _("Votre demande a été envoyée aux administrateur·rices de « %(name)s ».")
+                % {"name": organisation.name},
+            )
         return redirect("home")
-    return TemplateResponse(request, "accounts/join_request_form.html", {"form": form, "organisation": organisation})
+    return TemplateResponse(
+        request, "accounts/join_request_form.html", {"form": form, "organisation": organisation}
+    )
 
 
 @login_required
@@ -62,7 +80,11 @@ def organisation_detail(request, pk):
     """Members of the organisation."""
     membership = membership_for(request.user, pk)
     request.session[CURRENT_ORGANISATION_KEY] = membership.organisation_id
-    return TemplateResponse(request, "accounts/organisation_detail.html", {"membership": membership, "organisation": membership.organisation})
+    return TemplateResponse(
+        request,
+        "accounts/organisation_detail.html",
+        {"membership": membership, "organisation": membership.organisation},
+    )
 
 
 @login_required
@@ -74,7 +96,11 @@ def organisation_edit(request, pk):
         form.save()
         messages.success(request, _("Les informations de l'organisation sont enregistrées."))
         return redirect("organisation_detail", pk=pk)
-    return TemplateResponse(request, "accounts/organisation_form.html", {"form": form, "creating": False, "organisation": membership.organisation})
+    return TemplateResponse(
+        request,
+        "accounts/organisation_form.html",
+        {"form": form, "creating": False, "organisation": membership.organisation},
+    )
 
 
 @login_required
@@ -90,7 +116,9 @@ def organisation_members(request, pk):
     }
     if membership.is_admin:
         context["invitations"] = organisation.invitations.pending().select_related("invited_by")
-        context["join_requests"] = organisation.join_requests.filter(status=JoinRequest.Status.PENDING).select_related("user")
+        context["join_requests"] = organisation.join_requests.filter(
+            status=JoinRequest.Status.PENDING
+        ).select_related("user")
     return TemplateResponse(request, "accounts/organisation_members.html", context)
 
 
@@ -111,7 +139,11 @@ def invitation_create(request, pk):
         except services.MembershipError as exc:
             form.add_error("email", str(exc))
         else:
-            messages.success(request, _("Invitation envoyée à %(email)s (valable 7 jours).") % {"email": form.cleaned_data["email"]})
+            messages.success(
+                request,
+                _("Invitation envoyée à %(email)s (valable 7 jours).")
+                % {"email": form.cleaned_data["email"]},
+            )
             return redirect("organisation_members", pk=pk)
     organisation = membership.organisation
     return TemplateResponse(
@@ -123,7 +155,9 @@ def invitation_create(request, pk):
             "memberships": Membership.objects.filter(organisation=organisation).for_members_page(),
             "invitation_form": form,
             "invitations": organisation.invitations.pending().select_related("invited_by"),
-            "join_requests": organisation.join_requests.filter(status=JoinRequest.Status.PENDING).select_related("user"),
+            "join_requests": organisation.join_requests.filter(
+                status=JoinRequest.Status.PENDING
+            ).select_related("user"),
         },
         status=400,
     )
@@ -134,9 +168,13 @@ def invitation_create(request, pk):
 def invitation_revoke(request, pk, invitation_pk):
     """Admins of the organisation; the invitation must belong to it."""
     membership = membership_for(request.user, pk, admin=True)
-    invitation = get_object_or_404(Invitation, pk=invitation_pk, organisation=membership.organisation)
+    invitation = get_object_or_404(
+        Invitation, pk=invitation_pk, organisation=membership.organisation
+    )
     services.revoke_invitation(invitation=invitation)
-    messages.success(request, _("L'invitation à %(email)s est annulée.") % {"email": invitation.email})
+    messages.success(
+        request, _("L'invitation à %(email)s est annulée.") % {"email": invitation.email}
+    )
     return redirect("organisation_members", pk=pk)
 
 
@@ -145,7 +183,11 @@ def invitation_revoke(request, pk, invitation_pk):
 def membership_role(request, pk, membership_pk):
     """Admins of the organisation change a member's role."""
     membership = membership_for(request.user, pk, admin=True)
-    target = get_object_or_404(Membership.objects.select_related("user"), pk=membership_pk, organisation=membership.organisation)
+    target = get_object_or_404(
+        Membership.objects.select_related("user"),
+        pk=membership_pk,
+        organisation=membership.organisation,
+    )
     form = RoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Ce rôle n'existe pas."))
@@ -155,7 +197,9 @@ def membership_role(request, pk, membership_pk):
         except services.MembershipError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("Le rôle de %(name)s est modifié.") % {"name": target.user.display_name})
+            messages.success(
+                request, _("Le rôle de %(name)s est modifié.") % {"name": target.user.display_name}
+            )
     return redirect("organisation_members", pk=pk)
 
 
@@ -164,13 +208,21 @@ def membership_role(request, pk, membership_pk):
 def membership_remove(request, pk, membership_pk):
     """Admins of the organisation remove a member (deactivated, kept for history)."""
     membership = membership_for(request.user, pk, admin=True)
-    target = get_object_or_404(Membership.objects.select_related("user"), pk=membership_pk, organisation=membership.organisation)
+    target = get_object_or_404(
+        Membership.objects.select_related("user"),
+        pk=membership_pk,
+        organisation=membership.organisation,
+    )
     try:
         services.deactivate_membership(membership=target, by=request.user)
     except services.MembershipError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("%(name)s ne fait plus partie de l'organisation.") % {"name": target.user.display_name})
+        messages.success(
+            request,
+            _("%(name)s ne fait plus partie de l'organisation.")
+            % {"name": target.user.display_name},
+        )
     return redirect("organisation_members", pk=pk)
 
 
@@ -185,7 +237,9 @@ def organisation_leave(request, pk):
         messages.error(request, str(exc))
         return redirect("organisation_members", pk=pk)
     request.session.pop(CURRENT_ORGANISATION_KEY, None)
-    messages.success(request, _("Vous avez quitté « %(name)s ».") % {"name": membership.organisation.name})
+    messages.success(
+        request, _("Vous avez quitté « %(name)s ».") % {"name": membership.organisation.name}
+    )
     return redirect("home")
 
 
@@ -194,11 +248,17 @@ def organisation_leave(request, pk):
 def join_request_decide(request, pk, request_pk):
     """Admins of the organisation accept or decline a request to join it."""
     membership = membership_for(request.user, pk, admin=True)
-    join_request = get_object_or_404(JoinRequest, pk=request_pk, organisation=membership.organisation)
+    join_request = get_object_or_404(
+        JoinRequest, pk=request_pk, organisation=membership.organisation
+    )
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
-            services.decide_join_request(join_request=join_request, accept=form.cleaned_data["decision"] == "accept", by=request.user)
+            services.decide_join_request(
+                join_request=join_request,
+                accept=form.cleaned_data["decision"] == "accept",
+                by=request.user,
+            )
         except services.MembershipError as exc:
             messages.error(request, str(exc))
         else:
@@ -210,15 +270,31 @@ def invitation_accept(request, token):
     """Anyone holding the link sees the invitation; accepting needs the invited address's account."""
     invitation = Invitation.lookup(token)
     if invitation is None:
-        return TemplateResponse(request, "accounts/invitation_invalid.html", {"reason": _("Ce lien d'invitation n'existe pas. Vérifiez que vous l'avez copié en entier.")}, status=404)
+        return TemplateResponse(
+            request,
+            "accounts/invitation_invalid.html",
+            {
+                "reason": _(
+                    "Ce lien d'invitation n'existe pas. Vérifiez que vous l'avez copié en entier."
+                )
+            },
+            status=404,
+        )
     if not invitation.is_usable:
         if invitation.accepted_at:
             reason = _("Cette invitation a déjà été utilisée.")
         elif invitation.revoked_at:
             reason = _("Cette invitation a été annulée ou remplacée par une plus récente.")
         else:
-            reason = _("Cette invitation a expiré. Demandez à un·e administrateur·rice de l'organisation de vous en envoyer une nouvelle.")
-        return TemplateResponse(request, "accounts/invitation_invalid.html", {"reason": reason, "invitation": invitation}, status=410)
+            reason = _(
+                "Cette invitation a expiré. Demandez à un·e administrateur·rice de l'organisation de vous en envoyer une nouvelle."
+            )
+        return TemplateResponse(
+            request,
+            "accounts/invitation_invalid.html",
+            {"reason": reason, "invitation": invitation},
+            status=410,
+        )
     error = None
     if request.method == "POST" and request.user.is_authenticated:
         try:
@@ -227,9 +303,16 @@ def invitation_accept(request, token):
             error = str(exc)
         else:
             request.session[CURRENT_ORGANISATION_KEY] = membership.organisation_id
-            messages.success(request, _("Bienvenue dans « %(name)s » !") % {"name": invitation.organisation.name})
+            messages.success(
+                request, _("Bienvenue dans « %(name)s » !") % {"name": invitation.organisation.name}
+            )
             return redirect("organisation_detail", pk=membership.organisation_id)
-    return TemplateResponse(request, "accounts/invitation_accept.html", {"invitation": invitation, "error": error}, status=400 if error else 200)
+    return TemplateResponse(
+        request,
+        "accounts/invitation_accept.html",
+        {"invitation": invitation, "error": error},
+        status=400 if error else 200,
+    )
 
 
 @login_required
@@ -243,7 +326,9 @@ def switch_organisation(request):
     membership = membership_for(request.user, int(organisation_id))
     request.session[CURRENT_ORGANISATION_KEY] = membership.organisation_id
     next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(next_url)
     return redirect("organisation_detail", pk=membership.organisation_id)
 
@@ -256,8 +341,12 @@ def profile(request):
         form.save()
         messages.success(request, _("Votre profil est enregistré."))
         return redirect("profile")
-    adviser_profile = AdviserProfile.objects.select_related("structure").filter(user=request.user).first()
-    return TemplateResponse(request, "accounts/profile.html", {"form": form, "adviser_profile": adviser_profile})
+    adviser_profile = (
+        AdviserProfile.objects.select_related("structure").filter(user=request.user).first()
+    )
+    return TemplateResponse(
+        request, "accounts/profile.html", {"form": form, "adviser_profile": adviser_profile}
+    )
 
 
 @login_required
@@ -273,7 +362,10 @@ def adviser_request(request):
         profile.user = request.user
         profile.status = AdviserProfile.Status.PENDING
         profile.save()
-        messages.success(request, _("Votre demande est envoyée : un·e administrateur·rice de la CRESS va la vérifier."))
+        messages.success(
+            request,
+            _("Votre demande est envoyée : un·e administrateur·rice de la CRESS va la vérifier."),
+        )
         return redirect("profile")
     return TemplateResponse(request, "accounts/adviser_request.html", {"form": form})
 
@@ -281,16 +373,33 @@ def adviser_request(request):
 @cress_admin_required
 def cress_dashboard(request):
     """CRESS admins."""
-    pending = AdviserProfile.objects.filter(status=AdviserProfile.Status.PENDING).select_related("user", "structure").order_by("requested_at")
+    pending = (
+        AdviserProfile.objects.filter(status=AdviserProfile.Status.PENDING)
+        .select_related("user", "structure")
+        .order_by("requested_at")
+    )
     figures = Organisation.objects.aggregate(
         total=Count("pk"),
-        with_admin=Count("pk", filter=Q(memberships__is_active=True, memberships__role=Membership.Role.ADMIN), distinct=True),
+        with_admin=Count(
+            "pk",
+            filter=Q(memberships__is_active=True, memberships__role=Membership.Role.ADMIN),
+            distinct=True,
+        ),
     )
-    advisers = AdviserProfile.objects.filter(status=AdviserProfile.Status.APPROVED).select_related("user", "structure").order_by("structure__name", "user__last_name")
+    advisers = (
+        AdviserProfile.objects.filter(status=AdviserProfile.Status.APPROVED)
+        .select_related("user", "structure")
+        .order_by("structure__name", "user__last_name")
+    )
     return TemplateResponse(
         request,
         "accounts/cress_dashboard.html",
-        {"pending_advisers": pending, "advisers": advisers, "figures": figures, "decision_form": DecisionForm()},
+        {
+            "pending_advisers": pending,
+            "advisers": advisers,
+            "figures": figures,
+            "decision_form": DecisionForm(),
+        },
     )
 
 
@@ -302,8 +411,13 @@ def cress_adviser_decide(request, profile_pk):
     form = DecisionForm(request.POST)
     if form.is_valid():
         approve = form.cleaned_data["decision"] == "accept"
-        services.decide_adviser(profile=profile, approve=approve, by=request.user, message=form.cleaned_data["message"])
-        messages.success(request, _("Le compte conseiller·e est validé.") if approve else _("La demande est refusée."))
+        services.decide_adviser(
+            profile=profile, approve=approve, by=request.user, message=form.cleaned_data["message"]
+        )
+        messages.success(
+            request,
+            _("Le compte conseiller·e est validé.") if approve else _("La demande est refusée."),
+        )
     else:
         messages.error(request, _("Choisissez d'accepter ou de refuser."))
     return redirect("cress_dashboard")

@@ -19,7 +19,9 @@ def _fast_and_isolated(settings):
     }
     # Serve static files from the finders, as in development (no collectstatic in tests).
     settings.WHITENOISE_AUTOREFRESH = True
-    # Rate-limit counters live in the cache: start every test from zero.
+    # Rate-limit counters live in the cache: each test starts from an empty, private one
+    # (the Redis cache itself is checked in tests/test_services.py).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
     yield
     cache.clear()

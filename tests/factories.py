@@ -4,7 +4,15 @@ import factory
 from allauth.account.models import EmailAddress
 from stdnum import luhn
 
-from accounts.models import AdviserProfile, DlaStructure, Invitation, JoinRequest, Membership, Organisation, User
+from accounts.models import (
+    AdviserProfile,
+    DlaStructure,
+    Invitation,
+    JoinRequest,
+    Membership,
+    Organisation,
+    User,
+)
 
 PASSWORD = "un-mot-de-passe-solide-42"
 
@@ -82,9 +90,13 @@ class AdviserProfileFactory(factory.django.DjangoModelFactory):
         pending = factory.Trait(status=AdviserProfile.Status.PENDING)
 
 
-def make_invitation(*, organisation, email="invitee@example.org", role=Membership.Role.MEMBER, invited_by=None):
+def make_invitation(
+    *, organisation, email="invitee@example.org", role=Membership.Role.MEMBER, invited_by=None
+):
     """An invitation and its clear token (only the hash is stored)."""
-    invitation, token = Invitation.new(organisation=organisation, email=email, role=role, invited_by=invited_by)
+    invitation, token = Invitation.new(
+        organisation=organisation, email=email, role=role, invited_by=invited_by
+    )
     invitation.save()
     return invitation, token
 

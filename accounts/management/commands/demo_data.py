@@ -25,18 +25,82 @@ PEOPLE = [
 
 # name, legal form, sector, staff, volunteers, postcode, federation
 ORGANISATIONS = [
-    ("Les Jardins Partagés du Bastide", "association", "environnement", "1-2", "10-49", "33100", "Réseau des jardins partagés"),
+    (
+        "Les Jardins Partagés du Bastide",
+        "association",
+        "environnement",
+        "1-2",
+        "10-49",
+        "33100",
+        "Réseau des jardins partagés",
+    ),
     ("Coopérative Bocage Numérique", "scic", "environnement", "3-9", "1-9", "79000", ""),
-    ("Théâtre de l'Escalier", "association", "culture", "3-9", "10-49", "87000", "Fédération des arts vivants"),
+    (
+        "Théâtre de l'Escalier",
+        "association",
+        "culture",
+        "3-9",
+        "10-49",
+        "87000",
+        "Fédération des arts vivants",
+    ),
     ("Solid'Emploi Limousin", "siae", "insertion", "10-49", "1-9", "19100", "Chantier école"),
-    ("Mutuelle des Pêcheurs d'Oléron", "mutuelle", "sante", "50+", "0", "17310", "Mutualité Française"),
-    ("Fondation Horizons Solidaires", "fondation", "solidarite_internationale", "10-49", "50-199", "69007", ""),
-    ("Club Sportif des Trois Rivières", "association", "sport", "0", "50-199", "97100", "Comité régional olympique"),
+    (
+        "Mutuelle des Pêcheurs d'Oléron",
+        "mutuelle",
+        "sante",
+        "50+",
+        "0",
+        "17310",
+        "Mutualité Française",
+    ),
+    (
+        "Fondation Horizons Solidaires",
+        "fondation",
+        "solidarite_internationale",
+        "10-49",
+        "50-199",
+        "69007",
+        "",
+    ),
+    (
+        "Club Sportif des Trois Rivières",
+        "association",
+        "sport",
+        "0",
+        "50-199",
+        "97100",
+        "Comité régional olympique",
+    ),
     ("SCOP Atelier Bois & Cie", "scop", "autre", "10-49", "0", "44000", "Union régionale des SCOP"),
-    ("Maison des Jeunes de Belleville", "association", "education_populaire", "3-9", "10-49", "75020", "Fédération des MJC"),
-    ("Aide à Domicile Vallée d'Aure", "association", "medico_social", "50+", "1-9", "65170", "ADMR"),
+    (
+        "Maison des Jeunes de Belleville",
+        "association",
+        "education_populaire",
+        "3-9",
+        "10-49",
+        "75020",
+        "Fédération des MJC",
+    ),
+    (
+        "Aide à Domicile Vallée d'Aure",
+        "association",
+        "medico_social",
+        "50+",
+        "1-9",
+        "65170",
+        "ADMR",
+    ),
     ("CAE Coopaname Sud", "cae", "autre", "3-9", "0", "13001", ""),
-    ("Les Petits Débrouillards Corse", "association", "education_populaire", "1-2", "10-49", "20000", "Réseau des Petits Débrouillards"),
+    (
+        "Les Petits Débrouillards Corse",
+        "association",
+        "education_populaire",
+        "1-2",
+        "10-49",
+        "20000",
+        "Réseau des Petits Débrouillards",
+    ),
 ]
 
 
@@ -121,4 +185,6 @@ class Command(BaseCommand):
         return user
 
     def _member(self, user: User, organisation: Organisation, role: str) -> None:
-        Membership.objects.get_or_create(user=user, organisation=organisation, defaults={"role": role})
+        Membership.objects.get_or_create(
+            user=user, organisation=organisation, defaults={"role": role}
+        )

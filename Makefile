@@ -1,0 +1,35 @@
+# Two commands for a fresh machine (see README):
+#   make run    creates the virtualenv, installs, migrates, loads demo data and serves on :8000
+#   make test   runs the test suite (SQLite, tasks in-process)
+VENV := .venv
+PY := $(VENV)/bin/python
+DEV := DEBUG=1
+
+.PHONY: run test install lint format clean
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || { python=$$(sh scripts/find-python) && $$python -m venv $(VENV); }
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: $(VENV)/.installed
+	$(DEV) $(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py demo_data
+	@echo "→ http://127.0.0.1:8000 (comptes de démonstration : voir README)"
+	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(VENV)/.installed
+	$(DEV) $(VENV)/bin/pytest
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) data staticfiles

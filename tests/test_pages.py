@@ -1,0 +1,83 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_PAGES = [
+    "home",
+    "about",
+    "privacy",
+    "accessibility",
+    "legal",
+    "account_login",
+    "account_signup",
+]
+
+
+@pytest.mark.parametrize("name", PUBLIC_PAGES)
+def test_public_pages_are_french_accessible_and_self_contained(client, name):
+    response = client.get(reverse(name))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="fr">' in html
+    assert 'href="#contenu"' in html and 'id="contenu"' in html  # skip link to main
+    assert html.count("<h1") == 1
+    # No third-party request: every src/href is local (or a fragment / mailto).
+    for url in re.findall(r'(?:src|href)="([^"]+)"', html):
+        assert url.startswith(("/", "#", "?", "mailto:")), url
+    assert "<script>" not in html and "style=" not in html  # nothing the CSP would block
+
+
+def test_every_page_sends_a_strict_content_security_policy(client):
+    response = client.get(reverse("home"))
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'none'" in csp
+    assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp
+    assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
+    assert response["Referrer-Policy"] == "same-origin"
+    assert "camera=()" in response["Permissions-Policy"]
+
+
+def test_unknown_page_is_a_french_404(client):
+    response = client.get("/nulle-part/")
+    assert response.status_code == 404
+    assert "Page introuvable" in response.content.decode()
+
+
+def test_forbidden_page_is_a_french_403(client):
+    client.force_login(UserFactory())
+    response = client.get(reverse("cress_dashboard"))
+    assert response.status_code == 403
+    assert "Accès refusé" in response.content.decode()
+
+
+def test_server_error_page_is_french_and_standalone(client, settings):
+    from config.views import server_error
+
+    response = server_error(None)
+    assert response.status_code == 500
+    assert "Un problème est survenu" in response.content.decode()
+
+
+def test_health_answers_when_the_database_does(client):
+    assert client.get(reverse("health")).json() == {"status": "ok"}
+
+
+def test_navigation_follows_the_roles(client):
+    member = UserFactory()
+    client.force_login(member)
+    html = client.get(reverse("home")).content.decode()
+    assert "Inscrire mon organisation" in html and "Espace CRESS" not in html
+    client.force_login(UserFactory(cress_admin=True))
+    html = client.get(reverse("home")).content.decode()
+    assert "Espace CRESS" in html and reverse("admin:index") in html
+
+
+def test_htmx_is_vendored_and_configured_for_the_csp(client):
+    html = client.get(reverse("home")).content.decode()
+    assert "/static/js/htmx-2.0.11.min.js" in html
+    assert '"allowEval": false' in html and '"includeIndicatorStyles": false' in html

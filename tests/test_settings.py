@@ -1,0 +1,81 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config import env
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": "k" * 30 + "-production-like-secret-for-the-deploy-check-0123456789",
+    "ALLOWED_HOSTS": "boussole.example.org",
+    "CSRF_TRUSTED_ORIGINS": "https://boussole.example.org",
+    "DATABASE_URL": "sqlite:////tmp/boussole-deploy-check.sqlite3",
+    "EMAIL_HOST": "smtp.example.org",
+}
+
+
+def run_manage(*args, **env_overrides):
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env_overrides},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("helper", "name", "raw"),
+    [
+        (lambda: env.env_bool("X_FLAG", False), "X_FLAG", "peut-être"),
+        (lambda: env.env_int("X_NUMBER", 1), "X_NUMBER", "douze"),
+        (lambda: env.env_int("X_NUMBER", 1, minimum=60), "X_NUMBER", "5"),
+        (lambda: env.env_list("X_LIST", []), "X_LIST", "a,,b"),
+        (lambda: env.env_url("X_URL", None, ("redis",)), "X_URL", "http://localhost"),
+    ],
+)
+def test_malformed_environment_values_fail_loudly_with_their_name(monkeypatch, helper, name, raw):
+    monkeypatch.setenv(name, raw)
+    with pytest.raises(ImproperlyConfigured, match=name):
+        helper()
+
+
+def test_well_formed_values_are_read(monkeypatch):
+    monkeypatch.setenv("X_FLAG", "yes")
+    monkeypatch.setenv("X_LIST", "a.fr, b.fr")
+    assert env.env_bool("X_FLAG", False) is True
+    assert env.env_list("X_LIST", []) == ["a.fr", "b.fr"]
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_manage("check", **{**PRODUCTION_ENV, "SECRET_KEY": ""})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_a_malformed_debug_value_stops_the_start():
+    result = run_manage("check", **{**PRODUCTION_ENV, "DEBUG": "oui-non"})
+    assert result.returncode != 0
+    assert "DEBUG='oui-non' is not a boolean" in result.stderr
+
+
+def test_demo_data_is_refused_in_production():
+    result = run_manage("demo_data", **PRODUCTION_ENV)
+    assert result.returncode != 0
+    assert "DEBUG=1" in result.stderr
