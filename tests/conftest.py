@@ -10,6 +10,21 @@ ROLES = ["anonymous", "member_a", "admin_a", "member_b", "adviser", "cress_admin
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_in_process(request):
+    """Tasks run eagerly in tests (as on the embedded default), even when REDIS_URL is set,
+    so e-mails land in the outbox; tests marked `services` talk to a real worker instead."""
+    from config.celery import app
+
+    if request.node.get_closest_marker("services"):
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
 def _fast_and_isolated(settings):
     # The default hasher is deliberately slow (~280 ms a check); tests do not need that.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -26,10 +26,11 @@ def test_without_redis_tasks_run_in_process():
 
 @needs_redis
 @pytest.mark.services
-def test_a_real_celery_worker_consumes_a_task_through_redis_and_returns_its_result():
+def test_a_real_celery_worker_consumes_a_task_through_redis_and_returns_its_result(tmp_path):
     from config.celery import app, ping
 
     assert app.conf.task_always_eager is False
+    log = (tmp_path / "worker.log").open("w")
     worker = subprocess.Popen(
         [
             sys.executable,
@@ -46,13 +47,17 @@ def test_a_real_celery_worker_consumes_a_task_through_redis_and_returns_its_resu
         ],
         cwd=ROOT,
         env={**os.environ, "DEBUG": "1"},
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
-        text=True,
     )
     try:
         result = ping.delay(21)
-        assert result.get(timeout=60) == {"pong": 42}
+        try:
+            assert result.get(timeout=60) == {"pong": 42}
+        except Exception:
+            log.flush()
+            print((tmp_path / "worker.log").read_text())
+            raise
         assert result.successful()
     finally:
         worker.terminate()
@@ -60,6 +65,8 @@ def test_a_real_celery_worker_consumes_a_task_through_redis_and_returns_its_resu
             worker.wait(timeout=20)
         except subprocess.TimeoutExpired:
             worker.kill()
+            worker.wait()
+        log.close()
 
 
 @needs_redis
