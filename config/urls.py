@@ -12,6 +12,9 @@ urlpatterns = [
     path("sante/", views.health, name="health"),
     path("compte/", include("allauth.urls")),
     path("", include("accounts.urls")),
+    path("diagnostic/", include("maturity.urls")),
+    path("outils/", include("toolbox.urls")),
+    path("communaute/", include("ambassadors.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -4,52 +4,19 @@ A URL added to the URL conf without a row here fails test_every_url_has_a_row.
 Statuses are checked without following redirects: 302 for anonymous means "sent to login".
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import importlib
+from pathlib import Path
 
 import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.conftest import ROLES, Cast
-
-
-@dataclass(frozen=True)
-class Row:
-    expected: dict[str, int]
-    kwargs: Callable[[Cast], dict] = lambda cast: {}
-    method: str = "get"
-    data: Callable[[Cast], dict] = field(default=lambda cast: {})
-
-
-def everyone(status: int = 200) -> dict[str, int]:
-    return dict.fromkeys(ROLES, status)
-
-
-def logged_in(status: int = 200, **overrides: int) -> dict[str, int]:
-    """Anonymous is sent to login; every logged-in role gets `status` unless overridden."""
-    return {"anonymous": 302, **dict.fromkeys(ROLES[1:], status), **overrides}
-
-
-def org_a(member: int, admin_: int, *, outsiders: int = 404) -> dict[str, int]:
-    """Organisation A's pages: members and admins of A, 404 for everyone else logged in."""
-    return {
-        "anonymous": 302,
-        "member_a": member,
-        "admin_a": admin_,
-        "member_b": outsiders,
-        "adviser": outsiders,
-        "cress_admin": outsiders,
-    }
-
-
-def cress_only(status: int = 200) -> dict[str, int]:
-    return logged_in(403, cress_admin=status)
-
+from tests.authz import Row, cress_only, everyone, logged_in, org_a
+from tests.conftest import ROLES
 
 A = lambda cast: {"pk": cast.org_a.pk}  # noqa: E731
 
-MATRIX: dict[str, Row] = {
+CORE_ROWS: dict[str, Row] = {
     # Public pages
     "home": Row(everyone()),
     "about": Row(everyone()),
@@ -123,6 +90,19 @@ MATRIX: dict[str, Row] = {
         data=lambda cast: {"decision": "accept"},
     ),
 }
+
+
+def _app_rows() -> dict[str, Row]:
+    rows: dict[str, Row] = {}
+    for path in sorted(Path(__file__).parent.glob("*/authz_rows.py")):
+        module = importlib.import_module(f"tests.{path.parent.name}.authz_rows")
+        overlap = rows.keys() & module.ROWS.keys()
+        assert not overlap, f"rows defined twice: {overlap}"
+        rows.update(module.ROWS)
+    return rows
+
+
+MATRIX: dict[str, Row] = {**CORE_ROWS, **_app_rows()}
 
 
 def _url_names(patterns, namespace=None):

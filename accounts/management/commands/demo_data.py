@@ -165,6 +165,8 @@ class Command(BaseCommand):
             for organisation in organisations[2:]:
                 self._member(people["other"], organisation, Membership.Role.ADMIN)
 
+        # Each app loads its own demo content (questionnaire, toolbox, community), idempotently.
+        # demo:apps
         self.stdout.write(
             self.style.SUCCESS(
                 f"Données de démonstration prêtes : {len(PEOPLE)} comptes "
