@@ -1,5 +1,53 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from maturity import views
 
 app_name = "maturity"
 
-urlpatterns = []
+urlpatterns = [
+    path(
+        "organisation/<int:org_pk>/",
+        views.organisation_diagnostics,
+        name="organisation_diagnostics",
+    ),
+    path("organisation/<int:org_pk>/demarrer/", views.diagnostic_start, name="diagnostic_start"),
+    path("<int:pk>/", views.diagnostic_detail, name="diagnostic_detail"),
+    path("<int:pk>/inviter-membre/", views.invite_member, name="invite_member"),
+    path("<int:pk>/inviter/", views.invite_guest, name="invite_guest"),
+    path(
+        "<int:pk>/invites/<int:respondent_pk>/desactiver/", views.revoke_guest, name="revoke_guest"
+    ),
+    path("<int:pk>/inventaire/", views.inventory, name="inventory"),
+    path("<int:pk>/terminer/", views.complete, name="complete"),
+    path("<int:pk>/resultats/", views.results_page, name="results"),
+    path(
+        "<int:pk>/reponses/<int:respondent_pk>/",
+        views.respondent_answers,
+        name="respondent_answers",
+    ),
+    path("lien/<str:token>/", views.guest_entry, name="guest_entry"),
+    path("repondre/<int:pk>/", views.respondent_home, name="respondent_home"),
+    path("repondre/<int:pk>/partage/", views.respondent_consent, name="respondent_consent"),
+    path("repondre/<int:pk>/partie/<slug:code>/", views.section, name="section"),
+    path("repondre/<int:pk>/question/<int:question_pk>/", views.autosave, name="autosave"),
+    path("questionnaires/", views.questionnaires, name="questionnaires"),
+    path("questionnaires/<int:pk>/", views.questionnaire_detail, name="questionnaire_detail"),
+    path(
+        "questionnaires/<int:pk>/export/", views.questionnaire_export, name="questionnaire_export"
+    ),
+    path(
+        "questionnaires/<int:pk>/brouillon/",
+        views.questionnaire_new_draft,
+        name="questionnaire_new_draft",
+    ),
+    path(
+        "questionnaires/<int:pk>/remplacer/",
+        views.questionnaire_replace,
+        name="questionnaire_replace",
+    ),
+    path(
+        "questionnaires/<int:pk>/publier/",
+        views.questionnaire_publish,
+        name="questionnaire_publish",
+    ),
+]

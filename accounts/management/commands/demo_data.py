@@ -5,6 +5,7 @@ Credentials are listed in README.md ("Comptes de démonstration").
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from stdnum import luhn
@@ -167,6 +168,7 @@ class Command(BaseCommand):
 
         # Each app loads its own demo content (questionnaire, toolbox, community), idempotently.
         # demo:apps
+        call_command("load_questionnaire")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Données de démonstration prêtes : {len(PEOPLE)} comptes "

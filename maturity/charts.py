@@ -1,0 +1,239 @@
+"""Radar chart of dimension scores as inline SVG, drawn on the server.
+
+Drawn server-side so the chart needs no JavaScript and appears unchanged in the PDF. Only
+presentation attributes are used, never `style`: the site's CSP forbids inline styles.
+"""
+
+import hashlib
+import math
+from collections.abc import Sequence
+
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+MIN_AXES = 3
+MAX_AXES = 12
+RINGS = (25, 50, 75, 100)
+
+# Colours chosen for contrast on white (text 4.5:1 or more, graphics 3:1 or more).
+SCORE_COLOUR = "#0b5a48"
+COMPARISON_COLOUR = "#8a3b00"
+GRID_COLOUR = "#767676"
+TEXT_COLOUR = "#1b1b1f"
+
+# About what fits in the side gutter at the chosen font size; longer labels wrap onto 2 lines.
+LABEL_LINE_CHARS = 18
+ELLIPSIS = "…"
+
+
+def _num(value: float) -> str:
+    # One decimal is sub-pixel at any sensible size and keeps the markup short.
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def _points(points: Sequence[tuple[float, float]]) -> str:
+    return " ".join(f"{_num(x)},{_num(y)}" for x, y in points)
+
+
+def _percent(value: float) -> str:
+    # Half up, as people round, not Python's round-half-to-even.
+    return str(math.floor(value + 0.5))
+
+
+def _wrap(label: str) -> list[str]:
+    """At most 2 lines of LABEL_LINE_CHARS; the full label stays readable in the description."""
+    words: list[str] = []
+    for word in label.split():
+        # A word too long for a line is cut, or it would overflow the drawing.
+        words.extend(word[i : i + LABEL_LINE_CHARS] for i in range(0, len(word), LABEL_LINE_CHARS))
+    lines: list[str] = []
+    for word in words:
+        if lines and len(lines[-1]) + 1 + len(word) <= LABEL_LINE_CHARS:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    if len(lines) > 2:
+        rest = " ".join(lines[1:])
+        cut = rest[: LABEL_LINE_CHARS - 1]
+        # Prefer ending on a whole word, unless that throws away most of the line.
+        if rest[len(cut)] != " " and cut.rfind(" ") >= LABEL_LINE_CHARS // 2:
+            cut = cut[: cut.rfind(" ")]
+        lines = [lines[0], cut.rstrip() + ELLIPSIS]
+    return lines
+
+
+def _clamp(value: float | None) -> float:
+    # None is drawn at the centre; out-of-range values are a caller's bug, not a reason to
+    # draw outside the chart.
+    return 0.0 if value is None else min(100.0, max(0.0, float(value)))
+
+
+def _describe(
+    axes: Sequence[tuple[str, float | None]], comparison: Sequence[float | None] | None
+) -> str:
+    parts = []
+    for index, (label, score) in enumerate(axes):
+        if score is None:
+            text = _("%(label)s : non renseigné") % {"label": label}
+        else:
+            text = _("%(label)s : %(score)s sur 100") % {"label": label, "score": _percent(score)}
+        if comparison is not None:
+            other = comparison[index]
+            other_text = _("non renseigné") if other is None else _percent(other)
+            text += " " + _("(comparaison : %(score)s)") % {"score": other_text}
+        parts.append(text)
+    return " ; ".join(parts) + "."
+
+
+def radar_svg(
+    axes: Sequence[tuple[str, float | None]],
+    *,
+    comparison: Sequence[float | None] | None = None,
+    title: str,
+    description: str,
+    size: int = 420,
+) -> SafeString:
+    """Inline SVG radar chart of (label, score 0..100 or None) axes, clockwise from the top.
+
+    `size` is the height of the drawing; the viewBox is wider by a gutter on each side for the
+    labels, and the chart scales with its container. With fewer than 3 or more than 12 axes the
+    result is empty: a radar is unreadable there and callers show the table alone.
+    Axes without a score are drawn at 0 (with a hollow dot) and described as "non renseigné".
+    Output is deterministic, including the element ids, which come from a hash of the input.
+    """
+    count = len(axes)
+    if not MIN_AXES <= count <= MAX_AXES:
+        return mark_safe("")
+    if comparison is not None and len(comparison) != count:
+        raise ValueError("comparison must have one value per axis.")
+    # str() turns lazy translations into text, so the hash below is stable.
+    axes = [(str(label), score) for label, score in axes]
+    title, description = str(title), str(description)
+
+    digest = hashlib.sha256(
+        repr(
+            (axes, None if comparison is None else list(comparison), title, description, size)
+        ).encode()
+    ).hexdigest()
+    chart_id = f"radar-{digest[:12]}"
+
+    gutter = size / 6
+    width = size + 2 * gutter
+    cx, cy = width / 2, size / 2
+    radius = size * 0.36
+    font_size = size / 35
+    line_height = font_size * 1.2
+    dot_radius = size / 105
+
+    angles = [-math.pi / 2 + 2 * math.pi * i / count for i in range(count)]
+
+    def at(angle: float, value: float) -> tuple[float, float]:
+        distance = radius * value / 100
+        return cx + distance * math.cos(angle), cy + distance * math.sin(angle)
+
+    parts: list[str] = [
+        format_html(
+            '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" '
+            'height="{h}" role="img" aria-labelledby="{id}-title {id}-desc" class="radar-chart">',
+            w=_num(width),
+            h=_num(size),
+            id=chart_id,
+        ),
+        format_html('<title id="{}-title">{}</title>', chart_id, title),
+        format_html(
+            '<desc id="{}-desc">{}</desc>',
+            chart_id,
+            " ".join(part for part in (description, _describe(axes, comparison)) if part),
+        ),
+        format_html('<g class="radar-grid" fill="none" stroke="{}" stroke-width="1">', GRID_COLOUR),
+    ]
+    for ring in RINGS:
+        parts.append(format_html('<polygon points="{}"/>', _points([at(a, ring) for a in angles])))
+    # All spokes in one path: one element instead of one per axis.
+    spokes = " ".join(f"M{_num(cx)} {_num(cy)}L{_points([at(a, 100)])}" for a in angles)
+    parts.append(format_html('<path d="{}"/></g>', spokes.replace(",", " ")))
+
+    parts.append(
+        format_html(
+            '<g class="radar-labels" fill="{}" font-size="{}">', TEXT_COLOUR, _num(font_size)
+        )
+    )
+    gap = font_size * 0.8
+    for angle, (label, _score) in zip(angles, axes, strict=True):
+        cos, sin = math.cos(angle), math.sin(angle)
+        x = cx + (radius + gap) * cos
+        y = cy + (radius + gap) * sin
+        anchor = "middle" if abs(cos) < 0.2 else ("start" if cos > 0 else "end")
+        lines = _wrap(label) or [""]
+        block = line_height * (len(lines) - 1)
+        if sin < -0.9:  # top: the block ends just above the spoke's tip
+            first = y - block
+        elif sin > 0.9:  # bottom: the block starts below it
+            first = y + font_size * 0.8
+        else:  # sides: centred on the tip (0.35 em lowers the baseline to the visual middle)
+            first = y - block / 2 + font_size * 0.35
+        if len(lines) == 1:
+            parts.append(
+                format_html(
+                    '<text x="{}" y="{}" text-anchor="{}">{}</text>',
+                    _num(x),
+                    _num(first),
+                    anchor,
+                    lines[0],
+                )
+            )
+            continue
+        parts.append(format_html('<text text-anchor="{}">', anchor))
+        for index, line in enumerate(lines):
+            parts.append(
+                format_html(
+                    '<tspan x="{}" y="{}">{}</tspan>',
+                    _num(x),
+                    _num(first + index * line_height),
+                    line,
+                )
+            )
+        parts.append(mark_safe("</text>"))
+    parts.append(mark_safe("</g>"))
+
+    score_points = [at(a, _clamp(score)) for a, (_label, score) in zip(angles, axes, strict=True)]
+    parts.append(
+        format_html(
+            '<polygon class="radar-score" points="{}" fill="{c}" fill-opacity="0.25" '
+            'stroke="{c}" stroke-width="2" stroke-linejoin="round"/>',
+            _points(score_points),
+            c=SCORE_COLOUR,
+        )
+    )
+    if comparison is not None:
+        parts.append(
+            format_html(
+                '<polygon class="radar-comparison" points="{}" fill="none" stroke="{}" '
+                'stroke-width="2" stroke-dasharray="6 4" stroke-linejoin="round"/>',
+                _points([at(a, _clamp(v)) for a, v in zip(angles, comparison, strict=True)]),
+                COMPARISON_COLOUR,
+            )
+        )
+    parts.append(format_html('<g class="radar-dots" fill="{}">', SCORE_COLOUR))
+    for (x, y), (_label, score) in zip(score_points, axes, strict=True):
+        if score is None:
+            # Hollow, so "not answered" does not look like a real 0.
+            parts.append(
+                format_html(
+                    '<circle cx="{}" cy="{}" r="{}" fill="#ffffff" stroke="{}" '
+                    'stroke-width="1.5"/>',
+                    _num(x),
+                    _num(y),
+                    _num(dot_radius),
+                    SCORE_COLOUR,
+                )
+            )
+        else:
+            parts.append(
+                format_html('<circle cx="{}" cy="{}" r="{}"/>', _num(x), _num(y), _num(dot_radius))
+            )
+    parts.append(mark_safe("</g></svg>"))
+    # Every part is either a literal or built by format_html, which escaped the variables.
+    return mark_safe("".join(parts))

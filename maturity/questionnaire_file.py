@@ -1,0 +1,503 @@
+"""The questionnaire as one human-editable YAML file: validate, import, export.
+
+`clean()` checks a loaded file and returns its normalised form (every optional key filled in)
+plus every error with its location, so an editor fixes the whole file in one pass. Export
+produces the same normalised form, which makes export → import → export a fixed point.
+"""
+
+import re
+from typing import Any
+
+import yaml
+from django.db import transaction
+
+from maturity.models import Choice, Question, Questionnaire, Section
+
+CODE_RE = re.compile(r"^[a-z0-9_]+$")
+KINDS = {"single", "multiple", "scale", "text"}
+DIFFICULTY_TYPES = {"techniques", "financieres", "humaines", "strategiques"}
+PROFILE_CODE, DIFFICULTIES_CODE = "profil", "difficultes"
+
+
+class QuestionnaireFileError(Exception):
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+class _Checker:
+    def __init__(self):
+        self.errors: list[str] = []
+        self.codes: dict[str, str] = {}
+
+    def error(self, where: str, message: str) -> None:
+        self.errors.append(f"{where} : {message}")
+
+    def text(self, node: dict, key: str, where: str, *, required: bool = True) -> str:
+        value = node.get(key)
+        if value is None or value == "":
+            if required:
+                self.error(f"{where}.{key}", "champ obligatoire manquant")
+            return ""
+        if not isinstance(value, str):
+            self.error(f"{where}.{key}", "doit être un texte")
+            return ""
+        return value.strip()
+
+    def integer(self, node: dict, key: str, where: str, *, default=None, low=0, high=100):
+        value = node.get(key, default)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            self.error(f"{where}.{key}", f"doit être un entier entre {low} et {high}")
+            return default
+        return value
+
+    def boolean(self, node: dict, key: str, where: str, default: bool) -> bool:
+        value = node.get(key, default)
+        if not isinstance(value, bool):
+            self.error(f"{where}.{key}", "doit valoir true ou false")
+            return default
+        return value
+
+    def code(self, node: dict, where: str) -> str:
+        code = self.text(node, "code", where)
+        if code and not CODE_RE.match(code):
+            self.error(f"{where}.code", f"« {code} » : lettres minuscules, chiffres et _ seulement")
+        elif code in self.codes:
+            self.error(f"{where}.code", f"« {code} » est déjà utilisé ({self.codes[code]})")
+        elif code:
+            self.codes[code] = where
+        return code
+
+    def mapping(self, node: Any, where: str) -> dict:
+        if not isinstance(node, dict):
+            self.error(where, "doit être une table (clé : valeur)")
+            return {}
+        return node
+
+    def sequence(self, node: Any, where: str) -> list:
+        if not isinstance(node, list):
+            self.error(where, "doit être une liste")
+            return []
+        return node
+
+
+def _clean_questions(
+    check: _Checker, raw: Any, where: str, *, scored: bool, difficulties: bool = False
+) -> list[dict]:
+    questions: list[dict] = []
+    seen: dict[str, dict] = {}
+    for i, node in enumerate(check.sequence(raw, where)):
+        at = f"{where}[{i}]"
+        node = check.mapping(node, at)
+        question = {
+            "code": check.code(node, at),
+            "kind": node.get("kind"),
+            "text": check.text(node, "text", at),
+            "help": check.text(node, "help", at, required=False),
+            "required": check.boolean(node, "required", at, True),
+            "allow_unknown": check.boolean(node, "allow_unknown", at, False),
+            "weight": check.integer(node, "weight", at, default=1, low=1, high=3),
+        }
+        if question["kind"] not in KINDS:
+            check.error(f"{at}.kind", f"doit être l'un de : {', '.join(sorted(KINDS))}")
+        if difficulties:
+            kind = node.get("difficulty_type")
+            if kind is not None and kind not in DIFFICULTY_TYPES:
+                check.error(
+                    f"{at}.difficulty_type",
+                    f"doit être l'un de : {', '.join(sorted(DIFFICULTY_TYPES))}",
+                )
+            question["difficulty_type"] = kind
+        question["choices"] = _clean_choices(
+            check, node.get("choices", []), f"{at}.choices", question, scored
+        )
+        if "show_if" in node:
+            question["show_if"] = _clean_show_if(check, node["show_if"], f"{at}.show_if", seen)
+        questions.append(question)
+        seen[question["code"]] = question
+    if not questions:
+        check.error(where, "au moins une question est nécessaire")
+    return questions
+
+
+def _clean_choices(
+    check: _Checker, raw: Any, where: str, question: dict, scored: bool
+) -> list[dict]:
+    kind = question["kind"]
+    if kind == "text":
+        if raw:
+            check.error(where, "une question de texte libre n'a pas de choix")
+        return []
+    choices = []
+    for i, node in enumerate(check.sequence(raw, where)):
+        at = f"{where}[{i}]"
+        node = check.mapping(node, at)
+        choice = {
+            "code": check.code(node, at),
+            "label": check.text(node, "label", at),
+            "score": check.integer(node, "score", at),
+            "explanation": check.text(node, "explanation", at, required=False),
+            "exclusive": check.boolean(node, "exclusive", at, False),
+        }
+        if scored and choice["score"] is None:
+            check.error(f"{at}.score", "chaque choix d'une question notée a un score (0 à 100)")
+        if scored and not choice["explanation"]:
+            check.error(f"{at}.explanation", "chaque choix d'une question notée est expliqué")
+        choices.append(choice)
+    if len(choices) < 2:
+        check.error(where, "au moins deux choix sont nécessaires")
+    scores = [c["score"] for c in choices if c["score"] is not None]
+    if kind == "scale" and scores and len(choices) != 5:
+        check.error(where, "une échelle a exactement 5 choix")
+    if kind == "multiple" and sum(c["exclusive"] for c in choices) > 1:
+        check.error(where, "une question à choix multiple a au plus un choix exclusif")
+    if kind != "multiple" and any(c["exclusive"] for c in choices):
+        check.error(where, "« exclusive » ne s'emploie que pour les choix multiples")
+    if scored and kind == "single" and scores and (max(scores) != 100 or min(scores) != 0):
+        check.error(where, "la meilleure réponse vaut 100 et la plus faible 0")
+    return choices
+
+
+def _clean_show_if(check: _Checker, raw: Any, where: str, earlier: dict[str, dict]) -> dict:
+    node = check.mapping(raw, where)
+    target = node.get("question")
+    choices = node.get("choices") or []
+    if target not in earlier:
+        check.error(
+            f"{where}.question", f"« {target} » n'est pas une question précédente de la même partie"
+        )
+        return {"question": target, "choices": list(choices)}
+    known = {c["code"] for c in earlier[target]["choices"]}
+    for code in choices:
+        if code not in known:
+            check.error(f"{where}.choices", f"« {code} » n'est pas un choix de « {target} »")
+    if not choices:
+        check.error(f"{where}.choices", "au moins un choix déclencheur est nécessaire")
+    return {"question": target, "choices": list(choices)}
+
+
+def clean(data: Any) -> tuple[dict, list[str]]:
+    """Validate a loaded questionnaire file. Returns (normalised data, errors)."""
+    check = _Checker()
+    data = check.mapping(data, "fichier")
+    out: dict[str, Any] = {
+        "version": str(data.get("version") or ""),
+        "title": check.text(data, "title", "fichier"),
+        "description": check.text(data, "description", "fichier", required=False),
+    }
+    if not out["version"]:
+        check.error("fichier.version", "champ obligatoire manquant")
+    elif len(out["version"]) > 20:
+        check.error("fichier.version", "20 caractères au plus")
+
+    levels = []
+    for i, node in enumerate(check.sequence(data.get("levels"), "levels")):
+        at = f"levels[{i}]"
+        node = check.mapping(node, at)
+        levels.append(
+            {
+                "code": check.code(node, at),
+                "label": check.text(node, "label", at),
+                "min_score": check.integer(node, "min_score", at),
+                "stage": check.text(node, "stage", at, required=False),
+                "description": check.text(node, "description", at),
+            }
+        )
+    thresholds = [level["min_score"] for level in levels]
+    if levels and (thresholds[0] != 0 or thresholds != sorted(set(thresholds))):
+        check.error("levels", "les seuils commencent à 0 et sont strictement croissants")
+    if not levels:
+        check.error("levels", "au moins un niveau est nécessaire")
+    out["levels"] = levels
+
+    profile = check.mapping(data.get("profile", {}), "profile")
+    out["profile"] = {
+        "title": check.text(profile, "title", "profile"),
+        "description": check.text(profile, "description", "profile", required=False),
+        "questions": _clean_questions(
+            check, profile.get("questions"), "profile.questions", scored=False
+        ),
+    }
+
+    dimensions = []
+    raw_dimensions = check.sequence(data.get("dimensions"), "dimensions")
+    for i, node in enumerate(raw_dimensions):
+        at = f"dimensions[{i}]"
+        node = check.mapping(node, at)
+        dimensions.append(
+            {
+                "code": check.code(node, at),
+                "title": check.text(node, "title", at),
+                "description": check.text(node, "description", at, required=False),
+                "weight": check.integer(node, "weight", at, default=1, low=1, high=3),
+                "questions": _clean_questions(
+                    check, node.get("questions"), f"{at}.questions", scored=True
+                ),
+            }
+        )
+    if not dimensions:
+        check.error("dimensions", "au moins une dimension est nécessaire")
+    out["dimensions"] = dimensions
+
+    difficulties = check.mapping(data.get("difficulties", {}), "difficulties")
+    out["difficulties"] = {
+        "title": check.text(difficulties, "title", "difficulties"),
+        "description": check.text(difficulties, "description", "difficulties", required=False),
+        "questions": _clean_questions(
+            check,
+            difficulties.get("questions"),
+            "difficulties.questions",
+            scored=False,
+            difficulties=True,
+        ),
+    }
+
+    skills = check.mapping(data.get("skills", {}), "skills")
+    areas = []
+    for i, node in enumerate(check.sequence(skills.get("areas"), "skills.areas")):
+        at = f"skills.areas[{i}]"
+        node = check.mapping(node, at)
+        areas.append(
+            {
+                "code": check.code(node, at),
+                "title": check.text(node, "title", at),
+                "questions": _clean_questions(
+                    check, node.get("questions"), f"{at}.questions", scored=False
+                ),
+            }
+        )
+    out["skills"] = {
+        "title": check.text(skills, "title", "skills"),
+        "description": check.text(skills, "description", "skills", required=False),
+        "areas": areas,
+    }
+
+    inventory = check.mapping(data.get("inventory", {}), "inventory")
+    usages = []
+    for i, node in enumerate(check.sequence(inventory.get("usages"), "inventory.usages")):
+        at = f"inventory.usages[{i}]"
+        node = check.mapping(node, at)
+        tools = []
+        for j, tool in enumerate(
+            check.sequence(node.get("common_tools", []), f"{at}.common_tools")
+        ):
+            tat = f"{at}.common_tools[{j}]"
+            tool = check.mapping(tool, tat)
+            tools.append(
+                {
+                    "name": check.text(tool, "name", tat),
+                    "libre": _required_bool(check, tool, "libre", tat),
+                    "eu_hosted": _required_bool(check, tool, "eu_hosted", tat),
+                }
+            )
+        usages.append(
+            {
+                "code": check.code(node, at),
+                "label": check.text(node, "label", at),
+                "common_tools": tools,
+            }
+        )
+    equipment = []
+    for i, node in enumerate(check.sequence(inventory.get("equipment"), "inventory.equipment")):
+        at = f"inventory.equipment[{i}]"
+        node = check.mapping(node, at)
+        equipment.append({"code": check.code(node, at), "label": check.text(node, "label", at)})
+    out["inventory"] = {
+        "title": check.text(inventory, "title", "inventory"),
+        "description": check.text(inventory, "description", "inventory", required=False),
+        "usages": usages,
+        "equipment": equipment,
+    }
+    return out, check.errors
+
+
+def _required_bool(check: _Checker, node: dict, key: str, where: str) -> bool:
+    if key not in node:
+        check.error(f"{where}.{key}", "champ obligatoire manquant (true ou false)")
+        return False
+    return check.boolean(node, key, where, False)
+
+
+def load(text: str) -> tuple[dict, list[str]]:
+    """Parse YAML text and validate it."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"ligne {mark.line + 1}, colonne {mark.column + 1}" if mark else "fichier"
+        return {}, [f"{where} : YAML illisible ({getattr(exc, 'problem', exc)})"]
+    return clean(data)
+
+
+@transaction.atomic
+def import_questionnaire(
+    data: dict, *, created_by=None, replace: Questionnaire | None = None
+) -> Questionnaire:
+    """Create a draft version from a file (or replace a draft's content). Nothing is saved on error."""
+    cleaned, errors = clean(data)
+    if errors:
+        raise QuestionnaireFileError(errors)
+    if replace is not None:
+        if not replace.is_editable:
+            raise QuestionnaireFileError(
+                ["Une version publiée ou archivée ne se modifie pas : créez un brouillon."]
+            )
+        replace.sections.all().delete()
+        questionnaire = replace
+        if Questionnaire.objects.exclude(pk=replace.pk).filter(version=cleaned["version"]).exists():
+            raise QuestionnaireFileError(
+                [f"fichier.version : la version « {cleaned['version']} » existe déjà"]
+            )
+    else:
+        if Questionnaire.objects.filter(version=cleaned["version"]).exists():
+            raise QuestionnaireFileError(
+                [f"fichier.version : la version « {cleaned['version']} » existe déjà"]
+            )
+        questionnaire = Questionnaire(created_by=created_by)
+    questionnaire.version = cleaned["version"]
+    questionnaire.title = cleaned["title"]
+    questionnaire.description = cleaned["description"]
+    questionnaire.levels = cleaned["levels"]
+    questionnaire.inventory = {
+        **cleaned["inventory"],
+        "_skills": {
+            "title": cleaned["skills"]["title"],
+            "description": cleaned["skills"]["description"],
+        },
+    }
+    questionnaire.save()
+
+    blocks = [
+        (Section.Kind.PROFILE, PROFILE_CODE, cleaned["profile"], 1),
+        *[(Section.Kind.DIMENSION, d["code"], d, d["weight"]) for d in cleaned["dimensions"]],
+        (Section.Kind.DIFFICULTIES, DIFFICULTIES_CODE, cleaned["difficulties"], 1),
+        *[(Section.Kind.SKILLS, a["code"], a, 1) for a in cleaned["skills"]["areas"]],
+    ]
+    choices: list[Choice] = []
+    for order, (kind, code, block, weight) in enumerate(blocks):
+        section = Section.objects.create(
+            questionnaire=questionnaire,
+            kind=kind,
+            code=code,
+            title=block["title"],
+            description=block.get("description", ""),
+            weight=weight,
+            order=order,
+        )
+        for q_order, q in enumerate(block["questions"]):
+            question = Question.objects.create(
+                questionnaire=questionnaire,
+                section=section,
+                code=q["code"],
+                kind=q["kind"],
+                text=q["text"],
+                help=q["help"],
+                required=q["required"],
+                allow_unknown=q["allow_unknown"],
+                weight=q["weight"],
+                order=q_order,
+                show_if_question=q.get("show_if", {}).get("question", ""),
+                show_if_choices=q.get("show_if", {}).get("choices", []),
+                difficulty_type=q.get("difficulty_type") or "",
+            )
+            choices += [
+                Choice(
+                    question=question,
+                    code=c["code"],
+                    label=c["label"],
+                    score=c["score"],
+                    explanation=c["explanation"],
+                    exclusive=c["exclusive"],
+                    order=c_order,
+                )
+                for c_order, c in enumerate(q["choices"])
+            ]
+    Choice.objects.bulk_create(choices)
+    return questionnaire
+
+
+def _export_questions(section: Section, *, with_difficulty: bool = False) -> list[dict]:
+    out = []
+    for question in section.questions.all():
+        q: dict[str, Any] = {
+            "code": question.code,
+            "kind": question.kind,
+            "text": question.text,
+            "help": question.help,
+            "required": question.required,
+            "allow_unknown": question.allow_unknown,
+            "weight": question.weight,
+        }
+        if with_difficulty:
+            q["difficulty_type"] = question.difficulty_type or None
+        q["choices"] = [
+            {
+                "code": c.code,
+                "label": c.label,
+                "score": c.score,
+                "explanation": c.explanation,
+                "exclusive": c.exclusive,
+            }
+            for c in question.choices.all()
+        ]
+        if question.show_if_question:
+            q["show_if"] = {
+                "question": question.show_if_question,
+                "choices": list(question.show_if_choices),
+            }
+        out.append(q)
+    return out
+
+
+def export_questionnaire(questionnaire: Questionnaire) -> dict:
+    """The normalised file content of a version (what clean() returns for its source file)."""
+    sections = list(
+        questionnaire.sections.prefetch_related("questions__choices").order_by("order")
+    )  # one query per level, whatever the size
+    by_kind: dict[str, list[Section]] = {}
+    for section in sections:
+        by_kind.setdefault(section.kind, []).append(section)
+    profile = by_kind[Section.Kind.PROFILE][0]
+    difficulties = by_kind[Section.Kind.DIFFICULTIES][0]
+    inventory = {k: v for k, v in questionnaire.inventory.items() if k != "_skills"}
+    skills_meta = questionnaire.inventory.get("_skills", {"title": "", "description": ""})
+    return {
+        "version": questionnaire.version,
+        "title": questionnaire.title,
+        "description": questionnaire.description,
+        "levels": questionnaire.levels,
+        "profile": {
+            "title": profile.title,
+            "description": profile.description,
+            "questions": _export_questions(profile),
+        },
+        "dimensions": [
+            {
+                "code": s.code,
+                "title": s.title,
+                "description": s.description,
+                "weight": s.weight,
+                "questions": _export_questions(s),
+            }
+            for s in by_kind.get(Section.Kind.DIMENSION, [])
+        ],
+        "difficulties": {
+            "title": difficulties.title,
+            "description": difficulties.description,
+            "questions": _export_questions(difficulties, with_difficulty=True),
+        },
+        "skills": {
+            **skills_meta,
+            "areas": [
+                {"code": s.code, "title": s.title, "questions": _export_questions(s)}
+                for s in by_kind.get(Section.Kind.SKILLS, [])
+            ],
+        },
+        "inventory": inventory,
+    }
+
+
+def dump(data: dict) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)

@@ -1,0 +1,232 @@
+"""From answers to results: consolidation over respondents, levels, skills needs, difficulties,
+inventory findings. Stored once at completion as a snapshot so results never change meaning."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from maturity import inventory, scoring
+from maturity.models import Answer, DimensionResult, Question, ResultSnapshot, Section
+from maturity.structure import Structure, structure_for
+
+MIN_SKILLS_RESPONDENTS = 3  # below this, an aggregate could reveal one person's self-assessment
+MIN_COMPARISON_GROUP = 5  # statistics only over groups of at least 5 organisations
+TRAINING_NEED_BELOW = 50
+DIVERGENCE_LIMIT = 8
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def _level(structure: Structure, score: float | None) -> dict | None:
+    level = scoring.level_for(score, structure.levels)
+    return structure.level_texts[level.code] if level else None
+
+
+def compute(diagnostic) -> dict:
+    """Results of a diagnostic from its answers (pure apart from the reads)."""
+    structure = structure_for(diagnostic.questionnaire)
+    answers_by_respondent: dict[int, dict[int, scoring.AnswerValue]] = {}
+    for answer in Answer.objects.filter(respondent__diagnostic=diagnostic).only(
+        "respondent_id", "question_id", "choice_ids", "unknown"
+    ):
+        answers_by_respondent.setdefault(answer.respondent_id, {})[answer.question_id] = (
+            scoring.AnswerValue(frozenset(answer.choice_ids), answer.unknown)
+        )
+    respondents = list(answers_by_respondent.values())
+
+    # Maturity: each respondent's question scores, consolidated by mean (see scoring.consolidate).
+    specs = structure.dimension_question_specs
+    per_respondent = [scoring.question_scores(specs, answers) for answers in respondents]
+    consolidated = scoring.consolidate(per_respondent)
+    dimension_scores = scoring.dimension_scores(specs, consolidated, structure.dimension_specs)
+    overall = scoring.overall_score(dimension_scores, structure.dimension_specs)
+    strengths, priorities = scoring.strengths_and_priorities(dimension_scores)
+    dimensions = [
+        {
+            "code": section.code,
+            "title": section.title,
+            "score": _round(dimension_scores.get(section.code)),
+            "level": (_level(structure, dimension_scores.get(section.code)) or {}).get("code"),
+        }
+        for section in structure.dimensions
+    ]
+
+    divergence = []
+    for question_id, spread in scoring.divergence(per_respondent)[:DIVERGENCE_LIMIT]:
+        question = structure.questions[question_id]
+        counts: dict[int, int] = {}
+        for answers in respondents:
+            value = answers.get(question_id)
+            for choice_id in value.choice_ids if value else ():
+                counts[choice_id] = counts.get(choice_id, 0) + 1
+        divergence.append(
+            {
+                "question": question.text,
+                "dimension": structure.section_by_code[question.section_code].title,
+                "spread": round(spread),
+                "answers": [
+                    {"label": c.label, "count": counts[c.id]}
+                    for c in question.choices
+                    if counts.get(c.id)
+                ],
+            }
+        )
+
+    # Skills: aggregated only, and only when enough people answered (never one person's score).
+    skill_specs = structure.specs_for(Section.Kind.SKILLS)
+    skill_areas = structure.sections_of(Section.Kind.SKILLS)
+    area_specs = [scoring.DimensionSpec(a.code) for a in skill_areas]
+    skill_respondents = [
+        scoring.dimension_scores(
+            skill_specs, scoring.question_scores(skill_specs, answers), area_specs
+        )
+        for answers in respondents
+        if any(spec.id in answers for spec in skill_specs)
+    ]
+    skills = {
+        "respondents": len(skill_respondents),
+        "shown": len(skill_respondents) >= MIN_SKILLS_RESPONDENTS,
+        "areas": [],
+    }
+    if skills["shown"]:
+        for area in skill_areas:
+            values = [r[area.code] for r in skill_respondents if r.get(area.code) is not None]
+            mean = sum(values) / len(values) if values else None
+            skills["areas"].append(
+                {
+                    "code": area.code,
+                    "title": area.title,
+                    "score": _round(mean),
+                    "need": mean is not None and mean < TRAINING_NEED_BELOW,
+                }
+            )
+
+    # Difficulties: mean intensity per type, and how many respondents cite each obstacle.
+    difficulties = {"types": [], "obstacles": []}
+    for section in structure.sections_of(Section.Kind.DIFFICULTIES):
+        for question in section.questions:
+            picked = [answers[question.id] for answers in respondents if question.id in answers]
+            if question.difficulty_type:
+                scores = {c.id: c.score for c in question.choices}
+                values = [
+                    scores[i] for a in picked for i in a.choice_ids if scores.get(i) is not None
+                ]
+                difficulties["types"].append(
+                    {
+                        "type": question.difficulty_type,
+                        "question": question.text,
+                        "score": _round(sum(values) / len(values)) if values else None,
+                    }
+                )
+            elif question.kind == Question.Kind.MULTIPLE:
+                for choice in question.choices:
+                    count = sum(1 for a in picked if choice.id in a.choice_ids)
+                    if count and not choice.exclusive:
+                        difficulties["obstacles"].append({"label": choice.label, "count": count})
+    difficulties["obstacles"].sort(key=lambda o: -o["count"])
+
+    usage_labels = {u["code"]: u["label"] for u in structure.inventory.get("usages", [])}
+    equipment_labels = {e["code"]: e["label"] for e in structure.inventory.get("equipment", [])}
+    findings = inventory.findings(
+        [
+            inventory.ToolUse(i.usage, i.tool_name, i.libre, i.eu_hosted)
+            for i in diagnostic.inventory_items.all()
+        ],
+        [
+            inventory.Equipment(e.kind, e.count, e.average_age, e.reconditioned_percent)
+            for e in diagnostic.equipment_items.all()
+        ],
+        usage_labels,
+        equipment_labels,
+    )
+
+    return {
+        "version": structure.version,
+        "respondents": len(respondents),
+        "overall": {
+            "score": _round(overall),
+            "level": (_level(structure, overall) or {}).get("code"),
+        },
+        "dimensions": dimensions,
+        "strengths": strengths,
+        "priorities": priorities,
+        "divergence": divergence,
+        "skills": skills,
+        "difficulties": difficulties,
+        "inventory": findings,
+    }
+
+
+@transaction.atomic
+def store_snapshot(diagnostic) -> ResultSnapshot:
+    data = compute(diagnostic)
+    snapshot, _created = ResultSnapshot.objects.update_or_create(
+        diagnostic=diagnostic,
+        defaults={
+            "overall_score": data["overall"]["score"],
+            "overall_level": data["overall"]["level"] or "",
+            "data": data,
+        },
+    )
+    snapshot.dimension_results.all().delete()
+    DimensionResult.objects.bulk_create(
+        DimensionResult(snapshot=snapshot, dimension=d["code"], score=d["score"])
+        for d in data["dimensions"]
+    )
+    return snapshot
+
+
+def comparison_groups(diagnostic) -> list[dict]:
+    """Median per dimension among similar organisations' latest completed diagnostics.
+
+    A group is shown only with at least MIN_COMPARISON_GROUP organisations; otherwise we say so.
+    """
+    organisation = diagnostic.organisation
+    groups = [
+        (
+            "sector",
+            _("Même secteur : %(v)s") % {"v": organisation.get_sector_display()},
+            {"sector": organisation.sector},
+        ),
+        (
+            "size",
+            _("Même taille : %(v)s") % {"v": organisation.get_staff_band_display()},
+            {"staff_band": organisation.staff_band},
+        ),
+        (
+            "region",
+            _("Même région : %(v)s") % {"v": organisation.region_name or "—"},
+            {"region": organisation.region},
+        ),
+    ]
+    out = []
+    for key, label, filters in groups:
+        rows = (
+            DimensionResult.objects.filter(
+                snapshot__diagnostic__status="completed",
+                snapshot__diagnostic__questionnaire_id=diagnostic.questionnaire_id,
+                **{f"snapshot__diagnostic__organisation__{k}": v for k, v in filters.items()},
+            )
+            .exclude(snapshot__diagnostic__organisation=organisation)
+            .values_list("dimension", "score", "snapshot__diagnostic__organisation_id")
+        )
+        by_dimension: dict[str, list[float]] = {}
+        organisations = set()
+        for dimension, score, organisation_id in rows:
+            organisations.add(organisation_id)
+            if score is not None:
+                by_dimension.setdefault(dimension, []).append(score)
+        shown = len(organisations) >= MIN_COMPARISON_GROUP
+        out.append(
+            {
+                "key": key,
+                "label": label,
+                "organisations": len(organisations),
+                "shown": shown,
+                "medians": {d: _round(scoring.median(v)) for d, v in by_dimension.items()}
+                if shown
+                else {},
+            }
+        )
+    return out

@@ -1,0 +1,294 @@
+"""Diagnostics: starting, answering, inviting respondents, completing. Each rule raises
+DiagnosticError with a French message that the view shows as is."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Membership, Organisation, User
+from accounts.tasks import send_email
+from maturity import scoring
+from maturity.models import Answer, Diagnostic, Questionnaire, Respondent
+from maturity.structure import QuestionView, Structure, structure_for
+
+MAX_TEXT = 2000
+
+
+class DiagnosticError(Exception):
+    """A rule about diagnostics was broken; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class ParsedAnswer:
+    choice_ids: frozenset[int]
+    unknown: bool
+    text: str
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.choice_ids and not self.unknown and not self.text
+
+
+def parse_answer(question: QuestionView, values: list[str], text: str = "") -> ParsedAnswer:
+    """Turn posted values into an answer, refusing anything the question does not offer."""
+    unknown = "unknown" in values
+    ids: set[int] = set()
+    for value in values:
+        if value in ("unknown", ""):
+            continue
+        if not value.isdigit() or int(value) not in question.choice_ids:
+            raise DiagnosticError(_("Cette réponse ne correspond à aucun choix de la question."))
+        ids.add(int(value))
+    text = (text or "").strip()
+    if question.is_text:
+        if len(text) > MAX_TEXT:
+            raise DiagnosticError(
+                _("Votre réponse dépasse %(max)s caractères.") % {"max": MAX_TEXT}
+            )
+        return ParsedAnswer(frozenset(), unknown and question.allow_unknown, text)
+    if unknown and not question.allow_unknown:
+        raise DiagnosticError(_("« Je ne sais pas » n'est pas proposé pour cette question."))
+    if unknown and ids:
+        raise DiagnosticError(_("Choisissez une réponse ou « Je ne sais pas », pas les deux."))
+    if not question.is_multiple and len(ids) > 1:
+        raise DiagnosticError(_("Une seule réponse est possible pour cette question."))
+    exclusive = {c.id for c in question.choices if c.exclusive}
+    if ids & exclusive and len(ids) > 1:
+        label = next(c.label for c in question.choices if c.id in exclusive)
+        raise DiagnosticError(
+            _("« %(label)s » ne se combine pas avec d'autres réponses.") % {"label": label}
+        )
+    return ParsedAnswer(frozenset(ids), unknown, "")
+
+
+def answers_of(respondent: Respondent) -> dict[int, Answer]:
+    return {a.question_id: a for a in respondent.answers.all()}
+
+
+def answer_values(answers: dict[int, Answer]) -> dict[int, scoring.AnswerValue]:
+    return {
+        qid: scoring.AnswerValue(frozenset(a.choice_ids), a.unknown) for qid, a in answers.items()
+    }
+
+
+def visible_questions(structure: Structure, section_code: str, answers: dict[int, Answer]):
+    values = answer_values(answers)
+    section = structure.section_by_code[section_code]
+    by_code = structure.question_by_code
+    visible = []
+    for question in section.questions:
+        if question.show_if_question:
+            target = by_code.get(question.show_if_question)
+            chosen = (
+                values.get(target.id).choice_ids if target and target.id in values else frozenset()
+            )
+            wanted = (
+                {c.id for c in target.choices if c.code in question.show_if_choices}
+                if target
+                else set()
+            )
+            if not chosen & wanted:
+                continue
+        visible.append(question)
+    return visible
+
+
+def save_answer(
+    *, respondent: Respondent, structure: Structure, question: QuestionView, parsed: ParsedAnswer
+) -> Answer | None:
+    """Autosave one answer. Last write wins; the unique constraint keeps one row per question."""
+    if respondent.diagnostic.is_completed:
+        raise DiagnosticError(
+            _("Ce diagnostic est terminé : ses réponses ne peuvent plus être modifiées.")
+        )
+    if question.id not in structure.questions:
+        raise DiagnosticError(
+            _("Cette question n'appartient pas à la version du questionnaire de ce diagnostic.")
+        )
+    if parsed.is_empty:
+        Answer.objects.filter(respondent=respondent, question_id=question.id).delete()
+        return None
+    answer = Answer(
+        respondent=respondent,
+        question_id=question.id,
+        choice_ids=sorted(parsed.choice_ids),
+        unknown=parsed.unknown,
+        text=parsed.text,
+    )
+    # One INSERT … ON CONFLICT DO UPDATE: two tabs saving at once end with one row, last write wins.
+    Answer.objects.bulk_create(
+        [answer],
+        update_conflicts=True,
+        unique_fields=["respondent", "question"],
+        update_fields=["choice_ids", "unknown", "text", "updated_at"],
+    )
+    return answer
+
+
+@dataclass(frozen=True)
+class Progress:
+    answered: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.answered / self.total) if self.total else 100
+
+    @property
+    def done(self) -> bool:
+        return self.answered >= self.total
+
+
+def section_progress(structure: Structure, answers: dict[int, Answer]) -> dict[str, Progress]:
+    progress = {}
+    for section in structure.sections:
+        visible = visible_questions(structure, section.code, answers)
+        progress[section.code] = Progress(sum(1 for q in visible if q.id in answers), len(visible))
+    return progress
+
+
+def overall_progress(progress: dict[str, Progress]) -> Progress:
+    return Progress(
+        sum(p.answered for p in progress.values()), sum(p.total for p in progress.values())
+    )
+
+
+def unanswered_required(
+    structure: Structure, answers: dict[int, Answer]
+) -> list[tuple[str, QuestionView]]:
+    missing = []
+    for section in structure.sections:
+        for question in visible_questions(structure, section.code, answers):
+            if question.required and question.id not in answers:
+                missing.append((section.title, question))
+    return missing
+
+
+# --- Starting, joining, inviting ---------------------------------------------------------------
+
+
+def current_questionnaire() -> Questionnaire:
+    questionnaire = Questionnaire.objects.published().first()
+    if questionnaire is None:
+        raise DiagnosticError(
+            _("Aucun questionnaire n'est publié pour l'instant : contactez la CRESS.")
+        )
+    return questionnaire
+
+
+@transaction.atomic
+def start_diagnostic(*, organisation: Organisation, user: User) -> tuple[Diagnostic, Respondent]:
+    """Start a diagnostic, or join the one in progress: one in progress per organisation."""
+    diagnostic = Diagnostic.objects.filter(
+        organisation=organisation, status=Diagnostic.Status.IN_PROGRESS
+    ).first()
+    if diagnostic is None:
+        try:
+            with transaction.atomic():
+                diagnostic = Diagnostic.objects.create(
+                    organisation=organisation,
+                    questionnaire=current_questionnaire(),
+                    created_by=user,
+                )
+        except IntegrityError:
+            diagnostic = Diagnostic.objects.get(
+                organisation=organisation, status=Diagnostic.Status.IN_PROGRESS
+            )
+    respondent, _created = Respondent.objects.get_or_create(diagnostic=diagnostic, user=user)
+    return diagnostic, respondent
+
+
+def _mail(*, to: list[str], subject: str, template: str, context: dict) -> None:
+    body = render_to_string(
+        template, {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
+    )
+    transaction.on_commit(lambda: send_email.delay(to=to, subject=subject, body=body))
+
+
+@transaction.atomic
+def add_member_respondent(
+    *, diagnostic: Diagnostic, membership: Membership, by: User
+) -> Respondent:
+    if diagnostic.is_completed:
+        raise DiagnosticError(_("Ce diagnostic est terminé."))
+    respondent, created = Respondent.objects.get_or_create(
+        diagnostic=diagnostic, user=membership.user, defaults={"invited_by": by}
+    )
+    if not created:
+        raise DiagnosticError(
+            _("%(name)s répond déjà à ce diagnostic.") % {"name": membership.user.display_name}
+        )
+    _mail(
+        to=[membership.user.email],
+        subject=_("Votre avis pour le diagnostic numérique de %(organisation)s")
+        % {"organisation": diagnostic.organisation.name},
+        template="maturity/email/respondent_member.txt",
+        context={
+            "diagnostic": diagnostic,
+            "by": by,
+            "url": settings.SITE_URL + reverse("maturity:respondent_home", args=[respondent.pk]),
+        },
+    )
+    return respondent
+
+
+@transaction.atomic
+def invite_guest(
+    *, diagnostic: Diagnostic, name: str, email: str, role_label: str, by: User
+) -> Respondent:
+    if diagnostic.is_completed:
+        raise DiagnosticError(_("Ce diagnostic est terminé."))
+    respondent, token = Respondent.new_guest(
+        diagnostic=diagnostic, name=name, email=email, role_label=role_label, invited_by=by
+    )
+    respondent.save()
+    _mail(
+        to=[respondent.email],
+        subject=_("Votre avis pour le diagnostic numérique de %(organisation)s")
+        % {"organisation": diagnostic.organisation.name},
+        template="maturity/email/respondent_guest.txt",
+        context={
+            "diagnostic": diagnostic,
+            "respondent": respondent,
+            "by": by,
+            "days": Respondent.GUEST_LINK_DAYS,
+            "url": settings.SITE_URL + reverse("maturity:guest_entry", args=[token]),
+        },
+    )
+    return respondent
+
+
+def revoke_guest(respondent: Respondent) -> None:
+    if respondent.is_guest and respondent.revoked_at is None:
+        respondent.revoked_at = timezone.now()
+        respondent.save(update_fields=["revoked_at", "updated_at"])
+
+
+@transaction.atomic
+def complete(*, diagnostic: Diagnostic, by: User):
+    """Lock the answers and store the results snapshot."""
+    from maturity.results import store_snapshot
+
+    diagnostic = Diagnostic.objects.select_for_update().get(pk=diagnostic.pk)
+    if diagnostic.is_completed:
+        raise DiagnosticError(_("Ce diagnostic est déjà terminé."))
+    if not Answer.objects.filter(respondent__diagnostic=diagnostic).exists():
+        raise DiagnosticError(
+            _(
+                "Aucune réponse n'a encore été donnée : répondez au moins à une partie avant de terminer."
+            )
+        )
+    diagnostic.status = Diagnostic.Status.COMPLETED
+    diagnostic.completed_at = timezone.now()
+    diagnostic.completed_by = by
+    diagnostic.save(update_fields=["status", "completed_at", "completed_by"])
+    return store_snapshot(diagnostic)
+
+
+def structure_of(diagnostic: Diagnostic) -> Structure:
+    return structure_for(diagnostic.questionnaire)

@@ -1,0 +1,735 @@
+"""Diagnostic pages. Each view says who may see it; lookups go through maturity.access."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import cress_admin_required, membership_for
+from maturity import charts, questionnaire_file, results, services, versions
+from maturity.access import GUEST_SESSION_KEY, diagnostic_for_member, respondent_for
+from maturity.forms import (
+    ConsentForm,
+    EquipmentForm,
+    GuestInviteForm,
+    MemberInviteForm,
+    NewDraftForm,
+    QuestionnaireUploadForm,
+)
+from maturity.models import (
+    Diagnostic,
+    DimensionResult,
+    EquipmentItem,
+    InventoryItem,
+    Questionnaire,
+    Respondent,
+    ResultSnapshot,
+    Section,
+)
+from maturity.structure import structure_for
+
+# --- Organisation's diagnostics -------------------------------------------------------------------
+
+
+@login_required
+def organisation_diagnostics(request, org_pk):
+    """Members of the organisation: its diagnostics, past and in progress."""
+    membership = membership_for(request.user, org_pk)
+    diagnostics = (
+        Diagnostic.objects.filter(organisation=membership.organisation)
+        .select_related("questionnaire", "snapshot")
+        .prefetch_related(
+            Prefetch("respondents", queryset=Respondent.objects.select_related("user"))
+        )
+    )
+    return TemplateResponse(
+        request,
+        "maturity/organisation_diagnostics.html",
+        {
+            "membership": membership,
+            "organisation": membership.organisation,
+            "diagnostics": diagnostics,
+        },
+    )
+
+
+@login_required
+@require_POST
+def diagnostic_start(request, org_pk):
+    """Members of the organisation start a diagnostic (or join the one in progress)."""
+    membership = membership_for(request.user, org_pk)
+    try:
+        _diagnostic, respondent = services.start_diagnostic(
+            organisation=membership.organisation, user=request.user
+        )
+    except services.DiagnosticError as exc:
+        messages.error(request, str(exc))
+        return redirect("maturity:organisation_diagnostics", org_pk=org_pk)
+    return redirect("maturity:respondent_home", pk=respondent.pk)
+
+
+@login_required
+def diagnostic_detail(request, pk):
+    """Members of the organisation: who answers, progress; admins invite and complete."""
+    diagnostic = diagnostic_for_member(request.user, pk)
+    membership = membership_for(request.user, diagnostic.organisation_id)
+    respondents = list(diagnostic.respondents.select_related("user").prefetch_related("answers"))
+    structure = structure_for(diagnostic.questionnaire)
+    rows = []
+    for respondent in respondents:
+        answers = {a.question_id: a for a in respondent.answers.all()}
+        rows.append(
+            (respondent, services.overall_progress(services.section_progress(structure, answers)))
+        )
+    context = {
+        "diagnostic": diagnostic,
+        "membership": membership,
+        "rows": rows,
+        "my_respondent": next((r for r in respondents if r.user_id == request.user.pk), None),
+    }
+    if membership.is_admin and not diagnostic.is_completed:
+        context["member_form"] = MemberInviteForm(
+            organisation=diagnostic.organisation,
+            exclude_users=[r.user_id for r in respondents if r.user_id],
+        )
+        context["guest_form"] = GuestInviteForm()
+    return TemplateResponse(request, "maturity/diagnostic_detail.html", context)
+
+
+@login_required
+@require_POST
+def invite_member(request, pk):
+    """Admins of the organisation ask a member to answer too."""
+    diagnostic = diagnostic_for_member(request.user, pk, admin=True)
+    form = MemberInviteForm(request.POST, organisation=diagnostic.organisation)
+    if form.is_valid():
+        try:
+            services.add_member_respondent(
+                diagnostic=diagnostic, membership=form.cleaned_data["membership"], by=request.user
+            )
+        except services.DiagnosticError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("La personne est invitée à répondre."))
+    else:
+        messages.error(request, _("Choisissez un·e membre de l'organisation."))
+    return redirect("maturity:diagnostic_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def invite_guest(request, pk):
+    """Admins of the organisation invite a guest (board member, volunteer) by a personal link."""
+    diagnostic = diagnostic_for_member(request.user, pk, admin=True)
+    form = GuestInviteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.invite_guest(diagnostic=diagnostic, by=request.user, **form.cleaned_data)
+        except services.DiagnosticError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Un lien personnel a été envoyé à %(email)s.")
+                % {"email": form.cleaned_data["email"]},
+            )
+            return redirect("maturity:diagnostic_detail", pk=pk)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect("maturity:diagnostic_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def revoke_guest(request, pk, respondent_pk):
+    """Admins of the organisation revoke a guest's link at once."""
+    diagnostic = diagnostic_for_member(request.user, pk, admin=True)
+    respondent = get_object_or_404(
+        Respondent, pk=respondent_pk, diagnostic=diagnostic, user__isnull=True
+    )
+    services.revoke_guest(respondent)
+    messages.success(
+        request, _("Le lien de %(name)s ne fonctionne plus.") % {"name": respondent.display_name}
+    )
+    return redirect("maturity:diagnostic_detail", pk=pk)
+
+
+def guest_entry(request, token):
+    """Anyone holding a live guest link: it opens this diagnostic only, for this respondent."""
+    respondent = Respondent.for_token(token)
+    if respondent is None:
+        return TemplateResponse(
+            request,
+            "maturity/guest_invalid.html",
+            {"reason": _("Ce lien n'existe pas. Vérifiez que vous l'avez copié en entier.")},
+            status=404,
+        )
+    if not respondent.guest_link_is_live or respondent.diagnostic.is_completed:
+        reason = (
+            _("Ce diagnostic est terminé : merci pour votre participation.")
+            if respondent.diagnostic.is_completed
+            else _(
+                "Ce lien a expiré ou a été désactivé. Demandez un nouveau lien à l'organisation."
+            )
+        )
+        return TemplateResponse(
+            request, "maturity/guest_invalid.html", {"reason": reason}, status=410
+        )
+    guests = set(request.session.get(GUEST_SESSION_KEY, []))
+    guests.add(respondent.pk)
+    request.session[GUEST_SESSION_KEY] = sorted(guests)
+    return redirect("maturity:respondent_home", pk=respondent.pk)
+
+
+# --- Answering ------------------------------------------------------------------------------------
+
+
+def respondent_home(request, pk):
+    """The respondent themselves (member or guest with a live link): sections and progress."""
+    respondent = respondent_for(request, pk)
+    structure = structure_for(respondent.diagnostic.questionnaire)
+    answers = services.answers_of(respondent)
+    progress = services.section_progress(structure, answers)
+    sections = [(s, progress[s.code]) for s in structure.sections]
+    skills = None
+    if any(s.kind == Section.Kind.SKILLS for s in structure.sections):
+        from maturity import scoring
+
+        specs = structure.specs_for(Section.Kind.SKILLS)
+        areas = structure.sections_of(Section.Kind.SKILLS)
+        own = scoring.dimension_scores(
+            specs,
+            scoring.question_scores(specs, services.answer_values(answers)),
+            [scoring.DimensionSpec(a.code) for a in areas],
+        )
+        skills = [(a.title, own.get(a.code)) for a in areas]
+    context = {
+        "respondent": respondent,
+        "diagnostic": respondent.diagnostic,
+        "structure": structure,
+        "sections": sections,
+        "overall": services.overall_progress(progress),
+        "consent_form": ConsentForm(initial={"share_answers": respondent.share_answers}),
+        "own_skills": skills,
+        "can_inventory": not respondent.is_guest,
+    }
+    return TemplateResponse(request, "maturity/respondent_home.html", context)
+
+
+@require_POST
+def respondent_consent(request, pk):
+    """The respondent themselves: share (or stop sharing) individual answers with the admins."""
+    respondent = respondent_for(request, pk)
+    form = ConsentForm(request.POST)
+    form.is_valid()
+    respondent.share_answers = form.cleaned_data.get("share_answers", False)
+    respondent.save(update_fields=["share_answers", "updated_at"])
+    messages.success(
+        request,
+        _("Vos réponses individuelles sont partagées avec les administrateur·rices.")
+        if respondent.share_answers
+        else _("Vos réponses individuelles ne sont plus partagées."),
+    )
+    return redirect("maturity:respondent_home", pk=pk)
+
+
+def _section_context(respondent, structure, section, answers, errors=None, saved=None):
+    visible = services.visible_questions(structure, section.code, answers)
+    order = [s.code for s in structure.sections]
+    index = order.index(section.code)
+    progress = services.section_progress(structure, answers)
+    return {
+        "respondent": respondent,
+        "diagnostic": respondent.diagnostic,
+        "section": section,
+        "questions": visible,
+        "answers": answers,
+        "errors": errors or {},
+        "saved": saved,
+        "progress": progress[section.code],
+        "overall": services.overall_progress(progress),
+        "previous": structure.sections[index - 1] if index > 0 else None,
+        "next": structure.sections[index + 1] if index + 1 < len(order) else None,
+        "locked": respondent.diagnostic.is_completed,
+    }
+
+
+def section(request, pk, code):
+    """The respondent themselves: one section; a plain POST saves the whole section."""
+    respondent = respondent_for(request, pk)
+    structure = structure_for(respondent.diagnostic.questionnaire)
+    section = structure.section_by_code.get(code)
+    if section is None:
+        return TemplateResponse(request, "404.html", {}, status=404)
+    answers = services.answers_of(respondent)
+    errors: dict[int, str] = {}
+    if request.method == "POST":
+        if respondent.diagnostic.is_completed:
+            messages.error(
+                request,
+                _("Ce diagnostic est terminé : ses réponses ne peuvent plus être modifiées."),
+            )
+            return redirect("maturity:respondent_home", pk=pk)
+        visible_before = {q.id for q in services.visible_questions(structure, code, answers)}
+        with transaction.atomic():
+            for question in section.questions:
+                values = request.POST.getlist(f"q{question.id}")
+                text = request.POST.get(f"q{question.id}_text", "")
+                if f"q{question.id}_present" not in request.POST:
+                    continue  # question not on the submitted page (hidden when it was shown)
+                try:
+                    parsed = services.parse_answer(question, values, text)
+                    services.save_answer(
+                        respondent=respondent, structure=structure, question=question, parsed=parsed
+                    )
+                except services.DiagnosticError as exc:
+                    errors[question.id] = str(exc)
+        answers = services.answers_of(respondent)
+        if errors:
+            context = _section_context(respondent, structure, section, answers, errors=errors)
+            return TemplateResponse(request, "maturity/section.html", context, status=400)
+        newly_visible = {
+            q.id for q in services.visible_questions(structure, code, answers)
+        } - visible_before
+        messages.success(request, _("Vos réponses sont enregistrées."))
+        codes = [s.code for s in structure.sections]
+        index = codes.index(code)
+        if newly_visible or request.POST.get("stay"):
+            return redirect("maturity:section", pk=pk, code=code)
+        if index + 1 < len(codes):
+            return redirect("maturity:section", pk=pk, code=codes[index + 1])
+        return redirect("maturity:respondent_home", pk=pk)
+    return TemplateResponse(
+        request, "maturity/section.html", _section_context(respondent, structure, section, answers)
+    )
+
+
+@require_POST
+def autosave(request, pk, question_pk):
+    """The respondent themselves: htmx saves one answer as soon as it is given."""
+    respondent = respondent_for(request, pk)
+    structure = structure_for(respondent.diagnostic.questionnaire)
+    question = structure.questions.get(question_pk)
+    if question is None:
+        return HttpResponse(_("Cette question n'appartient pas à ce diagnostic."), status=400)
+    answers = services.answers_of(respondent)
+    section = structure.section_by_code[question.section_code]
+    error = None
+    try:
+        parsed = services.parse_answer(
+            question,
+            request.POST.getlist(f"q{question.id}"),
+            request.POST.get(f"q{question.id}_text", ""),
+        )
+        answer = services.save_answer(
+            respondent=respondent, structure=structure, question=question, parsed=parsed
+        )
+    except services.DiagnosticError as exc:
+        error = str(exc)
+    else:
+        if answer is None:
+            answers.pop(question.id, None)
+        else:
+            answers[question.id] = answer
+    context = _section_context(
+        respondent,
+        structure,
+        section,
+        answers,
+        errors={question.id: error} if error else {},
+        saved=None if error else question.id,
+    )
+    visible = {q.id for q in context["questions"]}
+    context["question"] = question
+    # Questions shown only after a given answer appear or vanish out of band.
+    context["dependents"] = [
+        (q, q.id in visible) for q in section.questions if q.show_if_question == question.code
+    ]
+    return TemplateResponse(
+        request, "maturity/section.html#autosave", context, status=400 if error else 200
+    )
+
+
+@login_required
+def inventory(request, pk):
+    """Members of the organisation: tools in use per usage, and equipment."""
+    diagnostic = diagnostic_for_member(request.user, pk)
+    structure = structure_for(diagnostic.questionnaire)
+    usages = structure.inventory.get("usages", [])
+    equipment_kinds = structure.inventory.get("equipment", [])
+    items = list(diagnostic.inventory_items.all())
+    equipment = {e.kind: e for e in diagnostic.equipment_items.all()}
+    errors = []
+    equipment_forms = {
+        kind["code"]: EquipmentForm(
+            request.POST or None,
+            prefix=f"eq-{kind['code']}",
+            initial={
+                "count": getattr(equipment.get(kind["code"]), "count", None),
+                "average_age": getattr(equipment.get(kind["code"]), "average_age", None),
+                "reconditioned_percent": getattr(
+                    equipment.get(kind["code"]), "reconditioned_percent", None
+                ),
+            },
+        )
+        for kind in equipment_kinds
+    }
+    if request.method == "POST":
+        if diagnostic.is_completed:
+            messages.error(
+                request, _("Ce diagnostic est terminé : son inventaire ne peut plus être modifié.")
+            )
+            return redirect("maturity:inventory", pk=pk)
+        if all(form.is_valid() for form in equipment_forms.values()):
+            with transaction.atomic():
+                wanted = []
+                for usage in usages:
+                    known = {t["name"]: t for t in usage["common_tools"]}
+                    for name in request.POST.getlist(f"tools-{usage['code']}"):
+                        if name in known:
+                            wanted.append(
+                                InventoryItem(
+                                    diagnostic=diagnostic,
+                                    usage=usage["code"],
+                                    tool_name=name,
+                                    libre=known[name]["libre"],
+                                    eu_hosted=known[name]["eu_hosted"],
+                                    added_by=request.user,
+                                )
+                            )
+                    for name in request.POST.get(f"other-{usage['code']}", "").split(","):
+                        name = name.strip()[:100]
+                        if name and name.lower() not in {
+                            w.tool_name.lower() for w in wanted if w.usage == usage["code"]
+                        }:
+                            wanted.append(
+                                InventoryItem(
+                                    diagnostic=diagnostic,
+                                    usage=usage["code"],
+                                    tool_name=name,
+                                    added_by=request.user,
+                                )
+                            )
+                diagnostic.inventory_items.all().delete()
+                InventoryItem.objects.bulk_create(wanted)
+                for code, form in equipment_forms.items():
+                    data = form.cleaned_data
+                    EquipmentItem.objects.update_or_create(
+                        diagnostic=diagnostic,
+                        kind=code,
+                        defaults={
+                            "count": data["count"] or 0,
+                            "average_age": data["average_age"],
+                            "reconditioned_percent": data["reconditioned_percent"],
+                        },
+                    )
+            messages.success(request, _("L'inventaire est enregistré."))
+            return redirect("maturity:inventory", pk=pk)
+        errors.append(
+            _("Certaines valeurs d'équipement ne sont pas valides : corrigez les champs signalés.")
+        )
+    chosen: dict[str, set[str]] = {}
+    others: dict[str, list[str]] = {}
+    for item in items:
+        usage = next((u for u in usages if u["code"] == item.usage), None)
+        if usage and item.tool_name in {t["name"] for t in usage["common_tools"]}:
+            chosen.setdefault(item.usage, set()).add(item.tool_name)
+        else:
+            others.setdefault(item.usage, []).append(item.tool_name)
+    if request.method == "POST":
+        chosen = {u["code"]: set(request.POST.getlist(f"tools-{u['code']}")) for u in usages}
+        others = {u["code"]: [request.POST.get(f"other-{u['code']}", "")] for u in usages}
+    rows = [
+        {
+            "usage": u,
+            "chosen": chosen.get(u["code"], set()),
+            "other": ", ".join(others.get(u["code"], [])),
+        }
+        for u in usages
+    ]
+    return TemplateResponse(
+        request,
+        "maturity/inventory.html",
+        {
+            "diagnostic": diagnostic,
+            "structure": structure,
+            "rows": rows,
+            "equipment": [(kind, equipment_forms[kind["code"]]) for kind in equipment_kinds],
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def complete(request, pk):
+    """Admins of the organisation: review what is unanswered, then complete (answers lock)."""
+    diagnostic = diagnostic_for_member(request.user, pk, admin=True)
+    if diagnostic.is_completed:
+        return redirect("maturity:results", pk=pk)
+    structure = structure_for(diagnostic.questionnaire)
+    respondents = list(diagnostic.respondents.select_related("user").prefetch_related("answers"))
+    summary = []
+    for respondent in respondents:
+        answers = {a.question_id: a for a in respondent.answers.all()}
+        summary.append((respondent, services.unanswered_required(structure, answers)))
+    if request.method == "POST":
+        try:
+            services.complete(diagnostic=diagnostic, by=request.user)
+        except services.DiagnosticError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Le diagnostic est terminé : voici vos résultats."))
+            return redirect("maturity:results", pk=pk)
+    return TemplateResponse(
+        request, "maturity/complete.html", {"diagnostic": diagnostic, "summary": summary}
+    )
+
+
+@login_required
+def results_page(request, pk):
+    """Members of the organisation: results of a completed diagnostic."""
+    diagnostic = diagnostic_for_member(request.user, pk)
+    snapshot = ResultSnapshot.objects.filter(diagnostic=diagnostic).first()
+    if snapshot is None:
+        return TemplateResponse(
+            request, "maturity/results_pending.html", {"diagnostic": diagnostic}
+        )
+    structure = structure_for(diagnostic.questionnaire)
+    data = snapshot.data
+    groups = results.comparison_groups(diagnostic)
+    shown_group = next((g for g in groups if g["shown"]), None)
+    titles = {d["code"]: d["title"] for d in data["dimensions"]}
+    chart = charts.radar_svg(
+        [(d["title"], d["score"]) for d in data["dimensions"]],
+        comparison=[shown_group["medians"].get(d["code"]) for d in data["dimensions"]]
+        if shown_group
+        else None,
+        title=_("Scores par dimension"),
+        description=_(
+            "Graphique radar des scores de 0 à 100 ; le tableau qui suit donne les mêmes valeurs."
+        ),
+    )
+    history = list(
+        Diagnostic.objects.filter(
+            organisation=diagnostic.organisation,
+            status=Diagnostic.Status.COMPLETED,
+            completed_at__lt=diagnostic.completed_at,
+        )
+        .select_related("snapshot")
+        .prefetch_related(
+            Prefetch("snapshot__dimension_results", queryset=DimensionResult.objects.all())
+        )
+        .order_by("-completed_at")[:3]
+    )
+    history_rows = []
+    for past in history:
+        past_scores = {r.dimension: r.score for r in past.snapshot.dimension_results.all()}
+        history_rows.append(
+            {
+                "diagnostic": past,
+                "changes": [
+                    (
+                        d["title"],
+                        past_scores.get(d["code"]),
+                        d["score"],
+                        None
+                        if d["score"] is None or past_scores.get(d["code"]) is None
+                        else round(d["score"] - past_scores[d["code"]], 1),
+                    )
+                    for d in data["dimensions"]
+                ],
+            }
+        )
+    dimension_rows = [
+        {
+            **d,
+            "level_text": structure.level_texts.get(d["level"]) if d["level"] else None,
+            "medians": [g["medians"].get(d["code"]) for g in groups if g["shown"]],
+        }
+        for d in data["dimensions"]
+    ]
+    return TemplateResponse(
+        request,
+        "maturity/results.html",
+        {
+            "diagnostic": diagnostic,
+            "data": data,
+            "overall_level": structure.level_texts.get(data["overall"]["level"])
+            if data["overall"]["level"]
+            else None,
+            "levels": structure.level_texts.values(),
+            "chart": chart,
+            "dimension_rows": dimension_rows,
+            "strengths": [titles[c] for c in data["strengths"]],
+            "priorities": [titles[c] for c in data["priorities"]],
+            "groups": groups,
+            "shown_groups": [g for g in groups if g["shown"]],
+            "history": history_rows,
+        },
+    )
+
+
+@login_required
+def respondent_answers(request, pk, respondent_pk):
+    """Admins of the organisation, and only for respondents who consented to share."""
+    diagnostic = diagnostic_for_member(request.user, pk, admin=True)
+    respondent = get_object_or_404(
+        Respondent.objects.select_related("user"),
+        pk=respondent_pk,
+        diagnostic=diagnostic,
+        share_answers=True,
+    )
+    structure = structure_for(diagnostic.questionnaire)
+    answers = services.answers_of(respondent)
+    sections = [
+        (s, [(q, answers.get(q.id)) for q in s.questions])
+        for s in structure.sections
+        if s.kind != Section.Kind.SKILLS  # personal skills stay personal, even when sharing
+    ]
+    return TemplateResponse(
+        request,
+        "maturity/respondent_answers.html",
+        {"diagnostic": diagnostic, "respondent": respondent, "sections": sections},
+    )
+
+
+# --- CRESS: questionnaire versions ------------------------------------------------------------------
+
+
+@cress_admin_required
+def questionnaires(request):
+    """CRESS admins: versions of the questionnaire; import a file as a new draft."""
+    form = QuestionnaireUploadForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        data, errors = questionnaire_file.load(form.cleaned_data["file"])
+        if not errors:
+            try:
+                questionnaire = questionnaire_file.import_questionnaire(
+                    data, created_by=request.user
+                )
+            except questionnaire_file.QuestionnaireFileError as exc:
+                errors = exc.errors
+            else:
+                messages.success(
+                    request,
+                    _("La version %(v)s est importée comme brouillon.")
+                    % {"v": questionnaire.version},
+                )
+                return redirect("maturity:questionnaire_detail", pk=questionnaire.pk)
+    return TemplateResponse(
+        request,
+        "maturity/questionnaires.html",
+        {"questionnaires": Questionnaire.objects.all(), "form": form, "errors": errors},
+        status=400 if errors else 200,
+    )
+
+
+@cress_admin_required
+def questionnaire_detail(request, pk):
+    """CRESS admins: one version, its content and validation."""
+    questionnaire = get_object_or_404(Questionnaire, pk=pk)
+    structure = structure_for(questionnaire)
+    _data, errors = questionnaire_file.clean(questionnaire_file.export_questionnaire(questionnaire))
+    return TemplateResponse(
+        request,
+        "maturity/questionnaire_detail.html",
+        {
+            "questionnaire": questionnaire,
+            "structure": structure,
+            "errors": errors,
+            "draft_form": NewDraftForm(),
+            "upload_form": QuestionnaireUploadForm(),
+            "diagnostics": questionnaire.diagnostics.count(),
+        },
+    )
+
+
+@cress_admin_required
+def questionnaire_export(request, pk):
+    """CRESS admins: the version as a YAML file."""
+    questionnaire = get_object_or_404(Questionnaire, pk=pk)
+    text = questionnaire_file.dump(questionnaire_file.export_questionnaire(questionnaire))
+    response = HttpResponse(text, content_type="application/yaml; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="questionnaire-{questionnaire.version}.yaml"'
+    )
+    return response
+
+
+@cress_admin_required
+@require_POST
+def questionnaire_new_draft(request, pk):
+    """CRESS admins: copy a version into a new draft."""
+    source = get_object_or_404(Questionnaire, pk=pk)
+    form = NewDraftForm(request.POST)
+    if form.is_valid():
+        try:
+            draft = versions.new_draft_from(
+                source, version=form.cleaned_data["version"], created_by=request.user
+            )
+        except questionnaire_file.QuestionnaireFileError as exc:
+            messages.error(request, " ".join(exc.errors))
+        else:
+            messages.success(request, _("Brouillon %(v)s créé.") % {"v": draft.version})
+            return redirect("maturity:questionnaire_detail", pk=draft.pk)
+    else:
+        messages.error(request, _("Indiquez un numéro de version (20 caractères au plus)."))
+    return redirect("maturity:questionnaire_detail", pk=pk)
+
+
+@cress_admin_required
+@require_POST
+def questionnaire_replace(request, pk):
+    """CRESS admins: replace a draft's content by an edited file (nothing changes on error)."""
+    questionnaire = get_object_or_404(Questionnaire, pk=pk)
+    form = QuestionnaireUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("maturity:questionnaire_detail", pk=pk)
+    data, errors = questionnaire_file.load(form.cleaned_data["file"])
+    if not errors:
+        try:
+            questionnaire_file.import_questionnaire(data, replace=questionnaire)
+        except questionnaire_file.QuestionnaireFileError as exc:
+            errors = exc.errors
+    if errors:
+        return TemplateResponse(
+            request,
+            "maturity/questionnaires.html",
+            {
+                "questionnaires": Questionnaire.objects.all(),
+                "form": QuestionnaireUploadForm(),
+                "errors": errors,
+            },
+            status=400,
+        )
+    messages.success(request, _("Le brouillon est mis à jour."))
+    return redirect("maturity:questionnaire_detail", pk=pk)
+
+
+@cress_admin_required
+@require_POST
+def questionnaire_publish(request, pk):
+    """CRESS admins: publish a draft; the former version is archived, its diagnostics keep it."""
+    questionnaire = get_object_or_404(Questionnaire, pk=pk)
+    try:
+        versions.publish(questionnaire)
+    except versions.VersionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("La version %(v)s est publiée : les nouveaux diagnostics l'utiliseront.")
+            % {"v": questionnaire.version},
+        )
+    return redirect("maturity:questionnaire_detail", pk=pk)
