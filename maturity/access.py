@@ -1,9 +1,13 @@
 """Who may see which diagnostic or respondent page. Lookups are scoped, never fetched then checked."""
 
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
 from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts.access import membership_for
 from accounts.models import Membership
 from maturity.models import Diagnostic, Respondent
 
@@ -19,16 +23,27 @@ def _active_member(user, organisation_field: str):
 
 
 def diagnostic_for_member(user, pk: int, *, admin: bool = False) -> Diagnostic:
-    """A diagnostic of an organisation the user is an active member (or admin) of; else 404."""
-    memberships = Membership.objects.filter(
-        user=user, is_active=True, organisation=OuterRef("organisation")
-    )
-    if admin:
-        memberships = memberships.filter(role=Membership.Role.ADMIN)
+    """A diagnostic of an organisation the user is an active member of (else 404); where an
+    admin is needed, a plain member gets 403, as on the organisation's own admin pages."""
     queryset = Diagnostic.objects.select_related("organisation", "questionnaire").filter(
-        Exists(memberships)
+        _active_member(user, "organisation")
     )
-    return get_object_or_404(queryset, pk=pk)
+    diagnostic = get_object_or_404(queryset, pk=pk)
+    if admin:
+        membership_for(user, diagnostic.organisation_id, admin=True)
+    return diagnostic
+
+
+def respondent_required(view):
+    """Respondent pages: guests come through their link; anyone else must log in first."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated and not request.session.get(GUEST_SESSION_KEY):
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def respondent_for(request, pk: int) -> Respondent:

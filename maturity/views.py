@@ -12,7 +12,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import cress_admin_required, membership_for
 from maturity import charts, questionnaire_file, results, services, versions
-from maturity.access import GUEST_SESSION_KEY, diagnostic_for_member, respondent_for
+from maturity.access import (
+    GUEST_SESSION_KEY,
+    diagnostic_for_member,
+    respondent_for,
+    respondent_required,
+)
 from maturity.forms import (
     ConsentForm,
     EquipmentForm,
@@ -190,6 +195,7 @@ def guest_entry(request, token):
 # --- Answering ------------------------------------------------------------------------------------
 
 
+@respondent_required
 def respondent_home(request, pk):
     """The respondent themselves (member or guest with a live link): sections and progress."""
     respondent = respondent_for(request, pk)
@@ -222,6 +228,7 @@ def respondent_home(request, pk):
     return TemplateResponse(request, "maturity/respondent_home.html", context)
 
 
+@respondent_required
 @require_POST
 def respondent_consent(request, pk):
     """The respondent themselves: share (or stop sharing) individual answers with the admins."""
@@ -260,6 +267,7 @@ def _section_context(respondent, structure, section, answers, errors=None, saved
     }
 
 
+@respondent_required
 def section(request, pk, code):
     """The respondent themselves: one section; a plain POST saves the whole section."""
     respondent = respondent_for(request, pk)
@@ -310,6 +318,7 @@ def section(request, pk, code):
     )
 
 
+@respondent_required
 @require_POST
 def autosave(request, pk, question_pk):
     """The respondent themselves: htmx saves one answer as soon as it is given."""

@@ -1,0 +1,290 @@
+import re
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+
+from accounts.models import Organisation
+from maturity import results, services
+from maturity.models import Diagnostic, InventoryItem, Respondent, ResultSnapshot
+from maturity.structure import structure_for
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.maturity.factories import diagnostic_with_respondent, published_questionnaire
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def questionnaire():
+    return published_questionnaire()
+
+
+def answer_all(respondent, pick):
+    """Answer every question of every section with pick(question) -> choice index."""
+    structure = structure_for(respondent.diagnostic.questionnaire)
+    for section in structure.sections:
+        for question in section.questions:
+            if question.choices:
+                choice = question.choices[pick(question)]
+                parsed = services.parse_answer(question, [str(choice.id)])
+                services.save_answer(
+                    respondent=respondent, structure=structure, question=question, parsed=parsed
+                )
+
+
+def strongest(question):
+    return max(range(len(question.choices)), key=lambda i: question.choices[i].score or 0)
+
+
+def weakest(question):
+    return min(range(len(question.choices)), key=lambda i: question.choices[i].score or 0)
+
+
+def test_guest_answers_through_a_personal_link_until_it_is_revoked(
+    client, questionnaire, mailoutbox, django_capture_on_commit_callbacks
+):
+    diagnostic, admin_respondent = diagnostic_with_respondent(questionnaire=questionnaire)
+    client.force_login(admin_respondent.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("maturity:invite_guest", args=[diagnostic.pk]),
+            {"name": "Jeanne", "email": "jeanne@example.org", "role_label": "Présidente"},
+        )
+    link = re.search(r"https?://\S+/diagnostic/lien/\S+/", mailoutbox[-1].body).group(0)
+    path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+    guest = Respondent.objects.get(email="jeanne@example.org")
+
+    visitor = client.__class__()
+    response = visitor.get(path)
+    assert response["Location"] == reverse("maturity:respondent_home", args=[guest.pk])
+    assert visitor.get(response["Location"]).status_code == 200
+    question = structure_for(questionnaire).sections[1].questions[0]
+    assert (
+        visitor.post(
+            reverse("maturity:autosave", args=[guest.pk, question.id]),
+            {f"q{question.id}": str(question.choices[0].id)},
+        ).status_code
+        == 200
+    )
+    # The link opens this respondent only: the admin's own answers stay out of reach.
+    assert (
+        visitor.get(reverse("maturity:respondent_home", args=[admin_respondent.pk])).status_code
+        == 404
+    )
+    assert (
+        visitor.get(reverse("maturity:diagnostic_detail", args=[diagnostic.pk])).status_code == 302
+    )
+
+    client.post(reverse("maturity:revoke_guest", args=[diagnostic.pk, guest.pk]))
+    assert visitor.get(reverse("maturity:respondent_home", args=[guest.pk])).status_code == 404
+    assert visitor.get(path).status_code == 410
+
+
+def test_an_expired_guest_link_is_refused(client, questionnaire):
+    diagnostic, _ = diagnostic_with_respondent(questionnaire=questionnaire)
+    guest, token = Respondent.new_guest(
+        diagnostic=diagnostic, name="Paul", email="paul@example.org", role_label="", invited_by=None
+    )
+    guest.save()
+    with time_machine.travel(timezone.now() + timezone.timedelta(days=31)):
+        response = client.get(reverse("maturity:guest_entry", args=[token]))
+    assert response.status_code == 410
+    assert "expiré" in response.content.decode()
+
+
+def test_team_results_consolidate_by_mean_and_list_disagreements(client, questionnaire):
+    diagnostic, first = diagnostic_with_respondent(questionnaire=questionnaire)
+    second = Respondent.objects.create(
+        diagnostic=diagnostic, user=MembershipFactory(organisation=diagnostic.organisation).user
+    )
+    answer_all(first, strongest)
+    answer_all(second, weakest)
+    snapshot = services.complete(diagnostic=diagnostic, by=first.user)
+    strategie = next(d for d in snapshot.data["dimensions"] if d["code"] == "strategie")
+    # Strongest (100) and weakest (0) on visible questions: the mean sits strictly between.
+    assert 0 < strategie["score"] < 100
+    assert snapshot.data["respondents"] == 2
+    assert snapshot.data["divergence"] and snapshot.data["divergence"][0]["spread"] == 100
+
+    client.force_login(first.user)
+    page = client.get(reverse("maturity:results", args=[diagnostic.pk])).content.decode()
+    assert "<svg" in page and 'role="img"' in page
+    assert "Stratégie et pilotage du numérique" in page and "<caption>" in page
+    assert (
+        "Où l’équipe n’est pas d’accord" in page
+        and escape(snapshot.data["divergence"][0]["question"]) in page
+    )
+
+
+def test_skills_are_shown_only_aggregated_from_three_respondents(questionnaire):
+    diagnostic, first = diagnostic_with_respondent(questionnaire=questionnaire)
+    answer_all(first, weakest)
+    data = results.compute(diagnostic)
+    assert data["skills"] == {"respondents": 1, "shown": False, "areas": []}
+    for _ in range(2):
+        other = Respondent.objects.create(
+            diagnostic=diagnostic, user=MembershipFactory(organisation=diagnostic.organisation).user
+        )
+        answer_all(other, weakest)
+    data = results.compute(diagnostic)
+    assert data["skills"]["shown"] and len(data["skills"]["areas"]) == 5
+    assert all(area["need"] for area in data["skills"]["areas"])
+
+
+def test_inventory_findings_show_redundancy_and_dependence(client, questionnaire):
+    diagnostic, respondent = diagnostic_with_respondent(questionnaire=questionnaire)
+    client.force_login(respondent.user)
+    response = client.post(
+        reverse("maturity:inventory", args=[diagnostic.pk]),
+        {
+            "tools-stockage": ["Google Drive", "Dropbox", "Nextcloud"],
+            "other-visio": "Outil maison",
+            "eq-ordinateurs-count": "6",
+            "eq-ordinateurs-average_age": "7",
+            "eq-ordinateurs-reconditioned_percent": "50",
+        },
+    )
+    assert response.status_code == 302
+    assert InventoryItem.objects.filter(diagnostic=diagnostic).count() == 4
+    answer_all(respondent, strongest)
+    snapshot = services.complete(diagnostic=diagnostic, by=respondent.user)
+    findings = snapshot.data["inventory"]
+    assert findings["redundancy"][0]["tools"] == ["Dropbox", "Google Drive", "Nextcloud"]
+    assert findings["proprietary_percent"] == 67 and findings["non_eu_percent"] == 67
+    assert findings["ageing"][0]["average_age"] == 7 and findings["reconditioned_percent"] == 50
+    page = client.get(reverse("maturity:results", args=[diagnostic.pk])).content.decode()
+    assert "Plusieurs outils pour un même usage" in page and "Équipement vieillissant" in page
+
+
+def test_bad_equipment_values_keep_what_was_typed(client, questionnaire):
+    diagnostic, respondent = diagnostic_with_respondent(questionnaire=questionnaire)
+    client.force_login(respondent.user)
+    response = client.post(
+        reverse("maturity:inventory", args=[diagnostic.pk]),
+        {
+            "tools-stockage": ["Nextcloud"],
+            "eq-ordinateurs-count": "-3",
+            "eq-ordinateurs-reconditioned_percent": "150",
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'value="-3"' in html and 'value="150"' in html and "checked" in html
+    assert not InventoryItem.objects.exists()
+
+
+def test_completion_lists_unanswered_questions_then_locks(client, questionnaire):
+    diagnostic, respondent = diagnostic_with_respondent(questionnaire=questionnaire)
+    client.force_login(respondent.user)
+    page = client.get(reverse("maturity:complete", args=[diagnostic.pk])).content.decode()
+    assert "Votre organisation a-t-elle défini ce qu" in page  # an unanswered required question
+    response = client.post(reverse("maturity:complete", args=[diagnostic.pk]), follow=True)
+    assert "Aucune réponse" in response.content.decode()
+    answer_all(respondent, strongest)
+    response = client.post(reverse("maturity:complete", args=[diagnostic.pk]))
+    assert response["Location"] == reverse("maturity:results", args=[diagnostic.pk])
+    diagnostic.refresh_from_db()
+    assert diagnostic.is_completed and ResultSnapshot.objects.filter(diagnostic=diagnostic).exists()
+    # A new cycle can start, and the old one stays.
+    client.post(reverse("maturity:diagnostic_start", args=[diagnostic.organisation.pk]))
+    assert Diagnostic.objects.filter(organisation=diagnostic.organisation).count() == 2
+
+
+def test_history_shows_the_change_per_dimension_between_cycles(client, questionnaire):
+    diagnostic, respondent = diagnostic_with_respondent(questionnaire=questionnaire)
+    answer_all(respondent, weakest)
+    services.complete(diagnostic=diagnostic, by=respondent.user)
+    with time_machine.travel(timezone.now() + timezone.timedelta(days=365)):
+        second, again = services.start_diagnostic(
+            organisation=diagnostic.organisation, user=respondent.user
+        )
+        answer_all(again, strongest)
+        services.complete(diagnostic=second, by=respondent.user)
+    client.force_login(respondent.user)
+    page = client.get(reverse("maturity:results", args=[second.pk])).content.decode()
+    assert "Évolution depuis le diagnostic du" in page and "+100" in page
+
+
+def test_comparison_needs_five_similar_organisations(client, questionnaire):
+    diagnostic, respondent = diagnostic_with_respondent(questionnaire=questionnaire)
+    answer_all(respondent, strongest)
+    services.complete(diagnostic=diagnostic, by=respondent.user)
+    groups = {g["key"]: g for g in results.comparison_groups(diagnostic)}
+    assert not groups["sector"]["shown"]
+    for _ in range(5):
+        other = OrganisationFactory(sector=diagnostic.organisation.sector)
+        d, r = diagnostic_with_respondent(
+            questionnaire=questionnaire,
+            membership=MembershipFactory(organisation=other, admin=True),
+        )
+        answer_all(r, weakest)
+        services.complete(diagnostic=d, by=r.user)
+    groups = {g["key"]: g for g in results.comparison_groups(diagnostic)}
+    assert groups["sector"]["shown"] and groups["sector"]["organisations"] == 5
+    assert groups["sector"]["medians"]["strategie"] == 0
+    client.force_login(respondent.user)
+    assert (
+        "Médiane — Même secteur"
+        in client.get(reverse("maturity:results", args=[diagnostic.pk])).content.decode()
+    )
+    assert Organisation.objects.count() == 6
+
+
+def test_individual_answers_are_visible_to_admins_only_with_consent(client, questionnaire):
+    diagnostic, admin_respondent = diagnostic_with_respondent(questionnaire=questionnaire)
+    member = MembershipFactory(organisation=diagnostic.organisation)
+    respondent = Respondent.objects.create(diagnostic=diagnostic, user=member.user)
+    answer_all(respondent, strongest)
+    client.force_login(admin_respondent.user)
+    url = reverse("maturity:respondent_answers", args=[diagnostic.pk, respondent.pk])
+    assert client.get(url).status_code == 404
+    client.force_login(member.user)
+    client.post(
+        reverse("maturity:respondent_consent", args=[respondent.pk]), {"share_answers": "on"}
+    )
+    client.force_login(admin_respondent.user)
+    page = client.get(url).content.decode()
+    assert "Stratégie et pilotage du numérique" in page
+    assert "Information et données" not in page  # personal skills are never shared
+
+
+def test_results_page_queries_do_not_grow_with_respondents(
+    client, questionnaire, django_assert_max_num_queries
+):
+    diagnostic, respondent = diagnostic_with_respondent(questionnaire=questionnaire)
+    for _ in range(10):
+        other = Respondent.objects.create(
+            diagnostic=diagnostic, user=MembershipFactory(organisation=diagnostic.organisation).user
+        )
+        answer_all(other, weakest)
+    answer_all(respondent, strongest)
+    services.complete(diagnostic=diagnostic, by=respondent.user)
+    client.force_login(respondent.user)
+    url = reverse("maturity:results", args=[diagnostic.pk])
+    client.get(url)
+    with django_assert_max_num_queries(12):
+        assert client.get(url).status_code == 200
+
+
+def test_recompute_command_reports_no_difference_for_unchanged_answers(questionnaire, capsys):
+    diagnostic, respondent = diagnostic_with_respondent(questionnaire=questionnaire)
+    answer_all(respondent, strongest)
+    services.complete(diagnostic=diagnostic, by=respondent.user)
+    call_command("recompute_snapshots")
+    assert "1 diagnostics vérifiés, 0 différent(s), tous identiques" in capsys.readouterr().out
+    ResultSnapshot.objects.filter(diagnostic=diagnostic).update(
+        overall_score=1, data={"overall": {"score": 1}}
+    )
+    call_command("recompute_snapshots")
+    assert "1 différent(s)" in capsys.readouterr().out
+
+
+def test_another_organisation_cannot_see_results(client, questionnaire):
+    diagnostic, respondent = diagnostic_with_respondent(questionnaire=questionnaire)
+    answer_all(respondent, strongest)
+    services.complete(diagnostic=diagnostic, by=respondent.user)
+    client.force_login(UserFactory())
+    assert client.get(reverse("maturity:results", args=[diagnostic.pk])).status_code == 404
