@@ -1,6 +1,7 @@
 """From answers to results: consolidation over respondents, levels, skills needs, difficulties,
 inventory findings. Stored once at completion as a snapshot so results never change meaning."""
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -177,56 +178,72 @@ def store_snapshot(diagnostic) -> ResultSnapshot:
     return snapshot
 
 
-def comparison_groups(diagnostic) -> list[dict]:
-    """Median per dimension among similar organisations' latest completed diagnostics.
+COMPARISON_CACHE_SECONDS = 600
 
-    A group is shown only with at least MIN_COMPARISON_GROUP organisations; otherwise we say so.
+
+def _group_medians(
+    questionnaire_id: int, field: str, value: str
+) -> tuple[int, dict[str, float | None]]:
+    """(organisations, median per dimension) over completed diagnostics of one group.
+
+    Cached for a few minutes: a group's medians move only when a diagnostic completes, and
+    computing them reads every result row of the group.
     """
+    key = f"maturity:medians:{questionnaire_id}:{field}:{value}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    rows = DimensionResult.objects.filter(
+        snapshot__diagnostic__status="completed",
+        snapshot__diagnostic__questionnaire_id=questionnaire_id,
+        **{f"snapshot__diagnostic__organisation__{field}": value},
+    ).values_list("dimension", "score", "snapshot__diagnostic__organisation_id")
+    by_dimension: dict[str, list[float]] = {}
+    organisations = set()
+    for dimension, score, organisation_id in rows.iterator(chunk_size=5000):
+        organisations.add(organisation_id)
+        if score is not None:
+            by_dimension.setdefault(dimension, []).append(score)
+    result = (len(organisations), {d: _round(scoring.median(v)) for d, v in by_dimension.items()})
+    cache.set(key, result, COMPARISON_CACHE_SECONDS)
+    return result
+
+
+def comparison_groups(diagnostic) -> list[dict]:
+    """Median per dimension among organisations of the same sector, size or région (the
+    organisation itself included), shown only for groups of at least MIN_COMPARISON_GROUP."""
     organisation = diagnostic.organisation
     groups = [
         (
             "sector",
             _("Même secteur : %(v)s") % {"v": organisation.get_sector_display()},
-            {"sector": organisation.sector},
+            "sector",
+            organisation.sector,
         ),
         (
             "size",
             _("Même taille : %(v)s") % {"v": organisation.get_staff_band_display()},
-            {"staff_band": organisation.staff_band},
+            "staff_band",
+            organisation.staff_band,
         ),
         (
             "region",
             _("Même région : %(v)s") % {"v": organisation.region_name or "—"},
-            {"region": organisation.region},
+            "region",
+            organisation.region,
         ),
     ]
     out = []
-    for key, label, filters in groups:
-        rows = (
-            DimensionResult.objects.filter(
-                snapshot__diagnostic__status="completed",
-                snapshot__diagnostic__questionnaire_id=diagnostic.questionnaire_id,
-                **{f"snapshot__diagnostic__organisation__{k}": v for k, v in filters.items()},
-            )
-            .exclude(snapshot__diagnostic__organisation=organisation)
-            .values_list("dimension", "score", "snapshot__diagnostic__organisation_id")
-        )
-        by_dimension: dict[str, list[float]] = {}
-        organisations = set()
-        for dimension, score, organisation_id in rows:
-            organisations.add(organisation_id)
-            if score is not None:
-                by_dimension.setdefault(dimension, []).append(score)
-        shown = len(organisations) >= MIN_COMPARISON_GROUP
+    for key, label, field, value in groups:
+        count, medians = _group_medians(diagnostic.questionnaire_id, field, value)
+        shown = count >= MIN_COMPARISON_GROUP
         out.append(
             {
                 "key": key,
                 "label": label,
-                "organisations": len(organisations),
+                "organisations": count,
                 "shown": shown,
-                "medians": {d: _round(scoring.median(v)) for d, v in by_dimension.items()}
-                if shown
-                else {},
+                "medians": medians if shown else {},
             }
         )
     return out

@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -529,8 +530,9 @@ def results_page(request, pk):
         Diagnostic.objects.filter(
             organisation=diagnostic.organisation,
             status=Diagnostic.Status.COMPLETED,
-            completed_at__lt=diagnostic.completed_at,
+            completed_at__lt=diagnostic.completed_at or timezone.now(),
         )
+        .exclude(pk=diagnostic.pk)
         .select_related("snapshot")
         .prefetch_related(
             Prefetch("snapshot__dimension_results", queryset=DimensionResult.objects.all())

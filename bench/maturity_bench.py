@@ -1,0 +1,171 @@
+"""Diagnostic benchmark: section page, autosave, results page over 1,000 organisations.
+
+    DEBUG=1 .venv/bin/python bench/maturity_bench.py                      # SQLite
+    DATABASE_URL=postgres://…/boussole_bench .venv/bin/python bench/maturity_bench.py
+
+Targets (issue): section ≤ 10 ms median and ≤ 10 queries; autosave ≤ 8 ms and ≤ 6 queries;
+results ≤ 25 ms.
+"""
+
+import random
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import engine, measure, setup
+
+setup("maturity")
+
+from django.db import transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from stdnum import luhn  # noqa: E402
+
+from accounts.models import Membership, Organisation, User  # noqa: E402
+from maturity import questionnaire_file, results, versions  # noqa: E402
+from maturity.models import Answer, Diagnostic, Questionnaire, Respondent  # noqa: E402
+from maturity.structure import structure_for  # noqa: E402
+
+ORGANISATIONS = 1000
+TEAMS = 100  # organisations whose diagnostic has 10 respondents
+SECTORS = ["social", "culture", "sport", "environnement", "insertion", "sante"]
+
+
+def generate():
+    if Organisation.objects.count() >= ORGANISATIONS:
+        return
+    import yaml
+
+    data = yaml.safe_load(
+        (Path(__file__).resolve().parent.parent / "fixtures" / "questionnaire.yaml").read_text()
+    )
+    questionnaire = Questionnaire.objects.filter(version=data["version"]).first()
+    if questionnaire is None:
+        questionnaire = questionnaire_file.import_questionnaire(data)
+        versions.publish(questionnaire)
+    structure = structure_for(questionnaire)
+    questions = [q for s in structure.sections for q in s.questions if q.choices]
+    rng = random.Random(42)
+    print("Génération de", ORGANISATIONS, "organisations…", flush=True)
+    for batch in range(0, ORGANISATIONS, 100):
+        with transaction.atomic():
+            users = User.objects.bulk_create(
+                [
+                    User(email=f"bench{n}@example.org", first_name="Bench", last_name=str(n))
+                    for n in range(batch, batch + 100)
+                ]
+            )
+            orgs = Organisation.objects.bulk_create(
+                [
+                    Organisation(
+                        name=f"Organisation {n}",
+                        siren=f"{n + 10_000_000:08d}"
+                        + luhn.calc_check_digit(f"{n + 10_000_000:08d}"),
+                        legal_form="association",
+                        sector=SECTORS[n % len(SECTORS)],
+                        staff_band="1-2",
+                        volunteers_band="10-49",
+                        postcode="33000",
+                        departement="33",
+                        region="75",
+                    )
+                    for n in range(batch, batch + 100)
+                ]
+            )
+            Membership.objects.bulk_create(
+                [
+                    Membership(user=u, organisation=o, role="admin")
+                    for u, o in zip(users, orgs, strict=True)
+                ]
+            )
+            diagnostics = Diagnostic.objects.bulk_create(
+                [
+                    Diagnostic(
+                        organisation=o,
+                        questionnaire=questionnaire,
+                        status="completed",
+                        completed_at=timezone.now(),
+                    )
+                    for o in orgs
+                ]
+            )
+            respondents = []
+            for i, (d, u) in enumerate(zip(diagnostics, users, strict=True)):
+                respondents.append(Respondent(diagnostic=d, user=u))
+                if batch + i < TEAMS:
+                    respondents += [
+                        Respondent(
+                            diagnostic=d, name=f"Invité {k}", token_hash=f"{batch + i:06d}{k:058d}"
+                        )
+                        for k in range(9)
+                    ]
+            respondents = Respondent.objects.bulk_create(respondents)
+            Answer.objects.bulk_create(
+                [
+                    Answer(respondent=r, question_id=q.id, choice_ids=[rng.choice(q.choices).id])
+                    for r in respondents
+                    for q in questions
+                    if not q.is_multiple
+                ],
+                batch_size=5000,
+            )
+            for d in diagnostics:
+                results.store_snapshot(d)
+        print(f"  {batch + 100} / {ORGANISATIONS}", flush=True)
+
+
+def main():
+    generate()
+    user = User.objects.get(email="bench5@example.org")
+    diagnostic = Diagnostic.objects.get(organisation__memberships__user=user, status="completed")
+    # A fresh in-progress diagnostic for the answering pages.
+    Diagnostic.objects.filter(organisation=diagnostic.organisation, status="in_progress").delete()
+    in_progress = Diagnostic.objects.create(
+        organisation=diagnostic.organisation, questionnaire=diagnostic.questionnaire
+    )
+    respondent = Respondent.objects.create(diagnostic=in_progress, user=user)
+    structure = structure_for(in_progress.questionnaire)
+    section = structure.section_by_code["securite_rgpd"]
+    question = section.questions[0]
+    client = Client()
+    client.force_login(user)
+    print(
+        f"Base : {engine()}, {Organisation.objects.count()} organisations, {Answer.objects.count()} réponses"
+    )
+    out = [
+        measure(
+            "section (6 questions)",
+            lambda: client.get(reverse("maturity:section", args=[respondent.pk, section.code])),
+        ),
+        measure(
+            "autosave",
+            lambda: client.post(
+                reverse("maturity:autosave", args=[respondent.pk, question.id]),
+                {f"q{question.id}": str(random.choice(question.choices).id)},
+                headers={"HX-Request": "true"},
+            ),
+        ),
+        measure(
+            "résultats (1 répondant)",
+            lambda: client.get(reverse("maturity:results", args=[diagnostic.pk])),
+        ),
+    ]
+    team = Diagnostic.objects.get(
+        organisation__memberships__user__email="bench0@example.org", status="completed"
+    )
+    team_user = User.objects.get(email="bench0@example.org")
+    team_client = Client()
+    team_client.force_login(team_user)
+    out.append(
+        measure(
+            "résultats (10 répondants)",
+            lambda: team_client.get(reverse("maturity:results", args=[team.pk])),
+        )
+    )
+    in_progress.delete()
+    return out
+
+
+if __name__ == "__main__":
+    main()
