@@ -17,9 +17,9 @@ from common import engine, measure, setup
 setup("maturity")
 
 from django.db import transaction  # noqa: E402
-from django.utils import timezone  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
 from stdnum import luhn  # noqa: E402
 
 from accounts.models import Membership, Organisation, User  # noqa: E402

@@ -15,3 +15,23 @@ app.autodiscover_tasks()
 def ping(value: int) -> dict:
     """Round-trip check used by the health page and the CI worker test."""
     return {"pong": value * 2}
+
+
+# Periodic tasks (run by `celery -A config beat`), in Europe/Paris time (CELERY_TIMEZONE).
+from celery.schedules import crontab  # noqa: E402
+
+app.conf.beat_schedule = {
+    **(app.conf.beat_schedule or {}),
+    "ambassadors-event-reminders": {
+        "task": "ambassadors.send_event_reminders",
+        "schedule": crontab(hour=9, minute=0),
+    },
+    "ambassadors-expiry-reminders": {
+        "task": "ambassadors.send_expiry_reminders",
+        "schedule": crontab(hour=8, minute=30),
+    },
+    "ambassadors-escalate-unanswered-requests": {
+        "task": "ambassadors.escalate_unanswered_requests",
+        "schedule": crontab(hour="9-18", minute=15),
+    },
+}

@@ -78,3 +78,60 @@ class EquipmentForm(forms.Form):
     reconditioned_percent = forms.IntegerField(
         label=_("Part reconditionnée (%)"), min_value=0, max_value=100, required=False
     )
+
+
+class ActionEditForm(forms.Form):
+    owner = forms.ModelChoiceField(
+        label=_("Responsable"), queryset=None, required=False, empty_label=_("— Personne —")
+    )
+    due_date = forms.DateField(
+        label=_("Échéance"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Format : jj/mm/aaaa."),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
+    status = forms.ChoiceField(label=_("Avancement"), choices=())
+    notes = forms.CharField(
+        label=_("Notes"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        from maturity.models import RoadmapAction
+
+        super().__init__(*args, **kwargs)
+        from accounts.models import User
+
+        self.fields["owner"].queryset = User.objects.filter(
+            memberships__organisation=organisation, memberships__is_active=True
+        ).order_by("last_name", "email")
+        self.fields["owner"].label_from_instance = lambda u: u.display_name
+        self.fields["status"].choices = RoadmapAction.Status.choices
+
+
+class ActionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", _("Retenir")), ("decline", _("Écarter"))])
+    reason = forms.CharField(
+        label=_("Pourquoi l'écarter ? (facultatif)"), required=False, max_length=300
+    )
+
+
+class MoveForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("up", "up"), ("down", "down")])
+    rank = forms.IntegerField(min_value=0)
+
+
+class CustomActionForm(forms.Form):
+    title = forms.CharField(label=_("Intitulé de l'action"), max_length=200)
+    dimension = forms.ChoiceField(label=_("Dimension concernée"), required=False)
+    horizon = forms.ChoiceField(label=_("Horizon"))
+    notes = forms.CharField(
+        label=_("Notes"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, dimensions, **kwargs):
+        from maturity.roadmap_rules import HORIZONS
+
+        super().__init__(*args, **kwargs)
+        self.fields["dimension"].choices = [("", _("— Aucune en particulier —")), *dimensions]
+        self.fields["horizon"].choices = list(HORIZONS.items())

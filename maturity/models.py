@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from accounts.models import Organisation
 
@@ -442,3 +443,169 @@ class DimensionResult(models.Model):
 
     def __str__(self):
         return f"{self.dimension}: {self.score}"
+
+
+# --- Roadmap (feuille de route) ----------------------------------------------------------------
+
+
+class RoadmapRules(models.Model):
+    """One version of the recommendation rules (fixtures/roadmap.yaml), validated, as data."""
+
+    version = models.CharField(max_length=20, unique=True)
+    data = models.JSONField()
+    is_active = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("règles de la feuille de route")
+        verbose_name_plural = _("règles de la feuille de route")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"], condition=Q(is_active=True), name="one_active_roadmap_rules"
+            )
+        ]
+
+    def __str__(self):
+        return self.version
+
+
+class Roadmap(models.Model):
+    """The organisation's living roadmap: regenerated from each diagnostic, edits kept."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="roadmap"
+    )
+    diagnostic = models.ForeignKey(
+        Diagnostic, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rules_version = models.CharField(max_length=20, blank=True)
+    generated_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("feuille de route")
+
+    def __str__(self):
+        return f"{self.organisation}"
+
+
+class RoadmapActionQuerySet(models.QuerySet):
+    def for_roadmap_page(self):
+        return self.select_related("owner").order_by("obsolete", "position", "pk")
+
+
+class RoadmapAction(models.Model):
+    class Decision(models.TextChoices):
+        PROPOSED = "proposed", _("Proposée")
+        ACCEPTED = "accepted", _("Retenue")
+        DECLINED = "declined", _("Écartée")
+
+    class Status(models.TextChoices):
+        TODO = "todo", _("À faire")
+        DOING = "doing", _("En cours")
+        DONE = "done", _("Fait")
+
+    class Source(models.TextChoices):
+        RULE = "rule", _("Proposée par le diagnostic")
+        CUSTOM = "custom", _("Ajoutée par l'organisation")
+        ADVISER = "adviser", _("Recommandée par un·e conseiller·e")
+
+    roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="actions")
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.RULE)
+    template_code = models.CharField(max_length=80, blank=True)
+    title = models.CharField(_("titre"), max_length=200)
+    explanation = models.TextField(_("pourquoi cette action"), blank=True)
+    steps = models.JSONField(default=list, blank=True)
+    dimension = models.CharField(_("dimension"), max_length=60, blank=True)
+    priority = models.PositiveSmallIntegerField(default=2)
+    horizon = models.CharField(max_length=5, default="3-6")
+    effort = models.CharField(max_length=10, blank=True)
+    cost = models.CharField(max_length=20, blank=True)
+    reasons = models.JSONField(default=list, blank=True)
+    toolbox_usages = models.JSONField(default=list, blank=True)
+    funding = models.JSONField(default=list, blank=True)
+    training = models.JSONField(default=list, blank=True)
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PROPOSED)
+    decline_reason = models.CharField(_("raison"), max_length=300, blank=True)
+    status = models.CharField(
+        _("avancement"), max_length=6, choices=Status.choices, default=Status.TODO
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="roadmap_actions",
+        verbose_name=_("responsable"),
+    )
+    due_date = models.DateField(_("échéance"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=4000)
+    position = models.PositiveIntegerField(default=0)
+    is_new = models.BooleanField(default=False)
+    obsolete = models.BooleanField(default=False)
+    edited = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = RoadmapActionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("action de la feuille de route")
+        verbose_name_plural = _("actions de la feuille de route")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["roadmap", "template_code"],
+                condition=~Q(template_code=""),
+                name="one_action_per_template_in_roadmap",
+            ),
+            models.CheckConstraint(
+                condition=Q(priority__gte=1, priority__lte=3), name="action_priority_1_to_3"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_late(self) -> bool:
+        return bool(
+            self.due_date
+            and self.status != self.Status.DONE
+            and self.due_date < timezone.localdate()
+        )
+
+
+class PdfExport(models.Model):
+    """A roadmap PDF, identified by a hash of its content: an unchanged roadmap reuses its file."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        RUNNING = "running", _("En cours")
+        DONE = "done", _("Prêt")
+        FAILED = "failed", _("Échec")
+
+    roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="pdf_exports")
+    content_hash = models.CharField(max_length=64)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    file_name = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # Two requests at once for the same content make one row, hence one task doing the work.
+            models.UniqueConstraint(
+                fields=["roadmap", "content_hash"], name="one_pdf_per_roadmap_content"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.roadmap_id}:{self.content_hash[:8]} ({self.status})"

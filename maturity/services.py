@@ -287,7 +287,11 @@ def complete(*, diagnostic: Diagnostic, by: User):
     diagnostic.completed_at = timezone.now()
     diagnostic.completed_by = by
     diagnostic.save(update_fields=["status", "completed_at", "completed_by"])
-    return store_snapshot(diagnostic)
+    snapshot = store_snapshot(diagnostic)
+    from maturity import roadmap
+
+    roadmap.generate(diagnostic)
+    return snapshot
 
 
 def structure_of(diagnostic: Diagnostic) -> Structure:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from maturity import views
+from maturity import roadmap_views, views
 
 app_name = "maturity"
 
@@ -30,6 +30,52 @@ urlpatterns = [
     path("repondre/<int:pk>/partage/", views.respondent_consent, name="respondent_consent"),
     path("repondre/<int:pk>/partie/<slug:code>/", views.section, name="section"),
     path("repondre/<int:pk>/question/<int:question_pk>/", views.autosave, name="autosave"),
+    path("organisation/<int:org_pk>/feuille-de-route/", roadmap_views.roadmap_page, name="roadmap"),
+    path(
+        "organisation/<int:org_pk>/feuille-de-route/actualiser/",
+        roadmap_views.regenerate,
+        name="roadmap_regenerate",
+    ),
+    path(
+        "organisation/<int:org_pk>/feuille-de-route/ajouter/",
+        roadmap_views.action_add,
+        name="roadmap_action_add",
+    ),
+    path(
+        "organisation/<int:org_pk>/feuille-de-route/<int:action_pk>/decision/",
+        roadmap_views.action_decide,
+        name="roadmap_action_decide",
+    ),
+    path(
+        "organisation/<int:org_pk>/feuille-de-route/<int:action_pk>/suivi/",
+        roadmap_views.action_update,
+        name="roadmap_action_update",
+    ),
+    path(
+        "organisation/<int:org_pk>/feuille-de-route/<int:action_pk>/deplacer/",
+        roadmap_views.action_move,
+        name="roadmap_action_move",
+    ),
+    path(
+        "organisation/<int:org_pk>/feuille-de-route/<int:action_pk>/historique/",
+        roadmap_views.action_history,
+        name="roadmap_action_history",
+    ),
+    path(
+        "organisation/<int:org_pk>/feuille-de-route/pdf/",
+        roadmap_views.pdf_request,
+        name="pdf_request",
+    ),
+    path(
+        "organisation/<int:org_pk>/feuille-de-route/pdf/<int:export_pk>/",
+        roadmap_views.pdf_status,
+        name="pdf_status",
+    ),
+    path(
+        "organisation/<int:org_pk>/feuille-de-route/pdf/<int:export_pk>/telecharger/",
+        roadmap_views.pdf_download,
+        name="pdf_download",
+    ),
     path("questionnaires/", views.questionnaires, name="questionnaires"),
     path("questionnaires/<int:pk>/", views.questionnaire_detail, name="questionnaire_detail"),
     path(

@@ -25,13 +25,15 @@ def _tasks_run_in_process(request):
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_isolated(settings):
+def _fast_and_isolated(settings, tmp_path):
     # The default hasher is deliberately slow (~280 ms a check); tests do not need that.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Generated files (PDFs, uploads) go to a folder of the test's own.
+    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
     # Serve static files from the finders, as in development (no collectstatic in tests).
     settings.WHITENOISE_AUTOREFRESH = True
     # Questionnaire structures are cached by primary key, which rolled-back tests reuse.

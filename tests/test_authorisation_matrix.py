@@ -128,6 +128,7 @@ def test_url_answers_each_role_as_expected(name, role, cast, client_for):
     client = client_for(cast.users[role])
     url = reverse(name, kwargs=row.kwargs(cast))
     response = getattr(client, row.method)(url, row.data(cast))
+    response.close()  # streamed files (PDF downloads) are closed here
     assert response.status_code == row.expected[role], f"{row.method.upper()} {url} as {role}"
 
 

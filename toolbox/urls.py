@@ -1,5 +1,38 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from toolbox import views
 
 app_name = "toolbox"
 
-urlpatterns = []
+# Fixed segments first: a tool's slug never takes one of them (services.RESERVED_SLUGS).
+urlpatterns = [
+    path("", views.catalogue, name="catalogue"),
+    path("comparer/", views.compare, name="compare"),
+    path("alternatives/", views.alternatives, name="alternatives"),
+    path("alternatives/<slug:slug>/", views.alternative_detail, name="alternative_detail"),
+    path("donnees/", views.opendata_page, name="opendata"),
+    path("donnees/outils.csv", views.export_tools_csv, name="export_tools_csv"),
+    path("donnees/offres.csv", views.export_offers_csv, name="export_offers_csv"),
+    path("donnees/catalogue.json", views.export_json, name="export_json"),
+    path("proposer/", views.propose_tool, name="propose_tool"),
+    path("mes-propositions/", views.my_proposals, name="my_proposals"),
+    path("mes-propositions/<int:pk>/", views.proposal_edit, name="proposal_edit"),
+    path("moderation/", views.moderation, name="moderation"),
+    path(
+        "moderation/propositions/<int:pk>/",
+        views.moderation_proposal,
+        name="moderation_proposal",
+    ),
+    path(
+        "moderation/temoignages/<int:pk>/",
+        views.moderation_testimonial,
+        name="moderation_testimonial",
+    ),
+    path("import/", views.import_catalogue, name="import"),
+    path("<slug:slug>/", views.tool_detail, name="tool_detail"),
+    path("<slug:slug>/proposer-une-modification/", views.propose_edit, name="propose_edit"),
+    path("<slug:slug>/proposer-une-offre/", views.propose_offer, name="propose_offer"),
+    path("<slug:slug>/nous-l-utilisons/", views.declare_use, name="declare_use"),
+    path("<slug:slug>/relu/", views.mark_reviewed, name="mark_reviewed"),
+    path("<slug:slug>/historique/", views.tool_history, name="tool_history"),
+]

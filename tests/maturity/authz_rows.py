@@ -2,7 +2,8 @@
 
 from types import SimpleNamespace
 
-from maturity.models import Questionnaire, Respondent
+from maturity import pdf
+from maturity.models import PdfExport, Questionnaire, Respondent, Roadmap, RoadmapAction
 from maturity.structure import structure_for
 from tests.authz import Row, cress_only, everyone, org_a
 from tests.maturity.factories import published_questionnaire
@@ -27,6 +28,14 @@ def world(cast) -> SimpleNamespace:
         )
         guest.save()
         question = structure_for(questionnaire).sections[1].questions[0]
+        the_roadmap = Roadmap.objects.create(organisation=cast.org_a)
+        action = RoadmapAction.objects.create(
+            roadmap=the_roadmap, title="Nommer des référent·es", horizon="0-3"
+        )
+        export = PdfExport.objects.create(
+            roadmap=the_roadmap, content_hash="0" * 64, status="done", file_name="a.pdf"
+        )
+        pdf.storage_dir().joinpath("a.pdf").write_bytes(b"%PDF-1.7 test")
         cast.maturity = SimpleNamespace(
             questionnaire=questionnaire,
             diagnostic=diagnostic,
@@ -34,6 +43,9 @@ def world(cast) -> SimpleNamespace:
             guest=guest,
             token=token,
             question=question,
+            roadmap=the_roadmap,
+            action=action,
+            export=export,
         )
     return cast.maturity
 
@@ -53,7 +65,46 @@ OWN = {
     "cress_admin": 404,
 }
 
+
+def ACTION(cast):
+    return {"org_pk": world(cast).roadmap.organisation_id, "action_pk": world(cast).action.pk}
+
+
+def EXPORT(cast):
+    return {"org_pk": world(cast).roadmap.organisation_id, "export_pk": world(cast).export.pk}
+
+
 ROWS = {
+    # Roadmap: every member of the organisation reads and edits it.
+    "maturity:roadmap": Row(
+        org_a(200, 200), kwargs=lambda cast: {"org_pk": world(cast).roadmap.organisation_id}
+    ),
+    "maturity:roadmap_regenerate": Row(org_a(302, 302), kwargs=ORG, method="post"),
+    "maturity:roadmap_action_add": Row(
+        org_a(302, 302),
+        kwargs=lambda cast: {"org_pk": world(cast).roadmap.organisation_id},
+        method="post",
+    ),
+    "maturity:roadmap_action_decide": Row(
+        org_a(302, 302), kwargs=ACTION, method="post", data=lambda cast: {"decision": "accept"}
+    ),
+    "maturity:roadmap_action_update": Row(
+        org_a(302, 302), kwargs=ACTION, method="post", data=lambda cast: {"status": "doing"}
+    ),
+    "maturity:roadmap_action_move": Row(
+        org_a(302, 302),
+        kwargs=ACTION,
+        method="post",
+        data=lambda cast: {"direction": "down", "rank": 0},
+    ),
+    "maturity:roadmap_action_history": Row(org_a(200, 200), kwargs=ACTION),
+    "maturity:pdf_request": Row(
+        org_a(302, 302),
+        kwargs=lambda cast: {"org_pk": world(cast).roadmap.organisation_id},
+        method="post",
+    ),
+    "maturity:pdf_status": Row(org_a(200, 200), kwargs=EXPORT),
+    "maturity:pdf_download": Row(org_a(200, 200), kwargs=EXPORT),
     "maturity:organisation_diagnostics": Row(org_a(200, 200), kwargs=ORG),
     "maturity:diagnostic_start": Row(org_a(302, 302), kwargs=ORG, method="post"),
     "maturity:diagnostic_detail": Row(org_a(200, 200), kwargs=D),

@@ -168,7 +168,10 @@ class Command(BaseCommand):
 
         # Each app loads its own demo content (questionnaire, toolbox, community), idempotently.
         # demo:apps
+        call_command("load_toolbox")
         call_command("load_questionnaire")
+        call_command("load_roadmap_rules")
+        call_command("load_ambassadors")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Données de démonstration prêtes : {len(PEOPLE)} comptes "

@@ -1,0 +1,131 @@
+"""The roadmap PDF: requested by a member, built by a Celery task, stored privately."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maturity import charts, roadmap
+from maturity.models import PdfExport, Roadmap, RoadmapAction
+
+
+class RenderError(Exception):
+    """The PDF could not be rendered; the task retries, then records the error."""
+
+
+def storage_dir() -> Path:
+    path = Path(settings.PRIVATE_STORAGE_ROOT) / "roadmaps"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _actions(roadmap_obj: Roadmap) -> list[RoadmapAction]:
+    return list(roadmap_obj.actions.for_roadmap_page())
+
+
+def request_pdf(roadmap_obj: Roadmap, *, user) -> tuple[PdfExport, bool]:
+    """The export for the roadmap as it is now: reused when unchanged, else created and queued.
+
+    Returns (export, queued). Two requests at once meet on the unique constraint: one row,
+    one task.
+    """
+    from maturity.tasks import build_roadmap_pdf
+
+    digest = roadmap.content_hash(roadmap_obj, _actions(roadmap_obj))
+    existing = PdfExport.objects.filter(roadmap=roadmap_obj, content_hash=digest).first()
+    if existing and existing.status != PdfExport.Status.FAILED:
+        return existing, False
+    try:
+        with transaction.atomic():
+            if existing:  # failed before: try again
+                existing.status = PdfExport.Status.PENDING
+                existing.error = ""
+                existing.save(update_fields=["status", "error"])
+                export = existing
+            else:
+                export = PdfExport.objects.create(
+                    roadmap=roadmap_obj, content_hash=digest, requested_by=user
+                )
+            transaction.on_commit(lambda: build_roadmap_pdf.delay(export.pk))
+    except IntegrityError:
+        return PdfExport.objects.get(roadmap=roadmap_obj, content_hash=digest), False
+    return export, True
+
+
+def render(export: PdfExport) -> bytes:
+    from weasyprint import HTML
+
+    roadmap_obj = export.roadmap
+    actions = _actions(roadmap_obj)
+    view = roadmap.arrange(actions)
+    diagnostic = roadmap_obj.diagnostic
+    snapshot = getattr(diagnostic, "snapshot", None) if diagnostic else None
+    data = snapshot.data if snapshot else None
+    chart = ""
+    if data:
+        chart = charts.radar_svg(
+            [(d["title"], d["score"]) for d in data["dimensions"]],
+            title=_("Scores par dimension"),
+            description=_("Graphique radar des scores de 0 à 100, repris dans le tableau."),
+        )
+    funding, training = roadmap.rules_lookup(roadmap.active_rules())
+    titles = {d["code"]: d["title"] for d in data["dimensions"]} if data else {}
+    proprietary = data["inventory"].get("proprietary_tools", []) if data else []
+    context = {
+        "roadmap": roadmap_obj,
+        "organisation": roadmap_obj.organisation,
+        "diagnostic": diagnostic,
+        "data": data,
+        "chart": chart,
+        "view": view,
+        "funding": funding,
+        "training": training,
+        "titles": titles,
+        "generated_at": timezone.localtime(),
+        "tools": roadmap.tools_by_action([a for a in actions if not a.obsolete], proprietary),
+    }
+    html = render_to_string("maturity/roadmap_pdf.html", context)
+    try:
+        return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1")
+    except Exception as exc:  # WeasyPrint raises many kinds; all mean "could not render"
+        raise RenderError(str(exc)) from exc
+
+
+def build(export_id: int) -> PdfExport | None:
+    """Idempotent: a done export is left alone; a deleted roadmap ends quietly."""
+    with transaction.atomic():
+        export = (
+            PdfExport.objects.select_for_update()
+            .select_related("roadmap__organisation")
+            .filter(pk=export_id)
+            .first()
+        )
+        if export is None or export.status == PdfExport.Status.DONE:
+            return export
+        export.status = PdfExport.Status.RUNNING
+        export.attempts += 1
+        export.save(update_fields=["status", "attempts"])
+    content = render(export)
+    name = f"{export.roadmap_id}-{export.content_hash}.pdf"
+    target = storage_dir() / name
+    temporary = target.with_suffix(".part")
+    temporary.write_bytes(content)
+    temporary.replace(target)  # atomic: a reader never sees half a file
+    PdfExport.objects.filter(pk=export.pk).update(
+        status=PdfExport.Status.DONE, file_name=name, finished_at=timezone.now(), error=""
+    )
+    export.refresh_from_db()
+    return export
+
+
+def mark_failed(export_id: int, error: str) -> None:
+    PdfExport.objects.filter(pk=export_id).update(
+        status=PdfExport.Status.FAILED, error=error[:2000], finished_at=timezone.now()
+    )
+
+
+def file_path(export: PdfExport) -> Path:
+    return storage_dir() / export.file_name

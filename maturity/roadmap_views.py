@@ -1,0 +1,260 @@
+"""Roadmap pages. Members of the organisation read and edit its roadmap; lookups are scoped."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import membership_for
+from maturity import pdf, roadmap, roadmap_rules
+from maturity.forms import ActionDecisionForm, ActionEditForm, CustomActionForm, MoveForm
+from maturity.models import Diagnostic, PdfExport, Roadmap, RoadmapAction
+from maturity.structure import structure_for
+
+
+def _roadmap_for(user, org_pk: int) -> tuple:
+    membership = membership_for(user, org_pk)
+    roadmap_obj = (
+        Roadmap.objects.select_related(
+            "organisation", "diagnostic__questionnaire", "diagnostic__snapshot"
+        )
+        .filter(organisation=membership.organisation)
+        .first()
+    )
+    return membership, roadmap_obj
+
+
+def _action_for(user, org_pk: int, action_pk: int) -> RoadmapAction:
+    membership_for(user, org_pk)
+    return get_object_or_404(
+        RoadmapAction.objects.select_related("roadmap__organisation"),
+        pk=action_pk,
+        roadmap__organisation_id=org_pk,
+    )
+
+
+def _back(org_pk: int, action: RoadmapAction | None = None):
+    url = reverse("maturity:roadmap", args=[org_pk])
+    return redirect(f"{url}#action-{action.pk}" if action else url)
+
+
+@login_required
+def roadmap_page(request, org_pk):
+    """Members of the organisation: the roadmap, its actions and their links."""
+    membership, roadmap_obj = _roadmap_for(request.user, org_pk)
+    organisation = membership.organisation
+    if roadmap_obj is None:
+        latest = Diagnostic.objects.filter(
+            organisation=organisation, status=Diagnostic.Status.COMPLETED
+        ).first()
+        return TemplateResponse(
+            request, "maturity/roadmap_empty.html", {"organisation": organisation, "latest": latest}
+        )
+    actions = list(roadmap_obj.actions.for_roadmap_page())
+    for rank, action in enumerate(a for a in actions if not a.obsolete):
+        action.rank = rank
+    view = roadmap.arrange(actions)
+    data = roadmap_obj.diagnostic.snapshot.data if roadmap_obj.diagnostic else None
+    titles = {d["code"]: d["title"] for d in data["dimensions"]} if data else {}
+    proprietary = data["inventory"].get("proprietary_tools", []) if data else []
+    funding, training = roadmap.rules_lookup(roadmap.active_rules())
+    gains = roadmap.gains_since_previous(organisation)
+    edit_form = ActionEditForm(organisation=organisation)
+    owners = list(edit_form.fields["owner"].queryset)
+    visible = [
+        a for a in actions if not a.obsolete and a.decision != RoadmapAction.Decision.DECLINED
+    ]
+    context = {
+        "organisation": organisation,
+        "membership": membership,
+        "roadmap": roadmap_obj,
+        "view": view,
+        "titles": titles,
+        "funding": funding,
+        "training": training,
+        "usage_labels": roadmap.usage_labels(roadmap_obj),
+        "tools": roadmap.tools_by_action(visible, proprietary),
+        "ambassadors": roadmap.ambassadors_by_action(organisation, visible[: roadmap.UP_FRONT]),
+        "gains": gains,
+        "owners": owners,
+        "statuses": RoadmapAction.Status.choices,
+        "horizons": roadmap_rules.HORIZONS,
+        "efforts": roadmap_rules.EFFORTS,
+        "costs": roadmap_rules.COSTS,
+        "custom_form": CustomActionForm(dimensions=list(titles.items())),
+        "last_export": roadmap_obj.pdf_exports.order_by("-created_at").first(),
+    }
+    return TemplateResponse(request, "maturity/roadmap.html", context)
+
+
+@login_required
+@require_POST
+def action_decide(request, org_pk, action_pk):
+    """Members of the organisation accept or decline an action."""
+    action = _action_for(request.user, org_pk, action_pk)
+    form = ActionDecisionForm(request.POST)
+    if form.is_valid():
+        roadmap.decide(
+            action,
+            accept=form.cleaned_data["decision"] == "accept",
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, _("L'action « %(t)s » est mise à jour.") % {"t": action.title})
+    else:
+        messages.error(request, _("Choisissez de retenir ou d'écarter l'action."))
+    return _back(org_pk, action)
+
+
+@login_required
+@require_POST
+def action_update(request, org_pk, action_pk):
+    """Members of the organisation set owner, due date, status and notes of an action."""
+    action = _action_for(request.user, org_pk, action_pk)
+    form = ActionEditForm(request.POST, organisation=action.roadmap.organisation)
+    if form.is_valid():
+        try:
+            roadmap.update(action, **form.cleaned_data)
+        except roadmap.RoadmapError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, _("L'action « %(t)s » est enregistrée.") % {"t": action.title}
+            )
+            if action.is_late:
+                messages.warning(
+                    request, _("Attention : l'échéance de cette action est déjà passée.")
+                )
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label} : {error}" if label else error)
+    return _back(org_pk, action)
+
+
+@login_required
+@require_POST
+def action_move(request, org_pk, action_pk):
+    """Members of the organisation move an action up or down (buttons, no JavaScript needed)."""
+    action = _action_for(request.user, org_pk, action_pk)
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        try:
+            roadmap.move(
+                action,
+                direction=form.cleaned_data["direction"],
+                expected_rank=form.cleaned_data["rank"],
+            )
+        except roadmap.RoadmapError as exc:
+            messages.error(request, str(exc))
+    return _back(org_pk, action)
+
+
+@login_required
+@require_POST
+def action_add(request, org_pk):
+    """Members of the organisation add their own action."""
+    membership, roadmap_obj = _roadmap_for(request.user, org_pk)
+    if roadmap_obj is None:
+        roadmap_obj = Roadmap.objects.create(organisation=membership.organisation)
+    titles = {}
+    if roadmap_obj.diagnostic:
+        titles = {
+            s.code: s.title for s in structure_for(roadmap_obj.diagnostic.questionnaire).dimensions
+        }
+    form = CustomActionForm(request.POST, dimensions=list(titles.items()))
+    if form.is_valid():
+        action = roadmap.add_custom(roadmap_obj, **form.cleaned_data)
+        messages.success(request, _("L'action « %(t)s » est ajoutée.") % {"t": action.title})
+        return _back(org_pk, action)
+    for field, errors in form.errors.items():
+        for error in errors:
+            messages.error(request, f"{form.fields[field].label} : {error}")
+    return _back(org_pk)
+
+
+@login_required
+@require_POST
+def regenerate(request, org_pk):
+    """Members of the organisation regenerate from the latest completed diagnostic (edits kept)."""
+    membership = membership_for(request.user, org_pk)
+    latest = (
+        Diagnostic.objects.filter(
+            organisation=membership.organisation, status=Diagnostic.Status.COMPLETED
+        )
+        .select_related("questionnaire", "snapshot")
+        .first()
+    )
+    if latest is None or roadmap.generate(latest) is None:
+        messages.error(
+            request, _("Terminez d'abord un diagnostic : la feuille de route en découle.")
+        )
+    else:
+        messages.success(
+            request,
+            _("La feuille de route est actualisée ; vos choix et vos notes sont conservés."),
+        )
+    return _back(org_pk)
+
+
+@login_required
+def action_history(request, org_pk, action_pk):
+    """Members of the organisation: who changed what on an action, and when."""
+    action = _action_for(request.user, org_pk, action_pk)
+    records = action.history.select_related("history_user").order_by("-history_date")[:50]
+    return TemplateResponse(
+        request,
+        "maturity/action_history.html",
+        {"action": action, "records": records, "organisation": action.roadmap.organisation},
+    )
+
+
+@login_required
+@require_POST
+def pdf_request(request, org_pk):
+    """Members of the organisation ask for the PDF; an unchanged roadmap reuses its file."""
+    _membership, roadmap_obj = _roadmap_for(request.user, org_pk)
+    if roadmap_obj is None:
+        raise Http404
+    export, _queued = pdf.request_pdf(roadmap_obj, user=request.user)
+    return redirect("maturity:pdf_status", org_pk=org_pk, export_pk=export.pk)
+
+
+@login_required
+def pdf_status(request, org_pk, export_pk):
+    """Members of the organisation: progress of the PDF, then the download link (htmx polls)."""
+    membership_for(request.user, org_pk)
+    export = get_object_or_404(
+        PdfExport.objects.select_related("roadmap__organisation"),
+        pk=export_pk,
+        roadmap__organisation_id=org_pk,
+    )
+    template = "maturity/pdf_status.html"
+    if request.htmx:
+        template += "#status"
+    return TemplateResponse(
+        request, template, {"export": export, "organisation": export.roadmap.organisation}
+    )
+
+
+@login_required
+def pdf_download(request, org_pk, export_pk):
+    """Members of the organisation download a finished PDF (files are never under a public URL)."""
+    membership_for(request.user, org_pk)
+    export = get_object_or_404(
+        PdfExport, pk=export_pk, roadmap__organisation_id=org_pk, status=PdfExport.Status.DONE
+    )
+    path = pdf.file_path(export)
+    if not path.exists():
+        raise Http404
+    organisation = export.roadmap.organisation
+    return FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=f"feuille-de-route-{organisation.pk}.pdf",
+        content_type="application/pdf",
+    )

@@ -1,0 +1,88 @@
+"""The community's rows in the URL × role matrix (tests/test_authorisation_matrix.py)."""
+
+from tests.ambassadors.factories import (
+    AmbassadorFactory,
+    EventFactory,
+    ResourceFactory,
+    SupportRequestFactory,
+)
+from tests.authz import Row, cress_only, everyone, logged_in, org_a
+
+
+def _ambassador(cast):
+    return {"pk": AmbassadorFactory().pk}
+
+
+def _event(cast):
+    return {"pk": EventFactory().pk}
+
+
+def _resource(cast):
+    return {"pk": ResourceFactory().pk}
+
+
+def _request_of_a(cast):
+    return {"pk": SupportRequestFactory(organisation=cast.org_a, sent=True).pk}
+
+
+def _org_a(cast):
+    return {"pk": cast.org_a.pk}
+
+
+ROWS: dict[str, Row] = {
+    # Directory and profiles: public; writing to an ambassador needs an account.
+    "ambassadors:directory": Row(everyone()),
+    "ambassadors:ambassador_detail": Row(everyone(), kwargs=_ambassador),
+    "ambassadors:ambassador_contact": Row(logged_in(200), kwargs=_ambassador),
+    "ambassadors:apply": Row(logged_in(200)),
+    # Nobody in the cast has an ambassador profile to renew.
+    "ambassadors:renew": Row(logged_in(404), method="post"),
+    "ambassadors:my_space": Row(logged_in(200)),
+    # Events: public pages; organising is for validated ambassadors and CRESS admins.
+    "ambassadors:events": Row(everyone()),
+    "ambassadors:events_feed": Row(everyone()),
+    "ambassadors:event_detail": Row(everyone(), kwargs=_event),
+    "ambassadors:event_ics": Row(everyone(), kwargs=_event),
+    "ambassadors:event_register": Row(logged_in(302), kwargs=_event, method="post"),
+    "ambassadors:event_unregister": Row(logged_in(302), kwargs=_event, method="post"),
+    "ambassadors:event_create": Row(cress_only()),
+    # Someone else's event: 404, except for CRESS admins.
+    "ambassadors:event_edit": Row(logged_in(404, cress_admin=200), kwargs=_event),
+    "ambassadors:event_cancel": Row(logged_in(404, cress_admin=302), kwargs=_event, method="post"),
+    "ambassadors:event_attendance": Row(logged_in(404, cress_admin=200), kwargs=_event),
+    # Support requests: members of the organisation; the ambassador only for what is sent.
+    "ambassadors:request_list": Row(org_a(200, 200), kwargs=_org_a),
+    "ambassadors:request_create": Row(org_a(200, 200), kwargs=_org_a),
+    "ambassadors:request_detail": Row(org_a(200, 200), kwargs=_request_of_a),
+    "ambassadors:request_choose": Row(org_a(302, 302), kwargs=_request_of_a, method="post"),
+    # Only the ambassador it was sent to (nobody in the cast) may answer.
+    "ambassadors:request_respond": Row(
+        logged_in(404),
+        kwargs=_request_of_a,
+        method="post",
+        data=lambda cast: {"decision": "accept"},
+    ),
+    "ambassadors:request_close": Row(org_a(302, 302), kwargs=_request_of_a, method="post"),
+    # Fiches pratiques
+    "ambassadors:resources": Row(everyone()),
+    "ambassadors:resource_detail": Row(everyone(), kwargs=_resource),
+    "ambassadors:resource_create": Row(cress_only()),
+    "ambassadors:resource_edit": Row(logged_in(404, cress_admin=200), kwargs=_resource),
+    # A fiche without a PDF: 404 for all (access to real PDFs: test_resources.py).
+    "ambassadors:resource_pdf": Row(everyone(404), kwargs=_resource),
+    # CRESS admins
+    "ambassadors:cress": Row(cress_only()),
+    "ambassadors:application_decide": Row(
+        cress_only(302),
+        kwargs=lambda cast: {"pk": AmbassadorFactory(pending=True).pk},
+        method="post",
+        data=lambda cast: {"decision": "accept"},
+    ),
+    "ambassadors:ambassador_withdraw": Row(cress_only(302), kwargs=_ambassador, method="post"),
+    "ambassadors:resource_moderate": Row(
+        cress_only(302),
+        kwargs=lambda cast: {"pk": ResourceFactory(pending=True).pk},
+        method="post",
+        data=lambda cast: {"decision": "publish"},
+    ),
+}

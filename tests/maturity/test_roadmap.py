@@ -1,0 +1,306 @@
+import shutil
+import subprocess
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from maturity import pdf, roadmap, roadmap_rules, services
+from maturity.models import PdfExport, RoadmapAction
+from tests.factories import MembershipFactory
+from tests.maturity.factories import diagnostic_with_respondent, published_questionnaire
+from tests.maturity.test_collective_and_results import answer_all, strongest, weakest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def completed(settings, tmp_path):
+    settings.PRIVATE_STORAGE_ROOT = tmp_path
+    questionnaire = published_questionnaire()
+    call_command("load_roadmap_rules", verbosity=0)
+    diagnostic, respondent = diagnostic_with_respondent(questionnaire=questionnaire)
+    answer_all(respondent, weakest)
+    services.complete(diagnostic=diagnostic, by=respondent.user)
+    return diagnostic, respondent
+
+
+def test_the_shipped_rules_are_valid_and_cover_every_dimension():
+    questionnaire = published_questionnaire()
+    from maturity import questionnaire_file
+
+    text = Path("fixtures/roadmap.yaml").read_text(encoding="utf-8")
+    data, errors = roadmap_rules.load(
+        text, questionnaire=questionnaire_file.export_questionnaire(questionnaire)
+    )
+    assert errors == []
+    assert len(data["actions"]) >= 40
+    dimensions = {d.code for d in questionnaire.sections.filter(kind="dimension")}
+    assert {a["dimension"] for a in data["actions"]} == dimensions
+
+
+def test_rules_engine_orders_prerequisites_first_then_priority_then_weakness():
+    rules = {
+        "actions": [
+            {
+                "code": "tools",
+                "dimension": "collab",
+                "priority": 1,
+                "prerequisites": ["people"],
+                "triggers": [{"dimension_below": {"dimension": "collab", "score": 50}}],
+            },
+            {
+                "code": "people",
+                "dimension": "skills",
+                "priority": 2,
+                "prerequisites": [],
+                "triggers": [{"dimension_below": {"dimension": "skills", "score": 50}}],
+            },
+            {
+                "code": "weak",
+                "dimension": "secu",
+                "priority": 2,
+                "prerequisites": [],
+                "triggers": [{"dimension_below": {"dimension": "secu", "score": 50}}],
+            },
+            {
+                "code": "fine",
+                "dimension": "comm",
+                "priority": 1,
+                "prerequisites": [],
+                "triggers": [{"dimension_below": {"dimension": "comm", "score": 50}}],
+            },
+        ]
+    }
+    facts = roadmap_rules.Facts(
+        {"collab": 10, "skills": 40, "secu": 5, "comm": 80}, {}, frozenset(), frozenset(), {}
+    )
+    proposals = roadmap_rules.propose(rules, facts, titles={}, labels={})
+    assert [p.code for p in proposals] == ["people", "tools", "weak"]
+    assert proposals[1].reasons == ["Score de 10/100 en « collab »."]
+
+
+def test_completing_a_diagnostic_proposes_explained_actions(client, completed):
+    diagnostic, respondent = completed
+    actions = list(RoadmapAction.objects.filter(roadmap__organisation=diagnostic.organisation))
+    assert len(actions) >= 10
+    assert all(a.reasons for a in actions)
+    client.force_login(respondent.user)
+    page = client.get(
+        reverse("maturity:roadmap", args=[diagnostic.organisation.pk])
+    ).content.decode()
+    assert "Par où commencer" in page and "Pourquoi pour vous" in page
+    assert actions[0].title in page.replace("&#x27;", "'")
+
+
+def test_regenerating_keeps_the_organisations_edits_and_flags_new_actions(client, completed):
+    diagnostic, respondent = completed
+    organisation = diagnostic.organisation
+    actions = list(
+        RoadmapAction.objects.filter(roadmap__organisation=organisation).order_by("position")
+    )
+    declined, worked = actions[0], actions[1]
+    roadmap.decide(declined, accept=False, reason="Déjà fait autrement")
+    roadmap.update(
+        worked,
+        owner=respondent.user,
+        due_date=date(2027, 3, 1),
+        status="doing",
+        notes="On commence en janvier",
+    )
+    worked.edited = True
+    worked.title = "Notre propre titre"
+    worked.save()
+    # A year later the organisation answers better: fewer actions are triggered.
+    second, again = services.start_diagnostic(organisation=organisation, user=respondent.user)
+    answer_all(again, strongest)
+    services.complete(diagnostic=second, by=respondent.user)
+    declined.refresh_from_db()
+    worked.refresh_from_db()
+    assert declined.decision == "declined" and declined.decline_reason == "Déjà fait autrement"
+    assert (
+        worked.title == "Notre propre titre"
+        and worked.notes == "On commence en janvier"
+        and worked.status == "doing"
+    )
+    assert RoadmapAction.objects.filter(roadmap__organisation=organisation, obsolete=True).exists()
+    assert RoadmapAction.objects.filter(roadmap__organisation=organisation).count() == len(actions)
+
+
+def test_reordering_with_buttons_and_refusing_a_stale_order(client, completed):
+    diagnostic, respondent = completed
+    org = diagnostic.organisation
+    first, second = RoadmapAction.objects.filter(roadmap__organisation=org).order_by(
+        "position", "pk"
+    )[:2]
+    client.force_login(respondent.user)
+    url = reverse("maturity:roadmap_action_move", args=[org.pk, second.pk])
+    client.post(url, {"direction": "up", "rank": 1})
+    ordered = list(
+        RoadmapAction.objects.filter(roadmap__organisation=org, obsolete=False).order_by(
+            "position", "pk"
+        )[:2]
+    )
+    assert ordered == [second, first]
+    response = client.post(url, {"direction": "up", "rank": 1}, follow=True)  # the page was stale
+    assert "L&#x27;ordre a changé entre-temps" in response.content.decode()
+    assert list(
+        RoadmapAction.objects.filter(roadmap__organisation=org, obsolete=False).order_by(
+            "position", "pk"
+        )[:2]
+    ) == [second, first]
+
+
+def test_owner_must_be_a_member_and_dates_are_checked(client, completed):
+    diagnostic, respondent = completed
+    org = diagnostic.organisation
+    action = RoadmapAction.objects.filter(roadmap__organisation=org).first()
+    outsider = MembershipFactory().user
+    client.force_login(respondent.user)
+    url = reverse("maturity:roadmap_action_update", args=[org.pk, action.pk])
+    response = client.post(url, {"owner": outsider.pk, "status": "todo"}, follow=True)
+    assert "Responsable" in response.content.decode()
+    response = client.post(url, {"due_date": "31/02/2027", "status": "todo"}, follow=True)
+    assert "Échéance" in response.content.decode()
+    action.refresh_from_db()
+    assert action.owner is None and action.due_date is None
+    response = client.post(
+        url,
+        {"due_date": (date.today() - timedelta(days=3)).isoformat(), "status": "todo"},
+        follow=True,
+    )
+    action.refresh_from_db()
+    assert action.is_late and "déjà passée" in response.content.decode()
+
+
+def test_a_custom_action_and_its_history(client, completed):
+    diagnostic, respondent = completed
+    org = diagnostic.organisation
+    client.force_login(respondent.user)
+    client.post(
+        reverse("maturity:roadmap_action_add", args=[org.pk]),
+        {"title": "Former le bureau à Nextcloud", "dimension": "competences", "horizon": "0-3"},
+    )
+    action = RoadmapAction.objects.get(source="custom")
+    client.post(
+        reverse("maturity:roadmap_action_update", args=[org.pk, action.pk]),
+        {"status": "done", "owner": respondent.user.pk},
+    )
+    page = client.get(
+        reverse("maturity:roadmap_action_history", args=[org.pk, action.pk])
+    ).content.decode()
+    assert respondent.user.display_name in page and "Fait" in page
+
+
+def test_another_organisation_cannot_edit_this_roadmap(client, completed):
+    diagnostic, _ = completed
+    action = RoadmapAction.objects.filter(roadmap__organisation=diagnostic.organisation).first()
+    outsider = MembershipFactory(admin=True)
+    client.force_login(outsider.user)
+    response = client.post(
+        reverse("maturity:roadmap_action_update", args=[outsider.organisation.pk, action.pk]),
+        {"status": "done"},
+    )
+    assert response.status_code == 404
+    response = client.post(
+        reverse("maturity:roadmap_action_update", args=[diagnostic.organisation.pk, action.pk]),
+        {"status": "done"},
+    )
+    assert response.status_code == 404
+    action.refresh_from_db()
+    assert action.status == "todo"
+
+
+def test_roadmap_page_queries_do_not_grow_with_actions(
+    client, completed, django_assert_max_num_queries
+):
+    diagnostic, respondent = completed
+    org = diagnostic.organisation
+    client.force_login(respondent.user)
+    url = reverse("maturity:roadmap", args=[org.pk])
+    client.get(url)
+    with django_assert_max_num_queries(17):
+        client.get(url)
+    the_roadmap = diagnostic.organisation.roadmap
+    for n in range(30):
+        roadmap.add_custom(
+            the_roadmap, title=f"Action {n}", dimension="strategie", horizon="6-12", notes=""
+        )
+    with django_assert_max_num_queries(17):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) is needed")
+def test_pdf_is_built_reused_when_unchanged_and_downloadable_by_members_only(
+    client, completed, django_capture_on_commit_callbacks
+):
+    diagnostic, respondent = completed
+    org = diagnostic.organisation
+    client.force_login(respondent.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("maturity:pdf_request", args=[org.pk]))
+    export = PdfExport.objects.get()
+    assert response["Location"] == reverse("maturity:pdf_status", args=[org.pk, export.pk])
+    assert export.status == "done"
+    download = client.get(reverse("maturity:pdf_download", args=[org.pk, export.pk]))
+    content = b"".join(download.streaming_content)
+    assert content.startswith(b"%PDF")
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=content, capture_output=True, check=True
+    ).stdout.decode()
+    first = RoadmapAction.objects.filter(roadmap__organisation=org).order_by("position").first()
+    assert org.name in text and first.title[:30] in text.replace("\n", " ")
+    # Unchanged roadmap: the same file, no new task.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("maturity:pdf_request", args=[org.pk]))
+    assert PdfExport.objects.count() == 1
+    outsider = MembershipFactory()
+    client.force_login(outsider.user)
+    assert client.get(reverse("maturity:pdf_download", args=[org.pk, export.pk])).status_code == 404
+
+
+def test_a_failing_render_is_recorded_and_can_be_retried(
+    client, completed, monkeypatch, django_capture_on_commit_callbacks
+):
+    diagnostic, respondent = completed
+    org = diagnostic.organisation
+
+    def broken(export):
+        raise pdf.RenderError("police introuvable")
+
+    monkeypatch.setattr(pdf, "render", broken)
+    client.force_login(respondent.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("maturity:pdf_request", args=[org.pk]))
+    export = PdfExport.objects.get()
+    assert export.status == "failed" and "police introuvable" in export.error
+    page = client.get(reverse("maturity:pdf_status", args=[org.pk, export.pk])).content.decode()
+    assert "n’a pas pu être fabriqué" in page and "Réessayer" in page
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("maturity:pdf_request", args=[org.pk]))
+    export.refresh_from_db()
+    assert export.status == "done"
+
+
+def test_a_pdf_for_a_deleted_roadmap_ends_quietly(completed):
+    diagnostic, respondent = completed
+    export, _ = pdf.request_pdf(diagnostic.organisation.roadmap, user=respondent.user)
+    diagnostic.organisation.roadmap.delete()
+    from maturity.tasks import build_roadmap_pdf
+
+    assert build_roadmap_pdf.apply(args=[export.pk]).get() == "gone"
+
+
+def test_pdf_status_partial_for_htmx_polling(client, completed):
+    diagnostic, respondent = completed
+    export, _ = pdf.request_pdf(diagnostic.organisation.roadmap, user=respondent.user)
+    client.force_login(respondent.user)
+    response = client.get(
+        reverse("maturity:pdf_status", args=[diagnostic.organisation.pk, export.pk]),
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert html.strip().startswith('<div id="pdf-status"') and 'hx-trigger="every 2s"' in html

@@ -1,0 +1,123 @@
+"""Factories for the toolbox, with traits."""
+
+import datetime
+
+import factory
+from django.utils import timezone
+from django.utils.text import slugify
+
+from tests.factories import OrganisationFactory, UserFactory
+from toolbox import services
+from toolbox.models import (
+    Alternative,
+    HostingOffer,
+    Proposal,
+    ProprietaryProduct,
+    Provider,
+    Tool,
+    ToolUse,
+)
+
+
+class ToolFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tool
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Outil n°{n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    summary = "Un outil libre pour les associations."
+    usages = factory.LazyFunction(lambda: ["stockage"])
+    licence_spdx = "AGPL-3.0-or-later"
+    licence_status = "libre"
+    deployments = factory.LazyFunction(lambda: ["saas"])
+    status = "published"
+    last_reviewed = factory.LazyFunction(timezone.localdate)
+
+    class Params:
+        draft = factory.Trait(status="draft")
+        proprietary = factory.Trait(licence_status="proprietary", licence_spdx="")
+        stale = factory.Trait(
+            last_reviewed=factory.LazyFunction(
+                lambda: timezone.localdate() - datetime.timedelta(days=400)
+            )
+        )
+
+    @factory.post_generation
+    def replaces(obj, create, extracted, **kwargs):
+        if create and extracted:
+            for product in services.products_named(extracted):
+                Alternative.objects.get_or_create(tool=obj, product=product)
+            services.refresh_search_text(obj)
+            obj.refresh_from_db()
+
+
+class ProprietaryProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProprietaryProduct
+
+    name = factory.Sequence(lambda n: f"Produit n°{n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+
+
+class ProviderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Provider
+
+    name = factory.Sequence(lambda n: f"Hébergeur n°{n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    legal_form = "association"
+    ess_status = "ess"
+    chatons_member = True
+
+
+class HostingOfferFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HostingOffer
+
+    tool = factory.SubFactory(ToolFactory)
+    provider = factory.SubFactory(ProviderFactory)
+    name = factory.Sequence(lambda n: f"Offre n°{n}")
+    access = "free_associations"
+    data_country = "FR"
+
+
+class ProposalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Proposal
+
+    kind = Proposal.Kind.NEW_TOOL
+    author = factory.SubFactory(UserFactory)
+    payload = factory.LazyFunction(
+        lambda: {
+            "name": "Outil proposé",
+            "summary": "Résumé",
+            "description": "",
+            "usages": ["visio"],
+            "licence_spdx": "MIT",
+            "licence_status": "libre",
+            "deployments": ["saas"],
+            "replaces": ["Zoom"],
+            "dimensions": [],
+            "ease": 1,
+            "accessibility_notes": "",
+            "sobriety_notes": "",
+            "website_url": "",
+            "source_url": "",
+        }
+    )
+
+    class Params:
+        changes_requested = factory.Trait(
+            status=Proposal.Status.CHANGES_REQUESTED, decision_message="Précisez la licence."
+        )
+
+
+class ToolUseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ToolUse
+
+    tool = factory.SubFactory(ToolFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    testimonial = "Nous l'utilisons tous les jours."
+    testimonial_status = ToolUse.TestimonialStatus.PENDING

@@ -1,0 +1,120 @@
+"""Load the curated toolbox content (fixtures/toolbox.yaml). Idempotent: run it as often as needed.
+
+Tools are matched by slug; a tool whose values did not change gets no new history version.
+"""
+
+import datetime
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from toolbox import services
+from toolbox.models import Alternative, HostingOffer, Provider, Tool, ToolStatus
+
+DEFAULT_FILE = Path(settings.BASE_DIR) / "fixtures" / "toolbox.yaml"
+TOOL_KEYS = {
+    "name": "name",
+    "summary": "summary",
+    "description": "description",
+    "usages": "usages",
+    "licence": "licence_spdx",
+    "licence_status": "licence_status",
+    "deployments": "deployments",
+    "dimensions": "dimensions",
+    "ease": "ease",
+    "accessibility": "accessibility_notes",
+    "sobriety": "sobriety_notes",
+    "website": "website_url",
+    "source": "source_url",
+    "recommendation": "recommendation",
+    "reason": "recommendation_reason",
+}
+
+
+class Command(BaseCommand):
+    help = "Charge le contenu de la boîte à outils (outils, hébergeurs, offres, alternatives)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--file", default=str(DEFAULT_FILE))
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        if not path.exists():
+            raise CommandError(f"Fichier introuvable : {path}")
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        reviewed = data.get("reviewed")
+        with transaction.atomic():
+            providers = {item["slug"]: self._provider(item) for item in data["providers"]}
+            changed = sum(self._tool(item, reviewed) for item in data["tools"])
+            tools = {tool.slug: tool for tool in Tool.objects.all()}
+            for item in data["offers"]:
+                self._offer(item, tools, providers)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Boîte à outils : {len(data['tools'])} outils ({changed} créés ou modifiés), "
+                f"{len(data['providers'])} hébergeurs, {len(data['offers'])} offres."
+            )
+        )
+
+    def _provider(self, item: dict) -> Provider:
+        provider, _ = Provider.objects.update_or_create(
+            slug=item["slug"],
+            defaults={
+                "name": item["name"],
+                "legal_form": item.get("legal_form", ""),
+                "ess_status": item.get("ess_status", "unknown"),
+                "chatons_member": item.get("chatons", False),
+                "cress_pooled": item.get("cress_pooled", False),
+                "website_url": item.get("website", ""),
+            },
+        )
+        return provider
+
+    def _tool(self, item: dict, reviewed) -> bool:
+        values = {field: item.get(key, "") for key, field in TOOL_KEYS.items()}
+        for key in ("usages", "deployments", "dimensions"):
+            values[key] = item.get(key, [])
+        values["ease"] = item.get("ease", 2)
+        values["recommendation"] = item.get("recommendation", "recommended")
+        replaces = [r if isinstance(r, dict) else {"name": r} for r in item.get("replaces", [])]
+        values["replaces"] = sorted(r["name"] for r in replaces)
+        review_date = item.get("reviewed", reviewed)
+        if isinstance(review_date, datetime.date):
+            review_date = review_date.isoformat()
+        values["last_reviewed"] = review_date
+        values["recommendation_date"] = review_date if values["recommendation_reason"] else None
+        tool = Tool.objects.filter(slug=item["slug"]).prefetch_related("replaces").first()
+        fields = [*services.PROPOSABLE_FIELDS, *services.CURATED_FIELDS]
+        changed = tool is None or services.tool_values(tool, fields) != values
+        if changed:
+            if tool is None:
+                tool = Tool(slug=item["slug"], status=ToolStatus.PUBLISHED)
+            services.apply_tool_values(tool, values, reason="Contenu initial")
+        for r in replaces:
+            Alternative.objects.filter(tool=tool, product__name=r["name"]).update(
+                migration_notes=r.get("notes", "")
+            )
+        return changed
+
+    def _offer(self, item: dict, tools: dict, providers: dict) -> None:
+        values = {
+            "url": item.get("url", ""),
+            "access": item["access"],
+            "price": item.get("price", ""),
+            "data_country": item.get("country", "FR"),
+            "support": item.get("support", ""),
+        }
+        offer, created = HostingOffer.objects.get_or_create(
+            tool=tools[item["tool"]],
+            provider=providers[item["provider"]],
+            name=item["name"],
+            defaults=values,
+        )
+        # Saved only when something changed, so that re-running adds no history version.
+        if not created and any(getattr(offer, k) != v for k, v in values.items()):
+            for key, value in values.items():
+                setattr(offer, key, value)
+            offer.save()

@@ -1,0 +1,531 @@
+"""Business rules of the toolbox: proposals and moderation, declarations of use, and the
+functions other apps call (the roadmap and the diagnostic inventory).
+
+Every change to a tool goes through `apply_tool_values`, which bumps `Tool.version`: a proposal
+remembers the version it was made on, and approving it after the tool changed meanwhile is a
+conflict — shown to the moderator, nothing overwritten.
+"""
+
+import datetime
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from accounts.tasks import send_email
+from toolbox.models import (
+    Alternative,
+    HostingOffer,
+    Proposal,
+    ProprietaryProduct,
+    Provider,
+    Tool,
+    ToolStatus,
+    ToolUse,
+)
+from toolbox.text import normalise
+
+STALE_AFTER_DAYS = 365
+
+# Fields a member may propose, in display order. Recommendation fields are the CRESS's own voice.
+PROPOSABLE_FIELDS = [
+    "name",
+    "summary",
+    "description",
+    "usages",
+    "licence_spdx",
+    "licence_status",
+    "deployments",
+    "replaces",
+    "dimensions",
+    "ease",
+    "accessibility_notes",
+    "sobriety_notes",
+    "website_url",
+    "source_url",
+]
+CURATED_FIELDS = ["recommendation", "recommendation_reason", "recommendation_date", "last_reviewed"]
+OFFER_FIELDS = [
+    "provider_name",
+    "provider_legal_form",
+    "provider_ess_status",
+    "provider_chatons",
+    "provider_cress_pooled",
+    "name",
+    "url",
+    "access",
+    "price",
+    "data_country",
+    "support",
+]
+
+
+class ModerationError(Exception):
+    """A decision that cannot be applied; the message is for the moderator."""
+
+
+class ProposalConflict(ModerationError):
+    def __init__(self, message: str, changes: list["FieldChange"]):
+        super().__init__(message)
+        self.changes = changes
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    label: str
+    before: Any
+    after: Any
+
+
+# --- Values of a tool, as JSON ------------------------------------------------------------------
+
+
+def _json_value(value):
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def tool_values(tool: Tool, fields: Sequence[str] = PROPOSABLE_FIELDS) -> dict[str, Any]:
+    """The tool's editable values as JSON-friendly data ("replaces": sorted product names)."""
+    values = {}
+    for field in fields:
+        if field == "replaces":
+            values[field] = sorted(p.name for p in tool.replaces.all()) if tool.pk else []
+        else:
+            values[field] = _json_value(getattr(tool, field))
+    return values
+
+
+def field_label(field: str) -> str:
+    if field == "replaces":
+        return _("remplace")
+    return str(Tool._meta.get_field(field).verbose_name)
+
+
+def products_named(names: Iterable[str]) -> list[ProprietaryProduct]:
+    """Proprietary products by name, created when new (matched case- and accent-insensitively)."""
+    existing = {normalise(p.name): p for p in ProprietaryProduct.objects.all()}
+    products = []
+    for name in names:
+        name = name.strip()
+        if not name:
+            continue
+        product = existing.get(normalise(name))
+        if product is None:
+            product = ProprietaryProduct.objects.create(name=name, slug=_unique_slug(name))
+            existing[normalise(name)] = product
+        if product not in products:
+            products.append(product)
+    return products
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:100] or "produit"
+    slug, n = base, 2
+    while ProprietaryProduct.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+# Path segments of toolbox URLs that a tool's slug must not shadow.
+RESERVED_SLUGS = {
+    "comparer", "alternatives", "donnees", "proposer", "mes-propositions", "moderation", "import",
+}  # fmt: skip
+
+
+def unique_tool_slug(name: str, exclude_pk: int | None = None) -> str:
+    base = slugify(name)[:100] or "outil"
+    if base in RESERVED_SLUGS:
+        base = f"{base}-outil"
+    slug, n = base, 2
+    while Tool.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def apply_tool_values(tool: Tool, values: dict[str, Any], *, user=None, reason: str = "") -> Tool:
+    """Write values to a tool (new or existing), bump its version, record who and why in history."""
+    for field, value in values.items():
+        if field == "replaces":
+            continue
+        if field in ("recommendation_date", "last_reviewed") and isinstance(value, str):
+            value = datetime.date.fromisoformat(value) if value else None
+        setattr(tool, field, value)
+    if not tool.slug:
+        tool.slug = unique_tool_slug(tool.name)
+    tool.version = (tool.version or 0) + 1 if tool.pk else 1
+    tool._history_user = user
+    tool._change_reason = reason[:100] if reason else None
+    tool.save()
+    if "replaces" in values:
+        products = products_named(values["replaces"])
+        Alternative.objects.filter(tool=tool).exclude(product__in=products).delete()
+        for product in products:
+            Alternative.objects.get_or_create(tool=tool, product=product)
+        refresh_search_text(tool)
+    return tool
+
+
+def refresh_search_text(tool: Tool) -> None:
+    from toolbox.search import search_text_for
+
+    # update() rather than save(): replaced products are search text, not a new version.
+    Tool.objects.filter(pk=tool.pk).update(search_text=search_text_for(tool))
+
+
+# --- Duplicates -----------------------------------------------------------------------------------
+
+
+def similar_tools(name: str, *, exclude_pk: int | None = None, limit: int = 5) -> list[Tool]:
+    """Existing tools whose name looks like `name` (same words, one inside the other, or close)."""
+    wanted = normalise(name)
+    if not wanted:
+        return []
+    scored = []
+    for tool in Tool.objects.exclude(pk=exclude_pk).only("pk", "name", "slug", "status"):
+        other = normalise(tool.name)
+        if other == wanted:
+            score = 2.0
+        elif len(wanted) >= 4 and len(other) >= 4 and (wanted in other or other in wanted):
+            score = 1.5
+        else:
+            score = difflib.SequenceMatcher(None, wanted, other).ratio()
+        if score >= 0.8:
+            scored.append((score, tool))
+    scored.sort(key=lambda pair: (-pair[0], pair[1].name))
+    return [tool for _score, tool in scored[:limit]]
+
+
+def same_name_exists(name: str, *, exclude_pk: int | None = None) -> Tool | None:
+    wanted = normalise(name)
+    for tool in similar_tools(name, exclude_pk=exclude_pk):
+        if normalise(tool.name) == wanted:
+            return tool
+    return None
+
+
+# --- Proposals ------------------------------------------------------------------------------------
+
+
+def propose_new_tool(*, author, values: dict[str, Any], comment: str = "") -> Proposal:
+    return Proposal.objects.create(
+        kind=Proposal.Kind.NEW_TOOL, author=author, payload=values, comment=comment
+    )
+
+
+def propose_edit(*, author, tool: Tool, values: dict[str, Any], comment: str = "") -> Proposal:
+    base = tool_values(tool)
+    changed = {field: value for field, value in values.items() if base.get(field) != value}
+    if not changed:
+        raise ModerationError(_("Vous n'avez rien modifié : aucune proposition n'est envoyée."))
+    return Proposal.objects.create(
+        kind=Proposal.Kind.EDIT_TOOL,
+        author=author,
+        tool=tool,
+        payload=changed,
+        base_values={field: base.get(field) for field in changed},
+        base_version=tool.version,
+        comment=comment,
+    )
+
+
+def propose_offer(*, author, tool: Tool, values: dict[str, Any], comment: str = "") -> Proposal:
+    return Proposal.objects.create(
+        kind=Proposal.Kind.NEW_OFFER, author=author, tool=tool, payload=values, comment=comment
+    )
+
+
+def resubmit(proposal: Proposal, *, values: dict[str, Any], comment: str = "") -> Proposal:
+    """The author answers a request for changes: the proposal goes back to the queue."""
+    if proposal.status != Proposal.Status.CHANGES_REQUESTED:
+        raise ModerationError(_("Cette proposition n'attend pas de modification."))
+    if proposal.kind == Proposal.Kind.EDIT_TOOL:
+        base = tool_values(proposal.tool)
+        values = {field: value for field, value in values.items() if base.get(field) != value}
+        proposal.base_values = {field: base.get(field) for field in values}
+        proposal.base_version = proposal.tool.version
+    proposal.payload = values
+    proposal.comment = comment
+    proposal.status = Proposal.Status.PENDING
+    proposal.save()
+    return proposal
+
+
+def proposal_changes(proposal: Proposal) -> list[FieldChange]:
+    """What the proposal changes, from the values it was made on to the proposed ones."""
+    if proposal.kind == Proposal.Kind.NEW_OFFER:
+        return [
+            FieldChange(field, field, None, proposal.payload.get(field)) for field in OFFER_FIELDS
+        ]
+    return [
+        FieldChange(field, field_label(field), proposal.base_values.get(field), value)
+        for field in PROPOSABLE_FIELDS
+        if field in proposal.payload
+        for value in [proposal.payload[field]]
+    ]
+
+
+def proposal_conflicts(proposal: Proposal) -> list[FieldChange]:
+    """Fields of the tool changed by someone else since the proposal was made (before → now)."""
+    if proposal.kind != Proposal.Kind.EDIT_TOOL or proposal.tool.version == proposal.base_version:
+        return []
+    current = tool_values(proposal.tool)
+    changed = [
+        FieldChange(field, field_label(field), proposal.base_values.get(field), current[field])
+        for field in proposal.payload
+        if current.get(field) != proposal.base_values.get(field)
+    ]
+    if not changed:
+        # The tool moved on elsewhere: still a conflict for the record, but on no proposed field.
+        return [FieldChange("version", _("version"), proposal.base_version, proposal.tool.version)]
+    return changed
+
+
+def _notify_author(proposal: Proposal, subject: str, body: str) -> None:
+    url = settings.SITE_URL + reverse("toolbox:my_proposals")
+    to = [proposal.author.email]
+    text = f"{body}\n\n{_('Vos propositions :')} {url}\n"
+    transaction.on_commit(lambda: send_email.delay(to=to, subject=subject, body=text))
+
+
+@transaction.atomic
+def approve(proposal: Proposal, *, moderator) -> Tool | HostingOffer:
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status != Proposal.Status.PENDING:
+        raise ModerationError(_("Cette proposition a déjà été traitée ou attend son auteur·rice."))
+    reason = _("Proposition n°%(pk)s de %(who)s") % {
+        "pk": proposal.pk,
+        "who": proposal.author.display_name,
+    }
+    if proposal.kind == Proposal.Kind.NEW_TOOL:
+        existing = same_name_exists(proposal.payload.get("name", ""))
+        if existing:
+            raise ModerationError(
+                _("Un outil nommé « %(name)s » existe déjà : rien n'a été créé.")
+                % {"name": existing.name}
+            )
+        values = {
+            **proposal.payload,
+            "status": ToolStatus.PUBLISHED,
+            "last_reviewed": timezone.localdate(),
+        }
+        result = apply_tool_values(Tool(), values, user=moderator, reason=reason)
+        proposal.tool = result
+    elif proposal.kind == Proposal.Kind.EDIT_TOOL:
+        tool = Tool.objects.select_for_update().get(pk=proposal.tool_id)
+        proposal.tool = tool
+        conflicts = proposal_conflicts(proposal)
+        if conflicts:
+            raise ProposalConflict(
+                _(
+                    "L'outil a été modifié depuis cette proposition : rien n'a été écrasé. "
+                    "Demandez une mise à jour à son auteur·rice ou refusez-la."
+                ),
+                conflicts,
+            )
+        result = apply_tool_values(tool, proposal.payload, user=moderator, reason=reason)
+    else:
+        result = _create_offer(proposal)
+    proposal.status = Proposal.Status.APPROVED
+    proposal.decided_by = moderator
+    proposal.decided_at = timezone.now()
+    proposal.save()
+    _notify_author(
+        proposal,
+        _("Votre proposition est acceptée"),
+        _("Merci ! Votre proposition « %(title)s » est acceptée et publiée.")
+        % {"title": proposal.title},
+    )
+    return result
+
+
+def _create_offer(proposal: Proposal) -> HostingOffer:
+    data = proposal.payload
+    provider = Provider.objects.filter(name__iexact=data["provider_name"].strip()).first()
+    if provider is None:
+        provider = Provider.objects.create(
+            name=data["provider_name"].strip(),
+            slug=_unique_provider_slug(data["provider_name"]),
+            legal_form=data.get("provider_legal_form", ""),
+            ess_status=data.get("provider_ess_status") or "unknown",
+            chatons_member=bool(data.get("provider_chatons")),
+            cress_pooled=bool(data.get("provider_cress_pooled")),
+        )
+    offer, created = HostingOffer.objects.get_or_create(
+        tool=proposal.tool,
+        provider=provider,
+        name=data["name"],
+        defaults={field: data.get(field, "") for field in OFFER_FIELDS[6:]},
+    )
+    if not created:
+        raise ModerationError(_("Cet hébergeur propose déjà une offre de ce nom pour cet outil."))
+    return offer
+
+
+def _unique_provider_slug(name: str) -> str:
+    base = slugify(name)[:100] or "hebergeur"
+    slug, n = base, 2
+    while Provider.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def reject(proposal: Proposal, *, moderator, message: str) -> Proposal:
+    return _decide(proposal, moderator, message, Proposal.Status.REJECTED)
+
+
+@transaction.atomic
+def request_changes(proposal: Proposal, *, moderator, message: str) -> Proposal:
+    return _decide(proposal, moderator, message, Proposal.Status.CHANGES_REQUESTED)
+
+
+def _decide(proposal: Proposal, moderator, message: str, status: str) -> Proposal:
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status != Proposal.Status.PENDING:
+        raise ModerationError(_("Cette proposition a déjà été traitée ou attend son auteur·rice."))
+    if not message.strip():
+        raise ModerationError(_("Expliquez votre décision à la personne qui propose."))
+    proposal.status = status
+    proposal.decision_message = message.strip()
+    proposal.decided_by = moderator
+    proposal.decided_at = timezone.now()
+    proposal.save()
+    if status == Proposal.Status.REJECTED:
+        subject = _("Votre proposition n'est pas retenue")
+    else:
+        subject = _("Votre proposition : des modifications sont demandées")
+    _notify_author(
+        proposal,
+        subject,
+        _("Au sujet de « %(title)s », la CRESS vous répond :\n\n%(message)s")
+        % {"title": proposal.title, "message": proposal.decision_message},
+    )
+    return proposal
+
+
+# --- Curation ----------------------------------------------------------------------------------
+
+
+def stale_before() -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=STALE_AFTER_DAYS)
+
+
+def stale_tools():
+    """Tools not reviewed for 12 months (or never): the CRESS re-checks them."""
+    return Tool.objects.stale(stale_before()).order_by("last_reviewed", "name")
+
+
+def mark_reviewed(tool: Tool, *, moderator) -> Tool:
+    return apply_tool_values(
+        tool, {"last_reviewed": timezone.localdate()}, user=moderator, reason=_("Relecture")
+    )
+
+
+# --- "Nous l'utilisons" -----------------------------------------------------------------------------
+
+
+def declare_use(*, tool: Tool, organisation, user, testimonial: str = "") -> ToolUse:
+    """One declaration per organisation and tool; a new testimonial goes back to moderation."""
+    testimonial = testimonial.strip()
+    status = ToolUse.TestimonialStatus.PENDING if testimonial else ToolUse.TestimonialStatus.NONE
+    use, _created = ToolUse.objects.update_or_create(
+        tool=tool,
+        organisation=organisation,
+        defaults={"declared_by": user, "testimonial": testimonial, "testimonial_status": status},
+    )
+    return use
+
+
+def withdraw_use(*, tool: Tool, organisation) -> bool:
+    deleted, _details = ToolUse.objects.filter(tool=tool, organisation=organisation).delete()
+    return bool(deleted)
+
+
+def moderate_testimonial(use: ToolUse, *, approve: bool) -> ToolUse:
+    if use.testimonial_status != ToolUse.TestimonialStatus.PENDING:
+        raise ModerationError(_("Ce témoignage a déjà été traité."))
+    use.testimonial_status = (
+        ToolUse.TestimonialStatus.APPROVED if approve else ToolUse.TestimonialStatus.REJECTED
+    )
+    use.save(update_fields=["testimonial_status"])
+    return use
+
+
+# --- For the other apps (roadmap, diagnostic inventory) ----------------------------------------------
+
+
+def recommended_tools(
+    usage_codes: Sequence[str], replaces: Sequence[str] = (), limit: int = 3
+) -> list[Tool]:
+    """Published tools for these usages, libre first, then CRESS-recommended, then easiest.
+
+    Tools that replace one of `replaces` (proprietary names, any case/accents) come first.
+    Tools the CRESS no longer recommends are left out.
+    """
+    from toolbox.querysets import list_contains_any
+
+    if not usage_codes:
+        return []
+    candidates = list(
+        Tool.objects.published()
+        .exclude(recommendation="not_recommended")
+        .filter(list_contains_any("usages", usage_codes))
+        .libre_first()
+        .prefetch_related("replaces")
+    )
+    wanted = {normalise(name) for name in replaces}
+    if wanted:
+        candidates.sort(
+            key=lambda tool: not any(normalise(p.name) in wanted for p in tool.replaces.all())
+        )
+    return candidates[:limit]
+
+
+def libre_alternatives(proprietary_names: Sequence[str], limit: int = 3) -> dict[str, list[Tool]]:
+    """For each proprietary name found (e.g. in the inventory), published libre tools replacing it.
+
+    Names are matched case- and accent-insensitively; unknown names map to an empty list.
+    """
+    products = {normalise(p.name): p for p in ProprietaryProduct.objects.all()}
+    wanted = {name: products.get(normalise(name)) for name in proprietary_names}
+    ids = [p.pk for p in wanted.values() if p]
+    by_product: dict[int, list[Tool]] = {pk: [] for pk in ids}
+    alternatives = (
+        Alternative.objects.filter(
+            product_id__in=ids, tool__status="published", tool__licence_status="libre"
+        )
+        .exclude(tool__recommendation="not_recommended")
+        .select_related("tool")
+        .order_by("tool__ease", "tool__name")
+    )
+    for alternative in alternatives:
+        by_product[alternative.product_id].append(alternative.tool)
+    return {name: by_product[p.pk][:limit] if p else [] for name, p in wanted.items()}
+
+
+def tools_for_inventory(usage_code: str) -> list[tuple[str, str]]:
+    """(slug, name) of published tools for a usage: choices for the diagnostic inventory."""
+    return list(
+        Tool.objects.published().for_usage(usage_code).order_by("name").values_list("slug", "name")
+    )
+
+
+def match_tool(name: str) -> Tool | None:
+    """The published tool a free-text inventory answer names, if any ("nextcloud" → Nextcloud)."""
+    wanted = normalise(name)
+    if not wanted:
+        return None
+    for tool in Tool.objects.published().only("pk", "name", "slug"):
+        if normalise(tool.name) == wanted:
+            return tool
+    return None

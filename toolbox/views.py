@@ -1,0 +1,408 @@
+"""Toolbox pages. Each view says who may see it in its first line; lookups are scoped.
+
+Public: catalogue, tool pages, comparison, alternatives, open data.
+Logged in: proposals (never a direct change) and "nous l'utilisons" for the current organisation.
+CRESS admins: moderation, history, review, import.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import cress_admin_required
+from config.text import render_markdown
+from toolbox import opendata, services
+from toolbox.filters import ToolFilter
+from toolbox.forms import (
+    CompareForm,
+    DecisionForm,
+    ImportForm,
+    OfferProposalForm,
+    ToolValuesForm,
+    UseForm,
+)
+from toolbox.models import Alternative, Proposal, ProprietaryProduct, Tool, ToolUse
+
+PER_PAGE = 24
+IMPORT_SESSION_KEY = "toolbox_import_text"
+
+
+def catalogue(request):
+    """Everyone: published tools, narrowed by facets and a search term from the query string."""
+    filterset = ToolFilter(request.GET, queryset=Tool.objects.for_catalogue())
+    page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
+    active = any(request.GET.getlist(name) for name in ["q", "remplace", *ToolFilter.FACETS])
+    context = {
+        "filter": filterset,
+        # The select is rendered by hand (150+ options through the widget cost ~10 ms).
+        "products": filterset.filters["remplace"].queryset.values("slug", "name"),
+        "page": page,
+        "active": active,
+        "invalid": filterset.is_bound and not filterset.form.is_valid(),
+    }
+    template = "toolbox/catalogue.html"
+    if request.htmx:
+        template += "#results"
+    return TemplateResponse(request, template, context)
+
+
+def tool_detail(request, slug):
+    """Everyone for published and archived tools; CRESS admins also for drafts and tools in review."""
+    tool = get_object_or_404(Tool.objects.visible_to(request.user).for_detail(), slug=slug)
+    current = request.organisations.current
+    my_use = None
+    if current is not None:
+        my_use = ToolUse.objects.filter(tool=tool, organisation_id=current.organisation_id).first()
+    context = {
+        "tool": tool,
+        "description_html": render_markdown(tool.description),
+        "current": current,
+        "my_use": my_use,
+        "use_form": UseForm(initial={"testimonial": my_use.testimonial if my_use else ""}),
+    }
+    return TemplateResponse(request, "toolbox/tool_detail.html", context)
+
+
+def compare(request):
+    """Everyone: 2 to 4 published tools side by side (?outils=slug&outils=slug…)."""
+    form = CompareForm(request.GET if "outils" in request.GET else None)
+    tools = []
+    if form.is_valid():
+        wanted = [tool.slug for tool in form.cleaned_data["outils"]]
+        found = {
+            t.slug: t for t in Tool.objects.published().for_comparison().filter(slug__in=wanted)
+        }
+        order = request.GET.getlist("outils")
+        tools = sorted(found.values(), key=lambda t: order.index(t.slug) if t.slug in order else 99)
+    return TemplateResponse(request, "toolbox/compare.html", {"form": form, "tools": tools})
+
+
+def alternatives(request):
+    """Everyone: proprietary products that published tools replace."""
+    products = (
+        ProprietaryProduct.objects.annotate(
+            tool_count=Count("alternatives", filter=Q(alternatives__tool__status="published"))
+        )
+        .filter(tool_count__gt=0)
+        .order_by("name")
+    )
+    return TemplateResponse(request, "toolbox/alternatives.html", {"products": products})
+
+
+def alternative_detail(request, slug):
+    """Everyone: the published tools that replace one proprietary product, libre first."""
+    product = get_object_or_404(ProprietaryProduct, slug=slug)
+    rows = (
+        Alternative.objects.filter(product=product, tool__status="published")
+        .select_related("tool")
+        .order_by("tool__licence_status", "tool__ease", "tool__name")
+    )
+    rows = sorted(rows, key=lambda a: (not a.tool.is_libre, a.tool.ease, a.tool.name))
+    return TemplateResponse(
+        request, "toolbox/alternative_detail.html", {"product": product, "alternatives": rows}
+    )
+
+
+def opendata_page(request):
+    """Everyone: the open-data files and their schema."""
+    return TemplateResponse(
+        request,
+        "toolbox/opendata.html",
+        {"tool_schema": opendata.TOOL_SCHEMA, "offer_schema": opendata.OFFER_SCHEMA},
+    )
+
+
+def _download(content: str, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def export_tools_csv(request):
+    """Everyone: published tools as CSV (no personal data)."""
+    return _download(opendata.tools_csv(), "text/csv", "boussole-outils.csv")
+
+
+def export_offers_csv(request):
+    """Everyone: hosting offers of published tools as CSV."""
+    return _download(opendata.offers_csv(), "text/csv", "boussole-offres.csv")
+
+
+def export_json(request):
+    """Everyone: the published catalogue (tools and offers) as JSON."""
+    return _download(opendata.catalogue_json(), "application/json", "boussole-catalogue.json")
+
+
+# --- Contributions ----------------------------------------------------------------------------------
+
+
+@login_required
+def propose_tool(request):
+    """Any logged-in person: proposes a new tool, published only once a CRESS admin approves it."""
+    form = ToolValuesForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.propose_new_tool(
+            author=request.user, values=form.values(), comment=form.cleaned_data["comment"]
+        )
+        messages.success(request, _("Merci ! Votre proposition est transmise à la CRESS."))
+        return redirect("toolbox:my_proposals")
+    return TemplateResponse(request, "toolbox/tool_form.html", {"form": form, "tool": None})
+
+
+@login_required
+def propose_edit(request, slug):
+    """Any logged-in person: proposes a change to a published tool (never applied directly)."""
+    tool = get_object_or_404(Tool.objects.published().prefetch_related("replaces"), slug=slug)
+    form = ToolValuesForm(request.POST or None, tool=tool)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.propose_edit(
+                author=request.user,
+                tool=tool,
+                values=form.values(),
+                comment=form.cleaned_data["comment"],
+            )
+        except services.ModerationError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Merci ! Votre proposition est transmise à la CRESS."))
+            return redirect("toolbox:my_proposals")
+    return TemplateResponse(request, "toolbox/tool_form.html", {"form": form, "tool": tool})
+
+
+@login_required
+def propose_offer(request, slug):
+    """Any logged-in person: proposes a hosting offer for a published tool."""
+    tool = get_object_or_404(Tool.objects.published(), slug=slug)
+    form = OfferProposalForm(request.POST or None, tool=tool)
+    if request.method == "POST" and form.is_valid():
+        services.propose_offer(
+            author=request.user,
+            tool=tool,
+            values=form.values(),
+            comment=form.cleaned_data["comment"],
+        )
+        messages.success(request, _("Merci ! Votre proposition est transmise à la CRESS."))
+        return redirect("toolbox:my_proposals")
+    return TemplateResponse(request, "toolbox/offer_form.html", {"form": form, "tool": tool})
+
+
+@login_required
+def my_proposals(request):
+    """Any logged-in person: their own proposals and the CRESS's answers."""
+    proposals = Proposal.objects.filter(author=request.user).select_related("tool")
+    return TemplateResponse(request, "toolbox/my_proposals.html", {"proposals": proposals})
+
+
+@login_required
+def proposal_edit(request, pk):
+    """The proposal's author only (404 for anyone else), when the CRESS asked for changes."""
+    proposal = get_object_or_404(
+        Proposal.objects.filter(author=request.user).select_related("tool"), pk=pk
+    )
+    if proposal.status != Proposal.Status.CHANGES_REQUESTED:
+        messages.info(request, _("Cette proposition n'attend pas de modification de votre part."))
+        return redirect("toolbox:my_proposals")
+    data = request.POST or None
+    initial = {**proposal.payload, "comment": proposal.comment}
+    if proposal.kind == Proposal.Kind.NEW_OFFER:
+        form = OfferProposalForm(data, tool=proposal.tool, initial=initial)
+    else:
+        if isinstance(initial.get("replaces"), list):
+            initial["replaces"] = ", ".join(initial["replaces"])
+        form = ToolValuesForm(data, tool=proposal.tool, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.resubmit(proposal, values=form.values(), comment=form.cleaned_data["comment"])
+        except services.ModerationError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Votre proposition est de nouveau transmise à la CRESS."))
+            return redirect("toolbox:my_proposals")
+    template = (
+        "toolbox/offer_form.html" if proposal.kind == "new_offer" else "toolbox/tool_form.html"
+    )
+    return TemplateResponse(
+        request, template, {"form": form, "tool": proposal.tool, "proposal": proposal}
+    )
+
+
+@login_required
+@require_POST
+def declare_use(request, slug):
+    """Logged-in members, for their current organisation: "nous l'utilisons" (or withdraw it)."""
+    tool = get_object_or_404(Tool.objects.published(), slug=slug)
+    current = request.organisations.current
+    if current is None:
+        messages.warning(
+            request, _("Rejoignez ou inscrivez une organisation pour déclarer ses outils.")
+        )
+        return redirect("toolbox:tool_detail", slug=tool.slug)
+    if request.POST.get("action") == "withdraw":
+        services.withdraw_use(tool=tool, organisation=current.organisation)
+        messages.success(request, _("C'est noté : votre organisation n'utilise plus cet outil."))
+        return redirect("toolbox:tool_detail", slug=tool.slug)
+    form = UseForm(request.POST)
+    if form.is_valid():
+        use = services.declare_use(
+            tool=tool,
+            organisation=current.organisation,
+            user=request.user,
+            testimonial=form.cleaned_data["testimonial"],
+        )
+        if use.testimonial:
+            messages.success(
+                request, _("Merci ! Votre témoignage sera publié après relecture par la CRESS.")
+            )
+        else:
+            messages.success(
+                request, _("Merci ! Votre organisation est comptée parmi ses utilisatrices.")
+            )
+    else:
+        messages.error(request, _("Le témoignage ne doit pas dépasser 2 000 caractères."))
+    return redirect("toolbox:tool_detail", slug=tool.slug)
+
+
+# --- CRESS admins ---------------------------------------------------------------------------------------
+
+
+@cress_admin_required
+def moderation(request):
+    """CRESS admins: proposals and testimonials to review, and tools not reviewed for a year."""
+    context = {
+        "proposals": Proposal.objects.filter(status=Proposal.Status.PENDING)
+        .select_related("author", "tool")
+        .order_by("created_at"),
+        "waiting": Proposal.objects.filter(status=Proposal.Status.CHANGES_REQUESTED).count(),
+        "testimonials": ToolUse.objects.filter(testimonial_status=ToolUse.TestimonialStatus.PENDING)
+        .select_related("tool", "organisation")
+        .order_by("created_at"),
+        "stale": services.stale_tools().only("pk", "name", "slug", "last_reviewed")[:100],
+    }
+    return TemplateResponse(request, "toolbox/moderation.html", context)
+
+
+@cress_admin_required
+def moderation_proposal(request, pk):
+    """CRESS admins: one proposal with its diff; approve, reject or ask for changes."""
+    proposal = get_object_or_404(Proposal.objects.select_related("author", "tool"), pk=pk)
+    form = DecisionForm(request.POST or None)
+    status = 200
+    conflicts = (
+        services.proposal_conflicts(proposal) if proposal.is_open and proposal.tool_id else []
+    )
+    if request.method == "POST" and form.is_valid():
+        decision, message = form.cleaned_data["decision"], form.cleaned_data["message"]
+        try:
+            if decision == "approve":
+                services.approve(proposal, moderator=request.user)
+                messages.success(request, _("Proposition acceptée et publiée."))
+            elif decision == "reject":
+                services.reject(proposal, moderator=request.user, message=message)
+                messages.success(request, _("Proposition refusée ; son auteur·rice est prévenu·e."))
+            else:
+                services.request_changes(proposal, moderator=request.user, message=message)
+                messages.success(request, _("Modifications demandées à son auteur·rice."))
+        except services.ProposalConflict as exc:
+            form.add_error(None, str(exc))
+            conflicts, status = exc.changes, 409
+        except services.ModerationError as exc:
+            form.add_error(None, str(exc))
+            status = 400
+        else:
+            return redirect("toolbox:moderation")
+    context = {
+        "proposal": proposal,
+        "changes": services.proposal_changes(proposal),
+        "conflicts": conflicts,
+        "form": form,
+    }
+    return TemplateResponse(request, "toolbox/moderation_proposal.html", context, status=status)
+
+
+@cress_admin_required
+@require_POST
+def moderation_testimonial(request, pk):
+    """CRESS admins: publish or refuse a pending testimonial."""
+    use = get_object_or_404(ToolUse, pk=pk)
+    try:
+        services.moderate_testimonial(use, approve=request.POST.get("decision") == "approve")
+    except services.ModerationError as exc:
+        messages.warning(request, str(exc))
+    else:
+        messages.success(request, _("Témoignage traité."))
+    return redirect("toolbox:moderation")
+
+
+@cress_admin_required
+@require_POST
+def mark_reviewed(request, slug):
+    """CRESS admins: the tool's facts were checked today."""
+    tool = get_object_or_404(Tool, slug=slug)
+    services.mark_reviewed(tool, moderator=request.user)
+    messages.success(request, _("« %(name)s » est marqué comme relu.") % {"name": tool.name})
+    if request.POST.get("next") == "tool":
+        return redirect(tool)
+    return redirect("toolbox:moderation")
+
+
+@cress_admin_required
+def tool_history(request, slug):
+    """CRESS admins: every version of a tool — who, when, what changed."""
+    tool = get_object_or_404(Tool, slug=slug)
+    records = list(
+        tool.history.select_related("history_user").order_by("-history_date", "-history_id")
+    )
+    versions = []
+    for newer, older in zip(records, [*records[1:], None], strict=True):
+        changes = []
+        if older is not None:
+            delta = newer.diff_against(older)
+            changes = [
+                (services.field_label(change.field), change.old, change.new)
+                for change in delta.changes
+                if change.field not in ("version",)
+            ]
+        versions.append({"record": newer, "changes": changes})
+    return TemplateResponse(request, "toolbox/history.html", {"tool": tool, "versions": versions})
+
+
+@cress_admin_required
+def import_catalogue(request):
+    """CRESS admins: import tools from the open-data format — a dry run first, then confirmation."""
+    form = ImportForm()
+    report = None
+    if request.method == "POST" and request.POST.get("confirm"):
+        text = request.session.get(IMPORT_SESSION_KEY)
+        if not text:
+            messages.warning(request, _("Aucun fichier en attente : envoyez-le à nouveau."))
+            return redirect("toolbox:import")
+        report = opendata.run_import(text, user=request.user, commit=True)
+        if report.imported:
+            del request.session[IMPORT_SESSION_KEY]
+            messages.success(
+                request,
+                _("Import terminé : %(created)s outil(s) créé(s), %(updated)s mis à jour.")
+                % {"created": len(report.created), "updated": len(report.updated)},
+            )
+            return redirect("toolbox:catalogue")
+    elif request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                text = opendata.decode(form.cleaned_data["file"].read())
+                report = opendata.run_import(text, commit=False)
+            except opendata.ImportFileError as exc:
+                form.add_error("file", str(exc))
+            else:
+                if report.ok:
+                    request.session[IMPORT_SESSION_KEY] = text
+                else:
+                    request.session.pop(IMPORT_SESSION_KEY, None)
+    return TemplateResponse(request, "toolbox/import.html", {"form": form, "report": report})
