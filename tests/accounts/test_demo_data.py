@@ -23,3 +23,8 @@ def test_demo_data_creates_every_role_and_is_idempotent(settings):
     assert Organisation.objects.values("sector").distinct().count() >= 8
     assert Organisation.objects.values("departement").distinct().count() >= 10
     assert User.objects.get(email="membre@example.org").check_password("demo-boussole-2026")
+    # Every demo organisation but the first has results and a roadmap to show.
+    from maturity.models import Diagnostic, Roadmap
+
+    assert Diagnostic.objects.completed().count() == 11
+    assert Roadmap.objects.count() == 11

@@ -171,6 +171,7 @@ class Command(BaseCommand):
         call_command("load_toolbox")
         call_command("load_questionnaire")
         call_command("load_roadmap_rules")
+        call_command("demo_diagnostics")
         call_command("load_ambassadors")
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,0 +1,64 @@
+"""Completed diagnostics for the demo organisations (except the first, left for you to answer),
+so that results, comparisons and roadmaps have something to show. Idempotent; DEBUG only."""
+
+import random
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.models import Membership, Organisation
+from maturity import services
+from maturity.models import Diagnostic, InventoryItem
+from maturity.structure import structure_for
+
+DEMO_ORGANISATIONS = "9"  # demo SIRENs start with 9 (accounts demo_data)
+
+
+class Command(BaseCommand):
+    help = "Crée des diagnostics terminés pour les organisations de démonstration."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("Réservé aux données de démonstration (DEBUG=1).")
+        organisations = Organisation.objects.filter(siren__startswith=DEMO_ORGANISATIONS).order_by(
+            "siren"
+        )[1:]
+        made = 0
+        for organisation in organisations:
+            if Diagnostic.objects.filter(organisation=organisation).exists():
+                continue
+            admin = Membership.objects.filter(
+                organisation=organisation, role="admin", is_active=True
+            ).first()
+            if admin is None:
+                continue
+            rng = random.Random(organisation.siren)
+            diagnostic, respondent = services.start_diagnostic(
+                organisation=organisation, user=admin.user
+            )
+            structure = structure_for(diagnostic.questionnaire)
+            tilt = rng.random()  # some organisations are further along than others
+            for section in structure.sections:
+                for question in section.questions:
+                    if not question.choices or question.is_multiple:
+                        continue
+                    index = min(
+                        len(question.choices) - 1,
+                        int(rng.random() * len(question.choices) * (0.5 + tilt)),
+                    )
+                    parsed = services.parse_answer(question, [str(question.choices[index].id)])
+                    services.save_answer(
+                        respondent=respondent, structure=structure, question=question, parsed=parsed
+                    )
+            usages = structure.inventory.get("usages", [])
+            for usage in rng.sample(usages, k=min(5, len(usages))):
+                for tool in rng.sample(usage["common_tools"], k=rng.choice([1, 1, 2])):
+                    InventoryItem.objects.get_or_create(
+                        diagnostic=diagnostic,
+                        usage=usage["code"],
+                        tool_name=tool["name"],
+                        defaults={"libre": tool["libre"], "eu_hosted": tool["eu_hosted"]},
+                    )
+            services.complete(diagnostic=diagnostic, by=admin.user)
+            made += 1
+        self.stdout.write(self.style.SUCCESS(f"Diagnostics de démonstration : {made} créé(s)."))
