@@ -65,11 +65,22 @@ def _cress_admin_emails() -> list[str]:
 
 
 def weakest_dimensions(organisation: Organisation) -> list[str]:
-    """Dimension codes of the organisation's latest diagnostic, weakest first.
+    """Dimension codes of the organisation's latest completed diagnostic, weakest first
+    (the diagnostic's "priorities"), or [] before any diagnostic is completed."""
+    from maturity.models import ResultSnapshot
 
-    Seam to the diagnostic app: empty until it is connected.
-    """
-    return []
+    snapshot = (
+        ResultSnapshot.objects.filter(
+            diagnostic__organisation=organisation, diagnostic__status="completed"
+        )
+        .order_by("-diagnostic__completed_at")
+        .only("data")
+        .first()
+    )
+    if snapshot is None:
+        return []
+    scored = [d for d in snapshot.data.get("dimensions", []) if d.get("score") is not None]
+    return [d["code"] for d in sorted(scored, key=lambda d: (d["score"], d["code"]))][:3]
 
 
 def ambassadors_near(

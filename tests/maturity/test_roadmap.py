@@ -304,3 +304,14 @@ def test_pdf_status_partial_for_htmx_polling(client, completed):
     )
     html = response.content.decode()
     assert html.strip().startswith('<div id="pdf-status"') and 'hx-trigger="every 2s"' in html
+
+
+def test_ambassador_matching_uses_the_latest_diagnostics_weakest_dimensions(completed):
+    from ambassadors.services import weakest_dimensions
+
+    diagnostic, _ = completed
+    weakest = weakest_dimensions(diagnostic.organisation)
+    scores = {d["code"]: d["score"] for d in diagnostic.snapshot.data["dimensions"]}
+    assert len(weakest) == 3
+    assert all(scores[w] <= min(s for c, s in scores.items() if c not in weakest) for w in weakest)
+    assert weakest_dimensions(MembershipFactory().organisation) == []
