@@ -76,8 +76,12 @@ def answer_values(answers: dict[int, Answer]) -> dict[int, scoring.AnswerValue]:
     }
 
 
-def visible_questions(structure: Structure, section_code: str, answers: dict[int, Answer]):
-    values = answer_values(answers)
+def visible_questions(
+    structure: Structure, section_code: str, answers: dict[int, Answer], values=None
+):
+    """Questions of a section shown to this respondent: a follow-up appears only after one of
+    the answers it depends on. `values` (answer_values(answers)) may be passed when looping."""
+    values = answer_values(answers) if values is None else values
     section = structure.section_by_code[section_code]
     by_code = structure.question_by_code
     visible = []
@@ -146,8 +150,9 @@ class Progress:
 
 def section_progress(structure: Structure, answers: dict[int, Answer]) -> dict[str, Progress]:
     progress = {}
+    values = answer_values(answers)
     for section in structure.sections:
-        visible = visible_questions(structure, section.code, answers)
+        visible = visible_questions(structure, section.code, answers, values)
         progress[section.code] = Progress(sum(1 for q in visible if q.id in answers), len(visible))
     return progress
 
@@ -162,8 +167,9 @@ def unanswered_required(
     structure: Structure, answers: dict[int, Answer]
 ) -> list[tuple[str, QuestionView]]:
     missing = []
+    values = answer_values(answers)
     for section in structure.sections:
-        for question in visible_questions(structure, section.code, answers):
+        for question in visible_questions(structure, section.code, answers, values):
             if question.required and question.id not in answers:
                 missing.append((section.title, question))
     return missing
