@@ -1,0 +1,102 @@
+"""Real headless Chromium (Debian's package, never a downloaded browser) driven by Playwright
+against a live server started by the tests."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
+    # itself (setting up data) are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Visitor:
+    """A browser tab that records every request leaving the platform."""
+
+    def __init__(self, browser, base_url, *, javascript=True, width=1280):
+        self.base_url = base_url
+        self.context = browser.new_context(
+            viewport={"width": width, "height": 900}, locale="fr-FR", java_script_enabled=javascript
+        )
+        self.page = self.context.new_page()
+        self.external: list[str] = []
+        self.page.on("request", self._record)
+
+    def _record(self, request):
+        if not request.url.startswith((self.base_url, "data:", "about:")):
+            self.external.append(request.url)
+
+    def go(self, path: str):
+        self.page.goto(self.base_url + path)
+        return self.page
+
+    def shoot(self, name: str) -> None:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for width in (1280, 375):
+            self.page.set_viewport_size({"width": width, "height": 900})
+            self.page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
+        self.page.set_viewport_size({"width": 1280, "height": 900})
+
+    def login(self, email: str, password: str):
+        self.go("/compte/login/")
+        self.page.fill("#id_login", email)
+        self.page.fill("#id_password", password)
+        self.page.click("main button[type=submit]")
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def visitor(browser, live_server):
+    opened: list[Visitor] = []
+
+    def _open(**kwargs) -> Visitor:
+        tab = Visitor(browser, live_server.url, **kwargs)
+        opened.append(tab)
+        return tab
+
+    yield _open
+    for tab in opened:
+        tab.close()
+    # No request may leave the platform: no CDN, font service or tracker.
+    assert [url for tab in opened for url in tab.external] == []
+
+
+def axe_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(
+        page,
+        options={
+            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
+        },
+    )
+    return [
+        f"{v['id']}: {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+    ]
