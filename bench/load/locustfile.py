@@ -1,0 +1,96 @@
+"""Load scenarios (loopback only). `Baseline` hits the minimal health view; `Organisation`
+replays an organisation member's visit: home, a diagnostic section, autosaves, the roadmap and
+the toolbox. Each simulated user comes with a session opened by prepare.py."""
+
+import json
+import os
+import random
+import re
+from itertools import count
+from pathlib import Path
+
+from locust import HttpUser, between, task
+
+USER_NUMBERS = count()
+SESSIONS = json.loads((Path(os.environ.get("OUT", "artifacts/load")) / "sessions.json").read_text())
+
+
+class Baseline(HttpUser):
+    wait_time = between(0.05, 0.2)
+
+    def on_start(self):
+        self.client.verify = False
+
+    @task
+    def health(self):
+        self.client.get("/sante/", name="baseline /sante/")
+
+
+class Organisation(HttpUser):
+    wait_time = between(0.5, 1.5)
+
+    def on_start(self):
+        self.client.verify = False
+        self.client.headers["Referer"] = self.host + "/"
+        number = next(USER_NUMBERS)
+        self.client.cookies.set(
+            "__Host-sessionid", SESSIONS[number % len(SESSIONS)], domain="127.0.0.1", secure=True
+        )
+        self.client.get("/compte/login/", name="jeton CSRF")  # sets the CSRF cookie
+        home = self.client.get("/", name="accueil")
+        self.org_id = re.search(r'href="/organisations/(\d+)/"', home.text).group(1)
+        diagnostics = self.client.get(
+            f"/diagnostic/organisation/{self.org_id}/", name="diagnostics"
+        )
+        self.detail = re.search(r'href="/diagnostic/(\d+)/"', diagnostics.text).group(1)
+        start = self.client.post(
+            f"/diagnostic/organisation/{self.org_id}/demarrer/",
+            {"csrfmiddlewaretoken": self._csrf()},
+            name="démarrer",
+            allow_redirects=False,
+        )
+        self.respondent = re.search(
+            r"/diagnostic/repondre/(\d+)/", start.headers["Location"]
+        ).group(1)
+        section = self.client.get(
+            f"/diagnostic/repondre/{self.respondent}/partie/securite_rgpd/", name="partie"
+        )
+        self.questions = [
+            (q, re.findall(rf'name="q{q}" value="(\d+)"', section.text))
+            for q in re.findall(r'id="qwrap-(\d+)"', section.text)
+        ]
+        self.questions = [(q, choices) for q, choices in self.questions if choices]
+
+    def _csrf(self) -> str:
+        return next((c.value for c in self.client.cookies if c.name.endswith("csrftoken")), "")
+
+    @task(4)
+    def section(self):
+        self.client.get(
+            f"/diagnostic/repondre/{self.respondent}/partie/securite_rgpd/",
+            name="partie du diagnostic",
+        )
+
+    @task(6)
+    def autosave(self):
+        question, choices = random.choice(self.questions)
+        self.client.post(
+            f"/diagnostic/repondre/{self.respondent}/question/{question}/",
+            {f"q{question}": random.choice(choices)},
+            headers={"HX-Request": "true", "X-CSRFToken": self._csrf()},
+            name="enregistrement automatique",
+        )
+
+    @task(2)
+    def home(self):
+        self.client.get("/", name="accueil")
+
+    @task(2)
+    def roadmap(self):
+        self.client.get(
+            f"/diagnostic/organisation/{self.org_id}/feuille-de-route/", name="feuille de route"
+        )
+
+    @task(1)
+    def toolbox(self):
+        self.client.get("/outils/?usage=stockage&q=fichiers", name="boîte à outils")
