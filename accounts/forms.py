@@ -225,3 +225,44 @@ class AdviserRequestForm(forms.ModelForm):
                 departements=self.cleaned_data["new_structure_departements"],
             )
         return super().save(commit=commit)
+
+
+class OrganisationEraseForm(forms.Form):
+    """Erasing an organisation asks for its name, typed, so it is never done by mistake."""
+
+    name = forms.CharField(label=_("Nom de l'organisation"), max_length=200)
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.fields["name"].help_text = _("Tapez « %(name)s » pour confirmer.") % {
+            "name": organisation.name
+        }
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if name != self.organisation.name.strip():
+            raise ValidationError(
+                _("Le nom tapé ne correspond pas au nom de l'organisation."), code="name_mismatch"
+            )
+        return name
+
+
+class AccountDeleteForm(forms.Form):
+    """Deleting one's account asks for the password again (a left-open session is not enough)."""
+
+    password = forms.CharField(
+        label=_("Votre mot de passe"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        max_length=4096,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError(_("Ce mot de passe n'est pas le bon."), code="wrong_password")
+        return password

@@ -50,6 +50,9 @@ class User(AbstractUser):
         default=False,
         help_text=_("Cure la boîte à outils, valide les conseiller·es et ambassadeur·rices."),
     )
+    # Set when the "your account will be deleted" e-mail is sent (accounts.rgpd); a later
+    # login makes it stale, so the warning is sent again only after a new period of inactivity.
+    inactivity_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

@@ -238,6 +238,12 @@ def decide_adviser(
     profile.decided_by = by
     profile.decision_message = message
     profile.save(update_fields=["status", "decided_at", "decided_by", "decision_message"])
+    if approve:
+        # Organisations may have invited this adviser before the account existed: those
+        # invitations become live grants now (explicit call, no signal).
+        from advisers.services import attach_invitations
+
+        attach_invitations(profile.user)
     _mail(
         to=[profile.user.email],
         subject=_("Votre demande de compte conseiller·e"),

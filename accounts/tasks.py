@@ -16,3 +16,28 @@ from django.core.mail import send_mail
 def send_email(*, to: list[str], subject: str, body: str) -> int:
     """Send one plain-text e-mail. Retried on SMTP/network errors."""
     return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+
+
+# --- RGPD retention (scheduled in config/celery.py) -----------------------------------------
+# Each run does what is due and nothing twice: a missed day is caught up by the next one.
+
+
+@shared_task(name="accounts.warn_inactive_accounts", acks_late=True, time_limit=600)
+def warn_inactive_accounts() -> int:
+    from accounts import rgpd
+
+    return rgpd.warn_inactive_accounts()
+
+
+@shared_task(name="accounts.delete_inactive_accounts", acks_late=True, time_limit=600)
+def delete_inactive_accounts() -> int:
+    from accounts import rgpd
+
+    return rgpd.delete_inactive_accounts()
+
+
+@shared_task(name="accounts.purge_login_attempts", acks_late=True, time_limit=300)
+def purge_login_attempts() -> int:
+    from accounts import rgpd
+
+    return rgpd.purge_login_attempts()

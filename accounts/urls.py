@@ -37,8 +37,12 @@ urlpatterns = [
         views.join_request_decide,
         name="join_request_decide",
     ),
+    path("organisations/<int:pk>/donnees/", views.organisation_export, name="organisation_export"),
+    path("organisations/<int:pk>/supprimer/", views.organisation_erase, name="organisation_erase"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("profil/", views.profile, name="profile"),
+    path("profil/donnees/", views.account_export, name="account_export"),
+    path("profil/supprimer/", views.account_delete, name="account_delete"),
     path("profil/conseiller/", views.adviser_request, name="adviser_request"),
     path("cress/", views.cress_dashboard, name="cress_dashboard"),
     path(

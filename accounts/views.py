@@ -4,21 +4,26 @@ Each view says who may see it in its first lines: a decorator or a scoped lookup
 """
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import services
+from accounts import rgpd, security, services
 from accounts.access import cress_admin_required, membership_for
 from accounts.forms import (
+    AccountDeleteForm,
     AdviserRequestForm,
     DecisionForm,
     InvitationForm,
     JoinRequestForm,
+    OrganisationEraseForm,
     OrganisationForm,
     ProfileForm,
     RoleForm,
@@ -128,7 +133,11 @@ def invitation_create(request, pk):
     """Admins of the organisation."""
     membership = membership_for(request.user, pk, admin=True)
     form = InvitationForm(request.POST)
-    if form.is_valid():
+    status = 400
+    if form.is_valid() and not security.invitation_allowed(request, pk):
+        form.add_error(None, security.invitation_limit_message())
+        status = 429
+    elif form.is_valid():
         try:
             services.invite(
                 organisation=membership.organisation,
@@ -159,7 +168,7 @@ def invitation_create(request, pk):
                 status=JoinRequest.Status.PENDING
             ).select_related("user"),
         },
-        status=400,
+        status=status,
     )
 
 
@@ -320,7 +329,9 @@ def invitation_accept(request, token):
 def switch_organisation(request):
     """Logged-in people switch among their own organisations only."""
     organisation_id = request.POST.get("organisation", "")
-    if not organisation_id.isdigit():
+    # isascii: "²" is a digit to Python; 18 digits: beyond, no id exists (and the database
+    # would overflow).
+    if not (organisation_id.isascii() and organisation_id.isdigit()) or len(organisation_id) > 18:
         messages.error(request, _("Choisissez une de vos organisations."))
         return redirect("home")
     membership = membership_for(request.user, int(organisation_id))
@@ -329,7 +340,8 @@ def switch_organisation(request):
     if url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return redirect(next_url)
+        # Not redirect(): a "next" without a slash would be taken for a view name.
+        return HttpResponseRedirect(next_url)
     return redirect("organisation_detail", pk=membership.organisation_id)
 
 
@@ -421,3 +433,81 @@ def cress_adviser_decide(request, profile_pk):
     else:
         messages.error(request, _("Choisissez d'accepter ou de refuser."))
     return redirect("cress_dashboard")
+
+
+# --- RGPD: export and erasure -------------------------------------------------------------------
+
+
+def _zip_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def organisation_export(request, pk):
+    """Admins of the organisation download all its data (zip of JSON and CSV)."""
+    membership = membership_for(request.user, pk, admin=True)
+    stamp = timezone.localdate().isoformat()
+    return _zip_response(
+        rgpd.export_organisation(membership.organisation),
+        f"boussole-organisation-{membership.organisation.pk}-{stamp}.zip",
+    )
+
+
+@login_required
+def organisation_erase(request, pk):
+    """Admins of the organisation erase it, after typing its name."""
+    membership = membership_for(request.user, pk, admin=True)
+    organisation = membership.organisation
+    form = OrganisationEraseForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        name = organisation.name
+        rgpd.erase_organisation(organisation)
+        request.session.pop(CURRENT_ORGANISATION_KEY, None)
+        messages.success(
+            request,
+            _("L'organisation « %(name)s » et toutes ses données ont été supprimées.")
+            % {"name": name},
+        )
+        return redirect("home")
+    return TemplateResponse(
+        request,
+        "accounts/organisation_erase.html",
+        {"organisation": organisation, "form": form, "membership": membership},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def account_export(request):
+    """The logged-in person downloads their own data (zip of JSON and CSV)."""
+    stamp = timezone.localdate().isoformat()
+    return _zip_response(rgpd.export_account(request.user), f"boussole-mon-compte-{stamp}.zip")
+
+
+@login_required
+def account_delete(request):
+    """The logged-in person deletes their own account, after typing their password."""
+    blockers = rgpd.deletion_blockers(request.user)
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and not blockers and form.is_valid():
+        try:
+            rgpd.delete_account(request.user)
+        except rgpd.RgpdError as exc:
+            form.add_error(None, str(exc))
+        else:
+            logout(request)
+            messages.success(request, _("Votre compte et vos données ont été supprimés."))
+            return redirect("home")
+    return TemplateResponse(
+        request,
+        "accounts/account_delete.html",
+        {
+            "form": form,
+            "blockers": blockers,
+            "erased_organisations": rgpd.sole_member_organisations(request.user),
+        },
+        status=400 if (form.errors or (request.method == "POST" and blockers)) else 200,
+    )

@@ -146,7 +146,7 @@ def main() -> None:  # pragma: no cover - run by hand, figures go to the README
     user = get_user_model().objects.get(email="autre@example.org")
     session = SessionStore()
     session["_auth_user_id"] = str(user.pk)
-    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    session["_auth_user_backend"] = "accounts.backends.RolesModelBackend"
     session["_auth_user_hash"] = user.get_session_auth_hash()
     session.create()
     cookies = [{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": base}]

@@ -34,4 +34,25 @@ app.conf.beat_schedule = {
         "task": "ambassadors.escalate_unanswered_requests",
         "schedule": crontab(hour="9-18", minute=15),
     },
+    "advisers-consent-reminders": {
+        "task": "advisers.send_consent_reminders",
+        "schedule": crontab(hour=8, minute=45),
+    },
+    "advisers-purge-access-logs": {
+        "task": "advisers.purge_access_logs",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    # RGPD retention (accounts.rgpd): warn at 23 months of inactivity, delete at 24.
+    "accounts-warn-inactive-accounts": {
+        "task": "accounts.warn_inactive_accounts",
+        "schedule": crontab(hour=4, minute=0),
+    },
+    "accounts-delete-inactive-accounts": {
+        "task": "accounts.delete_inactive_accounts",
+        "schedule": crontab(hour=4, minute=20),
+    },
+    "accounts-purge-login-attempts": {
+        "task": "accounts.purge_login_attempts",
+        "schedule": crontab(hour=4, minute=40),
+    },
 }

@@ -4,6 +4,7 @@ See README.md ("Configuration") for every variable. Malformed values raise
 ImproperlyConfigured at start-up (config/env.py).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -48,10 +49,12 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "simple_history",
+    "axes",
     "accounts",
     "maturity",
     "toolbox",
     "ambassadors",
+    "advisers",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +74,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "accounts.middleware.CurrentOrganisationMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -137,15 +142,21 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 50
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = 300_000  # KiB: PDF rendering can hold memory
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A task whose worker died unacknowledged is handed to another worker after this many seconds
+# (longer than the longest task, or a slow task would run twice at once).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1)
+}
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- Auth --------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # First: refuses any login attempt while its username + IP pair is locked out.
+    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.RolesModelBackend",
+    "accounts.backends.RolesAllauthBackend",
     "accounts.backends.CressAdminPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -175,11 +186,37 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtraForm"
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/15m/ip,5/15m/key",
+    # Per (e-mail, IP) pair django-axes locks after 5 failures; this caps one IP spraying
+    # many addresses. No per-e-mail limit here: anyone could lock a person out with it.
+    "login_failed": "30/15m/ip",
     "signup": "20/h/ip",
     "reset_password": "20/h/ip,5/h/key",
     "confirm_email": "1/3m/key",
+    # Invitations of members and of guest respondents (accounts.security): per person and
+    # per organisation, so a stolen admin session cannot turn the platform into a mailer.
+    "invite": "30/h/user,100/d/key",
 }
+
+# django-axes: 5 failed logins lock the (e-mail, IP) pair for 15 minutes. Locking the pair
+# rather than the e-mail alone means an attacker cannot lock a person out from elsewhere;
+# one IP trying many e-mails is stopped by allauth's "login_failed" per-IP limit above.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "login"  # allauth's login form field (the e-mail address)
+AXES_USERNAME_CALLABLE = "accounts.security.login_username"
+AXES_RESET_ON_SUCCESS = True
+# Attempts during the lockout do not extend it: the page promises 15 minutes.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+# Successful logins are not logged (no IP history kept); failed attempts are purged daily
+# once older than the cool-off (accounts.tasks.purge_login_attempts).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# Not in the admin: lockouts clear themselves; `manage.py axes_reset` lifts one at once.
+AXES_ENABLE_ADMIN = False
+# The same client address as allauth's rate limits (REMOTE_ADDR, set right by the proxy).
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
 
 # Sessions: 2 h of inactivity or 12 h in all, whichever comes first (accounts.middleware).
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 2 * 3600, minimum=60)
@@ -211,6 +248,8 @@ STORAGES = {
         )
     },
 }
+# In development (and the tests it runs) WhiteNoise serves files from the apps' folders.
+WHITENOISE_AUTOREFRESH = DEBUG
 # Files users must not reach by URL (generated PDFs): served by authorised views only.
 PRIVATE_STORAGE_ROOT = DATA_DIR / "private"
 
@@ -294,6 +333,8 @@ LOGGING = {
         # WeasyPrint and fontTools narrate every rendering step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # django-axes narrates every login and logout at INFO; lockouts are WARNING.
+        "axes": {"level": "WARNING"},
     },
 }
 

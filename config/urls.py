@@ -15,6 +15,7 @@ urlpatterns = [
     path("diagnostic/", include("maturity.urls")),
     path("outils/", include("toolbox.urls")),
     path("communaute/", include("ambassadors.urls")),
+    path("conseil/", include("advisers.urls")),
     path("admin/", admin.site.urls),
 ]
 

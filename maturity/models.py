@@ -491,7 +491,10 @@ class Roadmap(models.Model):
 
 class RoadmapActionQuerySet(models.QuerySet):
     def for_roadmap_page(self):
-        return self.select_related("owner").order_by("obsolete", "position", "pk")
+        # The adviser's recommendation (advisers app) is a one-to-one on the action.
+        return self.select_related("owner", "adviser_recommendation").order_by(
+            "obsolete", "position", "pk"
+        )
 
 
 class RoadmapAction(models.Model):

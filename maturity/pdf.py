@@ -55,6 +55,14 @@ def request_pdf(roadmap_obj: Roadmap, *, user) -> tuple[PdfExport, bool]:
     return export, True
 
 
+def _adviser_notes(roadmap_obj: Roadmap, titles: dict) -> dict:
+    try:
+        from advisers import services as adviser_services
+    except ImportError:  # pragma: no cover - the advisers app ships with the platform
+        return {"notes": [], "recommendations": []}
+    return adviser_services.pdf_notes(roadmap_obj, titles)
+
+
 def render(export: PdfExport) -> bytes:
     from weasyprint import HTML
 
@@ -86,6 +94,7 @@ def render(export: PdfExport) -> bytes:
         "titles": titles,
         "generated_at": timezone.localtime(),
         "tools": roadmap.tools_by_action([a for a in actions if not a.obsolete], proprietary),
+        "adviser_notes": _adviser_notes(roadmap_obj, titles),
     }
     html = render_to_string("maturity/roadmap_pdf.html", context)
     try:

@@ -317,6 +317,14 @@ def ambassadors_by_action(
     return {a.pk: by_dimension.get(a.dimension, []) for a in actions}
 
 
+def _adviser_notes_digest(roadmap: Roadmap) -> list:
+    try:
+        from advisers import services as adviser_services
+    except ImportError:  # pragma: no cover - the advisers app ships with the platform
+        return []
+    return adviser_services.notes_digest(roadmap)
+
+
 def content_hash(roadmap: Roadmap, actions: list[RoadmapAction]) -> str:
     """What the PDF shows, hashed: asking again for an unchanged roadmap reuses the file."""
     payload = {
@@ -330,5 +338,6 @@ def content_hash(roadmap: Roadmap, actions: list[RoadmapAction]) -> str:
             ]
             for a in actions
         ],
+        "adviser_notes": _adviser_notes_digest(roadmap),
     }  # fmt: skip
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import cress_admin_required, membership_for
+from accounts.security import invitation_allowed, invitation_limit_message
 from maturity import charts, questionnaire_file, results, services, versions
 from maturity.access import (
     GUEST_SESSION_KEY,
@@ -133,7 +134,9 @@ def invite_guest(request, pk):
     """Admins of the organisation invite a guest (board member, volunteer) by a personal link."""
     diagnostic = diagnostic_for_member(request.user, pk, admin=True)
     form = GuestInviteForm(request.POST)
-    if form.is_valid():
+    if form.is_valid() and not invitation_allowed(request, diagnostic.organisation_id):
+        form.add_error(None, invitation_limit_message())
+    elif form.is_valid():
         try:
             services.invite_guest(diagnostic=diagnostic, by=request.user, **form.cleaned_data)
         except services.DiagnosticError as exc:

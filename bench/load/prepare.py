@@ -57,7 +57,7 @@ for n in range(USERS):
     user = User.objects.get(email=f"charge{n}@example.org")
     session = SessionStore()
     session["_auth_user_id"] = str(user.pk)
-    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    session["_auth_user_backend"] = "accounts.backends.RolesModelBackend"
     session["_auth_user_hash"] = user.get_session_auth_hash()
     session.create()
     sessions.append(session.session_key)

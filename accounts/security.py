@@ -1,0 +1,45 @@
+"""Abuse limits shared by the apps: the client address and the invitation rate limit.
+
+Counters live in Django's cache (Redis in production, shared by every process), through
+allauth's rate limiter, so all limits are configured together in ACCOUNT_RATE_LIMITS.
+"""
+
+from allauth.account.adapter import get_adapter
+from allauth.core import ratelimit
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+
+def client_ip(request) -> str | None:
+    """The address allauth's rate limits use (REMOTE_ADDR; the proxy in front sets it right).
+
+    django-axes uses it too (AXES_CLIENT_IP_CALLABLE), so both count the same client. Axes
+    also asks on logout, where a request may carry no address: None then, not an error.
+    """
+    try:
+        return get_adapter().get_client_ip(request)
+    except PermissionDenied:
+        return None
+
+
+def invitation_allowed(request, organisation_pk: int) -> bool:
+    """Count one invitation (of members or of guest respondents) sent by the requester for
+    the organisation; False once the per-person or per-organisation limit is reached."""
+    return ratelimit.consume(request, action="invite", key=f"organisation:{organisation_pk}")
+
+
+def invitation_limit_message() -> str:
+    return _("Vous avez envoyé beaucoup d'invitations en peu de temps. Réessayez dans une heure.")
+
+
+def login_username(request, credentials: dict | None) -> str | None:
+    """The e-mail a login attempt is for, as django-axes counts it (AXES_USERNAME_CALLABLE).
+
+    allauth authenticates with `email=`, axes' own signals with the form field `login`: both
+    lead to the same lower-cased address, so failures and the reset on success meet.
+    """
+    credentials = credentials or {}
+    value = credentials.get("email") or credentials.get("login")
+    if not value and request is not None:
+        value = getattr(request, "POST", {}).get("login")
+    return value.strip().lower() if isinstance(value, str) and value.strip() else None

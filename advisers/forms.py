@@ -1,0 +1,163 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts import territories
+from accounts.models import AdviserProfile, LegalForm, Sector, StaffBand
+from advisers.models import DEFAULT_MONTHS, DURATION_CHOICES
+from advisers.observatory import BREAKDOWN_KEYS
+from maturity import roadmap_rules
+
+AGREE_LABEL = _("J'ai lu le texte ci-dessus et je donne mon accord au nom de l'organisation")
+
+
+class _Duration(forms.Form):
+    months = forms.TypedChoiceField(
+        label=_("Durée de l'accès"),
+        choices=DURATION_CHOICES,
+        coerce=int,
+        initial=DEFAULT_MONTHS,
+    )
+    agree = forms.BooleanField(
+        label=AGREE_LABEL,
+        error_messages={"required": _("Cochez la case pour donner votre accord.")},
+    )
+
+
+class GrantForm(_Duration):
+    adviser = forms.ModelChoiceField(
+        queryset=AdviserProfile.objects.filter(status=AdviserProfile.Status.APPROVED),
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("Ce·tte conseiller·e n'existe pas ou plus.")},
+    )
+
+
+class InviteForm(_Duration):
+    email = forms.EmailField(
+        label=_("Adresse e-mail du ou de la conseiller·e"),
+        help_text=_(
+            "Si cette personne n'a pas encore de compte conseiller·e validé, elle reçoit une "
+            "invitation ; l'accès s'ouvre quand son compte est validé."
+        ),
+    )
+
+
+class AcceptForm(_Duration):
+    pass
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Nom, structure DLA ou adresse e-mail"),
+        min_length=2,
+        max_length=100,
+        required=False,
+    )
+
+
+class RequestForm(forms.Form):
+    siren = forms.RegexField(
+        label=_("SIREN de l'organisation"),
+        regex=r"^\d{9}$",
+        error_messages={"invalid": _("Le SIREN compte exactement 9 chiffres.")},
+    )
+    message = forms.CharField(
+        label=_("Message aux administrateur·rices"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        required=False,
+    )
+
+
+class PortfolioFilterForm(forms.Form):
+    q = forms.CharField(label=_("Nom ou SIREN"), required=False, max_length=100)
+    departement = forms.ChoiceField(label=_("Département"), required=False)
+    level = forms.ChoiceField(label=_("Niveau global"), required=False)
+
+    def __init__(self, *args, levels=(), departements=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the portfolio's départements: a short list, quick to render and to scan.
+        choices = territories.departement_choices()
+        if departements is not None:
+            choices = [(code, label) for code, label in choices if code in departements]
+        self.fields["departement"].choices = [("", _("Tous")), *choices]
+        self.fields["level"].choices = [
+            ("", _("Tous")),
+            *list(levels),
+            ("none", _("Sans diagnostic terminé")),
+        ]
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {"query": data["q"], "departement": data["departement"], "level": data["level"]}
+
+
+class NoteForm(forms.Form):
+    dimension = forms.CharField(widget=forms.HiddenInput, max_length=60)
+    text = forms.CharField(
+        label=_("Votre avis sur cette dimension"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        required=False,
+    )
+
+
+class RecommendationForm(forms.Form):
+    title = forms.CharField(label=_("Action recommandée"), max_length=200)
+    explanation = forms.CharField(
+        label=_("Pourquoi cette action"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+    dimension = forms.ChoiceField(label=_("Dimension"), required=False)
+    horizon = forms.ChoiceField(label=_("Horizon"), choices=list(roadmap_rules.HORIZONS.items()))
+    priority = forms.TypedChoiceField(
+        label=_("Priorité"),
+        coerce=int,
+        choices=[(1, _("Haute")), (2, _("Moyenne")), (3, _("Basse"))],
+        initial=2,
+    )
+
+    def __init__(self, *args, dimensions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dimension"].choices = [("", _("Toutes / aucune")), *list(dimensions)]
+
+
+class ObservatoryForm(forms.Form):
+    by = forms.ChoiceField(label=_("Regrouper par"), required=False)
+    sector = forms.ChoiceField(label=_("Secteur"), required=False)
+    staff_band = forms.ChoiceField(label=_("Taille"), required=False)
+    legal_form = forms.ChoiceField(label=_("Forme juridique"), required=False)
+    departement = forms.ChoiceField(label=_("Département"), required=False)
+    region = forms.ChoiceField(label=_("Région"), required=False)
+
+    FILTERS = ["sector", "staff_band", "legal_form", "departement", "region"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = {
+            "sector": _("Secteur"),
+            "size": _("Taille (salarié·es)"),
+            "legal_form": _("Forme juridique"),
+            "departement": _("Département"),
+            "region": _("Région"),
+        }
+        self.fields["by"].choices = [(k, labels[k]) for k in BREAKDOWN_KEYS]
+        everything = [("", _("Tous"))]
+        self.fields["sector"].choices = everything + list(Sector.choices)
+        self.fields["staff_band"].choices = everything + list(StaffBand.choices)
+        self.fields["legal_form"].choices = everything + list(LegalForm.choices)
+        self.fields["departement"].choices = everything + territories.departement_choices()
+        self.fields["region"].choices = everything + territories.region_choices()
+
+    def breakdown(self) -> str:
+        if self.is_valid() and self.cleaned_data["by"]:
+            return self.cleaned_data["by"]
+        return "sector"
+
+    def filters(self) -> dict[str, str]:
+        if not self.is_valid():
+            return {}
+        return {name: self.cleaned_data[name] for name in self.FILTERS if self.cleaned_data[name]}

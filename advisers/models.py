@@ -1,0 +1,223 @@
+"""Consents, the access log, adviser notes and the adviser's name on recommendations."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import AdviserProfile, Organisation
+from maturity.models import RoadmapAction
+
+DURATION_CHOICES = [(3, _("3 mois")), (6, _("6 mois")), (12, _("12 mois"))]
+DEFAULT_MONTHS = 12
+
+
+class ConsentQuerySet(models.QuerySet):
+    def live(self, now=None):
+        """Consents that open access right now: granted, not revoked, not expired, and held by
+        an adviser whose account is still approved."""
+        return self.filter(
+            status=Consent.Status.ACTIVE,
+            expires_at__gt=now or timezone.now(),
+            adviser__adviser_profile__status=AdviserProfile.Status.APPROVED,
+        )
+
+
+class Consent(models.Model):
+    """An organisation's permission for one adviser to read its results and roadmap.
+
+    Granted by an admin (or asked by the adviser and accepted by an admin), limited in time,
+    revocable at once; the text the admin agreed to is stored as shown.
+    """
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Demandé par le·la conseiller·e")
+        INVITED = "invited", _("Invitation envoyée, compte conseiller·e à créer")
+        ACTIVE = "active", _("Accordé")
+        REFUSED = "refused", _("Demande refusée")
+        REVOKED = "revoked", _("Retiré")
+        EXPIRED = "expired", _("Expiré")
+
+    class Scope(models.TextChoices):
+        RESULTS_ROADMAP = "results_roadmap", _("Résultats et feuille de route")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="adviser_consents"
+    )
+    adviser = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="client_consents",
+    )
+    email = models.EmailField(_("adresse e-mail invitée"), blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    scope = models.CharField(
+        _("périmètre"), max_length=20, choices=Scope.choices, default=Scope.RESULTS_ROADMAP
+    )
+    months = models.PositiveSmallIntegerField(
+        _("durée"), choices=DURATION_CHOICES, default=DEFAULT_MONTHS
+    )
+    consent_text = models.TextField(_("texte du consentement"), blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    granted_at = models.DateTimeField(null=True, blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(null=True, blank=True)
+    request_message = models.TextField(_("message"), max_length=1000, blank=True)
+    refused_at = models.DateTimeField(null=True, blank=True)
+    refused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reminder_sent_for = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("accès d'un·e conseiller·e")
+        verbose_name_plural = _("accès des conseiller·es")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "adviser"],
+                condition=Q(status__in=["requested", "active"]),
+                name="one_live_consent_per_organisation_and_adviser",
+                violation_error_message=_(
+                    "Ce·tte conseiller·e a déjà un accès en cours ou une demande en attente pour "
+                    "cette organisation."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "email"],
+                condition=Q(status="invited"),
+                name="one_pending_invitation_per_organisation_and_email",
+                violation_error_message=_("Cette adresse a déjà une invitation en attente."),
+            ),
+            models.CheckConstraint(
+                condition=Q(months__in=[3, 6, 12]),
+                name="consent_months_3_6_or_12",
+                violation_error_message=_("La durée est de 3, 6 ou 12 mois."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["active", "invited"])
+                | (Q(expires_at__isnull=False, granted_by__isnull=False) & ~Q(consent_text="")),
+                name="granted_consent_is_recorded",
+                violation_error_message=_(
+                    "Un accès accordé indique qui l'a accordé, jusqu'à quand et le texte accepté."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["active", "requested"]) | Q(adviser__isnull=False),
+                name="consent_names_its_adviser",
+                violation_error_message=_("Un accès est accordé à une personne précise."),
+            ),
+        ]
+
+    def __str__(self):
+        who = self.adviser or self.email
+        return f"{who} → {self.organisation} ({self.status})"
+
+    @property
+    def is_live(self) -> bool:
+        return (
+            self.status == self.Status.ACTIVE
+            and self.expires_at is not None
+            and self.expires_at > timezone.now()
+        )
+
+    @property
+    def adviser_label(self) -> str:
+        return self.adviser.display_name if self.adviser else self.email
+
+
+class AccessLog(models.Model):
+    """One adviser reading one organisation's data. Kept 12 months (see services.purge_logs)."""
+
+    class What(models.TextChoices):
+        CLIENT = "client", _("Résultats et feuille de route")
+        PREDIAGNOSTIC = "prediagnostic", _("Fiche de prédiagnostic")
+        PORTFOLIO = "portfolio", _("Synthèse dans le portefeuille")
+        COMPARISON = "comparison", _("Comparaison avec d'autres clients")
+        EXPORT = "export", _("Export CSV du portefeuille")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="adviser_access_logs"
+    )
+    adviser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    adviser_name = models.CharField(max_length=300)
+    what = models.CharField(max_length=15, choices=What.choices)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("consultation par un·e conseiller·e")
+        verbose_name_plural = _("consultations par les conseiller·es")
+        ordering = ["-at"]
+        indexes = [
+            models.Index(fields=["organisation", "-at"], name="accesslog_org_at"),
+            models.Index(fields=["at"], name="accesslog_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.adviser_name} · {self.organisation_id} · {self.what} · {self.at:%Y-%m-%d}"
+
+
+class AdviserNote(models.Model):
+    """An adviser's opinion on one dimension of an organisation's results."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="adviser_notes"
+    )
+    adviser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    adviser_name = models.CharField(max_length=300)
+    dimension = models.CharField(_("dimension"), max_length=60)
+    text = models.TextField(_("avis"), max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("avis de conseiller·e")
+        verbose_name_plural = _("avis de conseiller·es")
+        ordering = ["dimension", "updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "adviser", "dimension"],
+                name="one_note_per_adviser_and_dimension",
+                violation_error_message=_("Vous avez déjà un avis sur cette dimension."),
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="adviser_note_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.adviser_name} · {self.dimension}"
+
+
+class Recommendation(models.Model):
+    """Who recommended a roadmap action (source=adviser): the name stays even if the account goes."""
+
+    action = models.OneToOneField(
+        RoadmapAction, on_delete=models.CASCADE, related_name="adviser_recommendation"
+    )
+    adviser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    adviser_name = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("recommandation de conseiller·e")
+        verbose_name_plural = _("recommandations de conseiller·es")
+
+    def __str__(self):
+        return f"{self.adviser_name}: {self.action_id}"

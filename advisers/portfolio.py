@@ -1,0 +1,150 @@
+"""The adviser's portfolio: one row per consenting organisation, in a fixed number of queries
+whatever the portfolio's size (asserted in tests with 1 and 50 clients)."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count, OuterRef, Q, Subquery
+
+from accounts.models import Organisation
+from advisers.access import consented_organisations
+from advisers.models import Consent
+from maturity import scoring
+from maturity.models import Diagnostic, DimensionResult, Questionnaire, RoadmapAction
+from maturity.structure import structure_for
+
+WEAKEST = 2
+
+
+@dataclass
+class ClientRow:
+    organisation: Organisation
+    consent_expires_at: datetime | None
+    completed_at: datetime | None
+    overall_score: float | None
+    overall_level: str
+    level_label: str
+    scores: dict[str, float | None] = field(default_factory=dict)
+    weakest: list[str] = field(default_factory=list)
+    actions_done: int = 0
+    actions_total: int = 0
+
+    @property
+    def progress(self) -> int | None:
+        if not self.actions_total:
+            return None
+        return round(100 * self.actions_done / self.actions_total)
+
+
+def reference_structure():
+    """Titles and levels of the published questionnaire (cached by structure_for)."""
+    questionnaire = Questionnaire.objects.published().order_by("-published_at").first()
+    return structure_for(questionnaire) if questionnaire else None
+
+
+def dimension_titles(structure) -> dict[str, str]:
+    if structure is None:
+        return {}
+    return {s.code: s.title for s in structure.dimensions}
+
+
+def level_choices(structure) -> list[tuple[str, str]]:
+    if structure is None:
+        return []
+    return [(code, text["label"]) for code, text in structure.level_texts.items()]
+
+
+def clients(user, *, query: str = "", departement: str = "", level: str = "", ids=None):
+    """Rows of the portfolio, filtered. Queries: organisations with their latest diagnostic,
+    dimension scores, roadmap progress (3), whatever the number of clients."""
+    latest = Diagnostic.objects.filter(
+        organisation=OuterRef("pk"), status=Diagnostic.Status.COMPLETED
+    ).order_by("-completed_at", "-pk")
+    organisations = consented_organisations(user).annotate(
+        last_diagnostic_id=Subquery(latest.values("pk")[:1]),
+        last_completed_at=Subquery(latest.values("completed_at")[:1]),
+        last_overall_score=Subquery(latest.values("snapshot__overall_score")[:1]),
+        last_overall_level=Subquery(latest.values("snapshot__overall_level")[:1]),
+        consent_expires_at=Subquery(
+            Consent.objects.live()
+            .filter(adviser=user, organisation=OuterRef("pk"))
+            .values("expires_at")[:1]
+        ),
+    )
+    if query:
+        organisations = organisations.filter(Q(name__icontains=query) | Q(siren=query))
+    if departement:
+        organisations = organisations.filter(departement=departement)
+    if level == "none":
+        organisations = organisations.filter(last_diagnostic_id__isnull=True)
+    elif level:
+        organisations = organisations.filter(last_overall_level=level)
+    if ids is not None:
+        organisations = organisations.filter(pk__in=ids)
+    organisations = list(organisations.order_by("name", "pk"))
+
+    structure = reference_structure()
+    labels = dict(level_choices(structure))
+    titles = dimension_titles(structure)
+    diagnostic_ids = [o.last_diagnostic_id for o in organisations if o.last_diagnostic_id]
+    scores: dict[int, dict[str, float | None]] = {}
+    if diagnostic_ids:
+        for diagnostic_id, dimension, score in DimensionResult.objects.filter(
+            snapshot__diagnostic_id__in=diagnostic_ids
+        ).values_list("snapshot__diagnostic_id", "dimension", "score"):
+            scores.setdefault(diagnostic_id, {})[dimension] = score
+    progress = {}
+    if organisations:
+        progress = {
+            row["roadmap__organisation_id"]: row
+            for row in RoadmapAction.objects.filter(
+                roadmap__organisation_id__in=[o.pk for o in organisations], obsolete=False
+            )
+            .exclude(decision=RoadmapAction.Decision.DECLINED)
+            .values("roadmap__organisation_id")
+            .annotate(
+                total=Count("pk"), done=Count("pk", filter=Q(status=RoadmapAction.Status.DONE))
+            )
+        }
+    rows = []
+    for organisation in organisations:
+        own = scores.get(organisation.last_diagnostic_id, {})
+        known = sorted(
+            ((score, code) for code, score in own.items() if score is not None),
+            key=lambda item: (item[0], item[1]),
+        )
+        counts = progress.get(organisation.pk, {})
+        rows.append(
+            ClientRow(
+                organisation=organisation,
+                consent_expires_at=organisation.consent_expires_at,
+                completed_at=organisation.last_completed_at,
+                overall_score=organisation.last_overall_score,
+                overall_level=organisation.last_overall_level or "",
+                level_label=labels.get(organisation.last_overall_level or "", ""),
+                scores=own,
+                weakest=[titles.get(code, code) for _score, code in known[:WEAKEST]],
+                actions_done=counts.get("done", 0),
+                actions_total=counts.get("total", 0),
+            )
+        )
+    return rows, structure
+
+
+def comparison(rows: list[ClientRow], structure) -> list[dict]:
+    """Dimension by dimension: each selected client's score and the selection's median."""
+    titles = dimension_titles(structure)
+    codes = list(titles) or sorted({code for row in rows for code in row.scores})
+    table = []
+    for code in codes:
+        values = [row.scores.get(code) for row in rows]
+        known = [v for v in values if v is not None]
+        table.append(
+            {
+                "code": code,
+                "title": titles.get(code, code),
+                "scores": values,
+                "median": round(scoring.median(known), 1) if known else None,
+            }
+        )
+    return table

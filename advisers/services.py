@@ -1,0 +1,489 @@
+"""Consents, access log, notes and recommendations: the work with rules and side effects.
+
+Each function that writes is atomic and raises ConsentError with a French message the view
+shows as is. E-mails leave after the commit, through the accounts' e-mail task.
+"""
+
+import calendar
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from accounts.models import AdviserProfile, Organisation, User
+from accounts.tasks import send_email
+from advisers.models import AccessLog, AdviserNote, Consent, Recommendation
+from maturity.models import Diagnostic, Roadmap, RoadmapAction
+
+REMINDER_DAYS = 14  # admins and adviser are told this long before a consent ends
+LOG_RETENTION_MONTHS = 12
+SEARCH_LIMIT = 20
+
+
+class ConsentError(Exception):
+    """A consent rule was broken; the message is for the user."""
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """The same day `months` later, or the month's last day when it is shorter (31 → 30)."""
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _mail(*, to: list[str], subject: str, template: str, context: dict) -> None:
+    to = [address for address in to if address]
+    if not to:
+        return
+    body = render_to_string(
+        f"advisers/email/{template}.txt",
+        {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context},
+    )
+    transaction.on_commit(lambda: send_email.delay(to=to, subject=subject, body=body))
+
+
+def _admin_emails(organisation: Organisation) -> list[str]:
+    return list(organisation.active_admins().values_list("email", flat=True))
+
+
+# --- Consent text -------------------------------------------------------------------------------
+
+
+def consent_text(*, organisation: Organisation, adviser_label: str, expires_at: datetime) -> str:
+    """The exact text an admin agrees to; stored with the consent as shown."""
+    return _(
+        "En tant qu'administrateur·rice de « %(org)s », j'autorise %(adviser)s à consulter les "
+        "résultats des diagnostics et la feuille de route de l'organisation jusqu'au %(date)s. "
+        "Les réponses individuelles des répondant·es ne lui sont jamais transmises. "
+        "Cette personne peut écrire des avis et proposer des actions, que l'organisation retient "
+        "ou écarte. Chaque consultation est enregistrée et visible par les "
+        "administrateur·rices. Cet accès peut être retiré à tout moment, avec effet immédiat."
+    ) % {
+        "org": organisation.name,
+        "adviser": adviser_label,
+        "date": date_format(timezone.localtime(expires_at), "j F Y"),
+    }
+
+
+def adviser_label(user: User) -> str:
+    profile = getattr(user, "adviser_profile", None)
+    if profile is None:
+        return user.display_name
+    return f"{user.display_name} ({profile.structure.name})"
+
+
+# --- Search -------------------------------------------------------------------------------------
+
+
+def search_advisers(query: str) -> list[AdviserProfile]:
+    """Approved advisers by name or DLA structure (part of it) or by exact e-mail address: an
+    e-mail is matched whole so the search cannot be used to list addresses."""
+    query = query.strip()
+    if len(query) < 2:
+        return []
+    condition = Q(structure__name__icontains=query) | Q(user__email__iexact=query)
+    for word in query.split():
+        condition |= Q(user__first_name__icontains=word) | Q(user__last_name__icontains=word)
+    return list(
+        AdviserProfile.objects.filter(condition, status=AdviserProfile.Status.APPROVED)
+        .select_related("user", "structure")
+        .order_by("user__last_name", "user__first_name")[:SEARCH_LIMIT]
+    )
+
+
+# --- Granting, asking, revoking ----------------------------------------------------------------
+
+
+def _close_expired(organisation: Organisation, adviser: User) -> None:
+    Consent.objects.filter(
+        organisation=organisation,
+        adviser=adviser,
+        status=Consent.Status.ACTIVE,
+        expires_at__lte=timezone.now(),
+    ).update(status=Consent.Status.EXPIRED)
+
+
+@transaction.atomic
+def grant(*, organisation: Organisation, adviser: User, months: int, by: User) -> Consent:
+    """An admin opens access to an approved adviser. A pending request from that adviser
+    becomes the grant; a live grant is replaced by the new one (a renewal)."""
+    if not adviser.is_adviser:
+        raise ConsentError(_("Cette personne n'a pas de compte conseiller·e validé."))
+    if months not in (3, 6, 12):
+        raise ConsentError(_("La durée est de 3, 6 ou 12 mois."))
+    _close_expired(organisation, adviser)
+    now = timezone.now()
+    expires_at = add_months(now, months)
+    current = (
+        Consent.objects.select_for_update()
+        .filter(
+            organisation=organisation,
+            adviser=adviser,
+            status__in=[Consent.Status.REQUESTED, Consent.Status.ACTIVE],
+        )
+        .first()
+    )
+    if current is not None and current.status == Consent.Status.ACTIVE:
+        current.status = Consent.Status.EXPIRED  # replaced by the renewal below
+        current.expires_at = now
+        current.save(update_fields=["status", "expires_at"])
+        current = None
+    consent = current or Consent(organisation=organisation, adviser=adviser)
+    consent.status = Consent.Status.ACTIVE
+    consent.months = months
+    consent.expires_at = expires_at
+    consent.granted_at = now
+    consent.granted_by = by
+    consent.consent_text = consent_text(
+        organisation=organisation, adviser_label=adviser_label(adviser), expires_at=expires_at
+    )
+    consent.save()
+    _mail(
+        to=[adviser.email],
+        subject=_("Accès ouvert aux résultats de %(org)s") % {"org": organisation.name},
+        template="granted",
+        context={
+            "consent": consent,
+            "url": _absolute(reverse("advisers:client", args=[organisation.pk])),
+        },
+    )
+    return consent
+
+
+@transaction.atomic
+def grant_by_email(*, organisation: Organisation, email: str, months: int, by: User) -> Consent:
+    """Grant to an approved adviser with this address, or invite the address: once the person
+    has an approved adviser account, the invitation becomes the grant (see attach_invitations)."""
+    email = email.strip().lower()
+    user = User.objects.filter(email__iexact=email).select_related("adviser_profile").first()
+    if user is not None and user.is_adviser:
+        return grant(organisation=organisation, adviser=user, months=months, by=by)
+    if months not in (3, 6, 12):
+        raise ConsentError(_("La durée est de 3, 6 ou 12 mois."))
+    expires_at = add_months(timezone.now(), months)
+    try:
+        with transaction.atomic():
+            consent = Consent.objects.create(
+                organisation=organisation,
+                email=email,
+                status=Consent.Status.INVITED,
+                months=months,
+                expires_at=expires_at,
+                granted_at=timezone.now(),
+                granted_by=by,
+                consent_text=consent_text(
+                    organisation=organisation, adviser_label=email, expires_at=expires_at
+                ),
+            )
+    except IntegrityError as exc:
+        raise ConsentError(_("Cette adresse a déjà une invitation en attente.")) from exc
+    _mail(
+        to=[email],
+        subject=_("%(org)s vous invite à consulter ses résultats") % {"org": organisation.name},
+        template="invited",
+        context={
+            "consent": consent,
+            "signup_url": _absolute(reverse("account_signup")),
+            "adviser_url": _absolute(reverse("adviser_request")),
+        },
+    )
+    return consent
+
+
+def attach_invitations(user: User) -> int:
+    """Turn invitations sent to the user's address into grants, once they are an approved
+    adviser. The clock started when the admin invited: expiry is unchanged."""
+    if not AdviserProfile.objects.filter(user=user, status=AdviserProfile.Status.APPROVED).exists():
+        return 0
+    attached = 0
+    for consent in Consent.objects.filter(
+        status=Consent.Status.INVITED, email__iexact=user.email, expires_at__gt=timezone.now()
+    ):
+        try:
+            with transaction.atomic():
+                consent.adviser = user
+                consent.status = Consent.Status.ACTIVE
+                consent.consent_text = consent.consent_text.replace(
+                    consent.email, adviser_label(user), 1
+                )
+                consent.save()
+                attached += 1
+        except IntegrityError:  # a live consent for this pair already exists: keep that one
+            continue
+    return attached
+
+
+@transaction.atomic
+def request_access(*, adviser: User, siren: str, message: str) -> Consent:
+    """An adviser asks an organisation, named by its SIREN, for access; its admins decide."""
+    organisation = Organisation.objects.filter(siren=siren.strip()).first()
+    if organisation is None:
+        raise ConsentError(_("Aucune organisation inscrite sur la plateforme n'a ce SIREN."))
+    _close_expired(organisation, adviser)
+    try:
+        with transaction.atomic():
+            consent = Consent.objects.create(
+                organisation=organisation,
+                adviser=adviser,
+                status=Consent.Status.REQUESTED,
+                requested_at=timezone.now(),
+                request_message=message.strip()[:1000],
+            )
+    except IntegrityError as exc:
+        raise ConsentError(
+            _("Vous avez déjà un accès en cours ou une demande en attente pour cette organisation.")
+        ) from exc
+    _mail(
+        to=_admin_emails(organisation),
+        subject=_("Demande d'accès d'un·e conseiller·e DLA"),
+        template="requested",
+        context={
+            "consent": consent,
+            "adviser_label": adviser_label(adviser),
+            "url": _absolute(reverse("advisers:consents", args=[organisation.pk])),
+        },
+    )
+    return consent
+
+
+@transaction.atomic
+def refuse(*, consent: Consent, by: User) -> Consent:
+    consent = Consent.objects.select_for_update().select_related("adviser").get(pk=consent.pk)
+    if consent.status != Consent.Status.REQUESTED:
+        raise ConsentError(_("Cette demande a déjà été traitée."))
+    consent.status = Consent.Status.REFUSED
+    consent.refused_at = timezone.now()
+    consent.refused_by = by
+    consent.save(update_fields=["status", "refused_at", "refused_by"])
+    _mail(
+        to=[consent.adviser.email],
+        subject=_("Votre demande d'accès à %(org)s") % {"org": consent.organisation.name},
+        template="refused",
+        context={"consent": consent},
+    )
+    return consent
+
+
+@transaction.atomic
+def revoke(*, consent: Consent, by: User) -> Consent:
+    """Immediate: the adviser's next request is a 404 (lookups check the status every time)."""
+    consent = Consent.objects.select_for_update().select_related("adviser").get(pk=consent.pk)
+    if consent.status not in (Consent.Status.ACTIVE, Consent.Status.INVITED):
+        raise ConsentError(_("Cet accès n'est plus ouvert."))
+    consent.status = Consent.Status.REVOKED
+    consent.revoked_at = timezone.now()
+    consent.revoked_by = by
+    consent.save(update_fields=["status", "revoked_at", "revoked_by"])
+    if consent.adviser:
+        _mail(
+            to=[consent.adviser.email],
+            subject=_("Accès retiré : %(org)s") % {"org": consent.organisation.name},
+            template="revoked",
+            context={"consent": consent},
+        )
+    return consent
+
+
+# --- Periodic work ------------------------------------------------------------------------------
+
+
+def send_expiry_reminders(now: datetime | None = None) -> int:
+    """Tell the admins and the adviser REMINDER_DAYS before a consent ends; once per expiry
+    date (a renewal gets its own reminder), and expired consents are closed on the way."""
+    now = now or timezone.now()
+    Consent.objects.filter(status=Consent.Status.ACTIVE, expires_at__lte=now).update(
+        status=Consent.Status.EXPIRED
+    )
+    Consent.objects.filter(status=Consent.Status.INVITED, expires_at__lte=now).update(
+        status=Consent.Status.EXPIRED
+    )
+    due = (
+        Consent.objects.live(now)
+        .filter(expires_at__lte=now + timedelta(days=REMINDER_DAYS))
+        .filter(Q(reminder_sent_for__isnull=True) | ~Q(reminder_sent_for=F("expires_at")))
+        .select_related("organisation", "adviser")
+    )
+    sent = 0
+    for consent in due:
+        with transaction.atomic():
+            claimed = (
+                Consent.objects.filter(pk=consent.pk)
+                .filter(Q(reminder_sent_for__isnull=True) | ~Q(reminder_sent_for=F("expires_at")))
+                .update(reminder_sent_for=consent.expires_at)
+            )
+            if not claimed:
+                continue
+            context = {
+                "consent": consent,
+                "url": _absolute(reverse("advisers:consents", args=[consent.organisation_id])),
+            }
+            subject = _("L'accès de %(adviser)s à %(org)s se termine bientôt") % {
+                "adviser": consent.adviser.display_name,
+                "org": consent.organisation.name,
+            }
+            _mail(
+                to=_admin_emails(consent.organisation),
+                subject=subject,
+                template="expiry_admins",
+                context=context,
+            )
+            _mail(
+                to=[consent.adviser.email],
+                subject=subject,
+                template="expiry_adviser",
+                context=context,
+            )
+            sent += 1
+    return sent
+
+
+def purge_logs(now: datetime | None = None) -> int:
+    """Delete access-log entries older than LOG_RETENTION_MONTHS."""
+    limit = add_months(now or timezone.now(), -LOG_RETENTION_MONTHS)
+    deleted, _by_model = AccessLog.objects.filter(at__lt=limit).delete()
+    return deleted
+
+
+# --- Access log ---------------------------------------------------------------------------------
+
+
+def log_access(adviser: User, organisation_ids, what: str) -> None:
+    """Record that the adviser read these organisations' data (one insert for all)."""
+    now = timezone.now()
+    name = adviser_label(adviser)
+    AccessLog.objects.bulk_create(
+        [
+            AccessLog(organisation_id=pk, adviser=adviser, adviser_name=name, what=what, at=now)
+            for pk in organisation_ids
+        ]
+    )
+
+
+# --- Notes and recommendations ------------------------------------------------------------------
+
+
+def latest_diagnostic(organisation: Organisation) -> Diagnostic | None:
+    return (
+        Diagnostic.objects.filter(organisation=organisation, status=Diagnostic.Status.COMPLETED)
+        .select_related("questionnaire", "snapshot")
+        .order_by("-completed_at", "-pk")
+        .first()
+    )
+
+
+def dimension_titles(diagnostic: Diagnostic | None) -> dict[str, str]:
+    snapshot = getattr(diagnostic, "snapshot", None) if diagnostic else None
+    if snapshot is None:
+        return {}
+    return {d["code"]: d["title"] for d in snapshot.data.get("dimensions", [])}
+
+
+@transaction.atomic
+def save_note(
+    *, organisation: Organisation, adviser: User, dimension: str, text: str
+) -> AdviserNote | None:
+    """Write, change or (with an empty text) remove the adviser's note on one dimension."""
+    titles = dimension_titles(latest_diagnostic(organisation))
+    if dimension not in titles:
+        raise ConsentError(_("Cette dimension n'existe pas dans le dernier diagnostic."))
+    text = text.strip()
+    if not text:
+        AdviserNote.objects.filter(
+            organisation=organisation, adviser=adviser, dimension=dimension
+        ).delete()
+        return None
+    note, _created = AdviserNote.objects.update_or_create(
+        organisation=organisation,
+        adviser=adviser,
+        dimension=dimension,
+        defaults={"text": text[:4000], "adviser_name": adviser_label(adviser)},
+    )
+    return note
+
+
+@transaction.atomic
+def recommend(
+    *,
+    organisation: Organisation,
+    adviser: User,
+    title: str,
+    explanation: str,
+    dimension: str,
+    horizon: str,
+    priority: int,
+) -> RoadmapAction:
+    """Add a proposed action to the organisation's roadmap, signed by the adviser. The
+    organisation retains or declines it on its roadmap page, like any proposal."""
+    roadmap, _created = Roadmap.objects.get_or_create(organisation=organisation)
+    roadmap = Roadmap.objects.select_for_update().get(pk=roadmap.pk)
+    position = (roadmap.actions.aggregate(m=Max("position"))["m"] or 0) + 1
+    action = RoadmapAction.objects.create(
+        roadmap=roadmap,
+        source=RoadmapAction.Source.ADVISER,
+        title=title.strip(),
+        explanation=explanation.strip(),
+        dimension=dimension,
+        horizon=horizon,
+        priority=priority,
+        decision=RoadmapAction.Decision.PROPOSED,
+        position=position,
+        is_new=True,
+    )
+    Recommendation.objects.create(
+        action=action, adviser=adviser, adviser_name=adviser_label(adviser)
+    )
+    _mail(
+        to=_admin_emails(organisation),
+        subject=_("Nouvelle recommandation de votre conseiller·e"),
+        template="recommended",
+        context={
+            "action": action,
+            "adviser_label": adviser_label(adviser),
+            "url": _absolute(reverse("maturity:roadmap", args=[organisation.pk])),
+        },
+    )
+    return action
+
+
+# --- The roadmap PDF ----------------------------------------------------------------------------
+
+
+def pdf_notes(roadmap: Roadmap, titles: dict[str, str]) -> dict:
+    """Notes per dimension and adviser recommendations still on the roadmap, for the PDF."""
+    notes = [
+        {
+            "dimension": titles.get(n.dimension, n.dimension),
+            "text": n.text,
+            "adviser_name": n.adviser_name,
+            "updated_at": n.updated_at,
+        }
+        for n in AdviserNote.objects.filter(organisation_id=roadmap.organisation_id)
+    ]
+    recommendations = [
+        {"title": r.action.title, "adviser_name": r.adviser_name, "decision": r.action.decision}
+        for r in Recommendation.objects.filter(action__roadmap=roadmap, action__obsolete=False)
+        .exclude(action__decision=RoadmapAction.Decision.DECLINED)
+        .select_related("action")
+        .order_by("action__position", "action__pk")
+    ]
+    return {"notes": notes, "recommendations": recommendations}
+
+
+def notes_digest(roadmap: Roadmap) -> list:
+    """What of the notes the PDF shows, for the roadmap's content hash."""
+    return list(
+        AdviserNote.objects.filter(organisation_id=roadmap.organisation_id)
+        .order_by("pk")
+        .values_list("pk", "dimension", "text", "adviser_name")
+    )
