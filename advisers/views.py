@@ -11,6 +11,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -234,7 +235,10 @@ def portfolio_page(request):
     structure = portfolio.reference_structure()
     form, filters = _portfolio_filters(request, structure)
     rows, structure = portfolio.clients(request.user, **filters)
-    services.log_access(request.user, [r.organisation.pk for r in rows], AccessLog.What.PORTFOLIO)
+    # A page of clients at a time: long tables are hard to read, and only the organisations
+    # actually shown are recorded as viewed. The CSV export has them all.
+    page = Paginator(rows, PORTFOLIO_PAGE_SIZE).get_page(request.GET.get("page"))
+    services.log_access(request.user, [r.organisation.pk for r in page], AccessLog.What.PORTFOLIO)
     pending = Consent.objects.filter(
         adviser=request.user, status=Consent.Status.REQUESTED
     ).select_related("organisation")
@@ -242,12 +246,24 @@ def portfolio_page(request):
         request,
         "advisers/portfolio.html",
         {
-            "rows": rows,
+            "rows": list(page),
+            "total": len(rows),
+            "page": page,
             "form": form,
             "pending": list(pending),
             "query": request.GET.urlencode(),
+            "page_query": _without_page(request),
         },
     )
+
+
+PORTFOLIO_PAGE_SIZE = 50
+
+
+def _without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
 
 
 @adviser_required

@@ -37,9 +37,35 @@ def _action_for(user, org_pk: int, action_pk: int) -> RoadmapAction:
     )
 
 
-def _back(org_pk: int, action: RoadmapAction | None = None):
+def _back(org_pk: int, action: RoadmapAction | None = None, request=None):
+    if action and request is not None and request.POST.get("next") == "detail":
+        return redirect("maturity:roadmap_action_detail", org_pk=org_pk, action_pk=action.pk)
     url = reverse("maturity:roadmap", args=[org_pk])
     return redirect(f"{url}#action-{action.pk}" if action else url)
+
+
+def _card_context(
+    roadmap_obj: Roadmap, organisation, actions: list[RoadmapAction], *, ambassadors_for: list
+) -> dict:
+    """What an action card shows: labels, links to tools, funding, training, ambassadors."""
+    data = roadmap_obj.diagnostic.snapshot.data if roadmap_obj.diagnostic else None
+    proprietary = data["inventory"].get("proprietary_tools", []) if data else []
+    funding, training = roadmap.rules_lookup(roadmap.active_rules())
+    return {
+        "organisation": organisation,
+        "roadmap": roadmap_obj,
+        "titles": {d["code"]: d["title"] for d in data["dimensions"]} if data else {},
+        "funding": funding,
+        "training": training,
+        "usage_labels": roadmap.usage_labels(roadmap_obj),
+        "tools": roadmap.tools_by_action(actions, proprietary),
+        "ambassadors": roadmap.ambassadors_by_action(organisation, ambassadors_for),
+        "gains": roadmap.gains_since_previous(organisation),
+        "statuses": RoadmapAction.Status.choices,
+        "horizons": roadmap_rules.HORIZONS,
+        "efforts": roadmap_rules.EFFORTS,
+        "costs": roadmap_rules.COSTS,
+    }
 
 
 @login_required
@@ -58,33 +84,13 @@ def roadmap_page(request, org_pk):
     for rank, action in enumerate(a for a in actions if not a.obsolete):
         action.rank = rank
     view = roadmap.arrange(actions)
-    data = roadmap_obj.diagnostic.snapshot.data if roadmap_obj.diagnostic else None
-    titles = {d["code"]: d["title"] for d in data["dimensions"]} if data else {}
-    proprietary = data["inventory"].get("proprietary_tools", []) if data else []
-    funding, training = roadmap.rules_lookup(roadmap.active_rules())
-    gains = roadmap.gains_since_previous(organisation)
-    edit_form = ActionEditForm(organisation=organisation)
-    owners = list(edit_form.fields["owner"].queryset)
-    visible = [
-        a for a in actions if not a.obsolete and a.decision != RoadmapAction.Decision.DECLINED
-    ]
+    titles = {}
+    if roadmap_obj.diagnostic:
+        titles = {d["code"]: d["title"] for d in roadmap_obj.diagnostic.snapshot.data["dimensions"]}
     context = {
-        "organisation": organisation,
+        **_card_context(roadmap_obj, organisation, view.up_front, ambassadors_for=view.up_front),
         "membership": membership,
-        "roadmap": roadmap_obj,
         "view": view,
-        "titles": titles,
-        "funding": funding,
-        "training": training,
-        "usage_labels": roadmap.usage_labels(roadmap_obj),
-        "tools": roadmap.tools_by_action(visible, proprietary),
-        "ambassadors": roadmap.ambassadors_by_action(organisation, visible[: roadmap.UP_FRONT]),
-        "gains": gains,
-        "owners": owners,
-        "statuses": RoadmapAction.Status.choices,
-        "horizons": roadmap_rules.HORIZONS,
-        "efforts": roadmap_rules.EFFORTS,
-        "costs": roadmap_rules.COSTS,
         "custom_form": CustomActionForm(dimensions=list(titles.items())),
         "last_export": roadmap_obj.pdf_exports.order_by("-created_at").first(),
     }
@@ -106,7 +112,7 @@ def action_decide(request, org_pk, action_pk):
         messages.success(request, _("L'action « %(t)s » est mise à jour.") % {"t": action.title})
     else:
         messages.error(request, _("Choisissez de retenir ou d'écarter l'action."))
-    return _back(org_pk, action)
+    return _back(org_pk, action, request)
 
 
 @login_required
@@ -133,7 +139,7 @@ def action_update(request, org_pk, action_pk):
             label = form.fields[field].label if field in form.fields else ""
             for error in errors:
                 messages.error(request, f"{label} : {error}" if label else error)
-    return _back(org_pk, action)
+    return _back(org_pk, action, request)
 
 
 @login_required
@@ -151,7 +157,7 @@ def action_move(request, org_pk, action_pk):
             )
         except roadmap.RoadmapError as exc:
             messages.error(request, str(exc))
-    return _back(org_pk, action)
+    return _back(org_pk, action, request)
 
 
 @login_required
@@ -170,7 +176,7 @@ def action_add(request, org_pk):
     if form.is_valid():
         action = roadmap.add_custom(roadmap_obj, **form.cleaned_data)
         messages.success(request, _("L'action « %(t)s » est ajoutée.") % {"t": action.title})
-        return _back(org_pk, action)
+        return _back(org_pk, action, request)
     for field, errors in form.errors.items():
         for error in errors:
             messages.error(request, f"{form.fields[field].label} : {error}")
@@ -199,6 +205,29 @@ def regenerate(request, org_pk):
             _("La feuille de route est actualisée ; vos choix et vos notes sont conservés."),
         )
     return _back(org_pk)
+
+
+@login_required
+def action_detail(request, org_pk, action_pk):
+    """Members of the organisation: one action in full, and the forms to follow it up."""
+    action = _action_for(request.user, org_pk, action_pk)
+    roadmap_obj = Roadmap.objects.select_related(
+        "organisation", "diagnostic__questionnaire", "diagnostic__snapshot"
+    ).get(pk=action.roadmap_id)
+    organisation = roadmap_obj.organisation
+    ranks = list(
+        roadmap_obj.actions.filter(obsolete=False)
+        .order_by("position", "pk")
+        .values_list("pk", flat=True)
+    )
+    action.rank = ranks.index(action.pk) if action.pk in ranks else 0
+    context = {
+        **_card_context(roadmap_obj, organisation, [action], ambassadors_for=[action]),
+        "a": action,
+        "detail": True,
+        "owners": list(ActionEditForm(organisation=organisation).fields["owner"].queryset),
+    }
+    return TemplateResponse(request, "maturity/action_detail.html", context)
 
 
 @login_required

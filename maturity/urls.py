@@ -57,6 +57,11 @@ urlpatterns = [
         name="roadmap_action_move",
     ),
     path(
+        "organisation/<int:org_pk>/feuille-de-route/<int:action_pk>/",
+        roadmap_views.action_detail,
+        name="roadmap_action_detail",
+    ),
+    path(
         "organisation/<int:org_pk>/feuille-de-route/<int:action_pk>/historique/",
         roadmap_views.action_history,
         name="roadmap_action_history",

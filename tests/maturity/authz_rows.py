@@ -98,6 +98,7 @@ ROWS = {
         data=lambda cast: {"direction": "down", "rank": 0},
     ),
     "maturity:roadmap_action_history": Row(org_a(200, 200), kwargs=ACTION),
+    "maturity:roadmap_action_detail": Row(org_a(200, 200), kwargs=ACTION),
     "maturity:pdf_request": Row(
         org_a(302, 302),
         kwargs=lambda cast: {"org_pk": world(cast).roadmap.organisation_id},
