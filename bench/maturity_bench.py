@@ -16,6 +16,7 @@ from common import engine, measure, setup
 
 setup("maturity")
 
+from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
@@ -23,7 +24,7 @@ from django.utils import timezone  # noqa: E402
 from stdnum import luhn  # noqa: E402
 
 from accounts.models import Membership, Organisation, User  # noqa: E402
-from maturity import questionnaire_file, results, versions  # noqa: E402
+from maturity import questionnaire_file, results, roadmap, versions  # noqa: E402
 from maturity.models import Answer, Diagnostic, Questionnaire, Respondent  # noqa: E402
 from maturity.structure import structure_for  # noqa: E402
 
@@ -151,6 +152,15 @@ def main():
             lambda: client.get(reverse("maturity:results", args=[diagnostic.pk])),
         ),
     ]
+    call_command("load_roadmap_rules", verbosity=0)
+    the_roadmap = roadmap.generate(diagnostic)
+    print(f"Feuille de route : {the_roadmap.actions.count()} actions")
+    out.append(
+        measure(
+            "feuille de route",
+            lambda: client.get(reverse("maturity:roadmap", args=[diagnostic.organisation_id])),
+        )
+    )
     team = Diagnostic.objects.get(
         organisation__memberships__user__email="bench0@example.org", status="completed"
     )

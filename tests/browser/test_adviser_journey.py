@@ -1,0 +1,70 @@
+"""An organisation grants a DLA adviser access; the adviser reviews and adds a note; the
+organisation revokes and the adviser loses access at once — in a real browser."""
+
+import pytest
+from django.core.management import call_command
+
+from advisers.models import AdviserNote
+from maturity import services
+from tests.browser.conftest import axe_violations
+from tests.factories import PASSWORD, AdviserProfileFactory, MembershipFactory, UserFactory
+from tests.maturity.factories import diagnostic_with_respondent, published_questionnaire
+from tests.maturity.test_collective_and_results import answer_all, weakest
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.browser,
+    pytest.mark.filterwarnings("ignore:unclosed database in <sqlite3.Connection:ResourceWarning"),
+]
+
+
+def test_adviser_receives_consent_reviews_adds_a_note_then_loses_access(
+    visitor, settings, tmp_path
+):
+    settings.PRIVATE_STORAGE_ROOT = tmp_path
+    published_questionnaire()
+    call_command("load_roadmap_rules", verbosity=0)
+    membership = MembershipFactory(admin=True)
+    organisation = membership.organisation
+    diagnostic, respondent = diagnostic_with_respondent(membership=membership)
+    answer_all(respondent, weakest)
+    services.complete(diagnostic=diagnostic, by=respondent.user)
+    adviser = AdviserProfileFactory(user=UserFactory(first_name="Nadia", last_name="Benali")).user
+
+    admin = visitor()
+    admin.login(membership.user.email, PASSWORD)
+    page = admin.go(f"/conseil/organisation/{organisation.pk}/acces/?q=Benali")
+    page.locator("input[name=agree]").first.check()
+    page.click("text=Accorder l’accès")
+    page.wait_for_selector("text=Accès en cours")
+    assert axe_violations(page) == []
+
+    tab = visitor()
+    tab.login(adviser.email, PASSWORD)
+    page = tab.go("/conseil/")
+    assert organisation.name in page.content()
+    assert axe_violations(page) == []
+    tab.shoot("adviser-portfolio")
+    page.click(f"a:has-text(\"{organisation.name}\")")
+    page.wait_for_selector("text=Fiche de prédiagnostic")
+    textarea = page.locator("form[id^=dimension-] textarea").first
+    textarea.fill("Nommer deux référent·es avant l'entretien.")
+    page.locator("form[id^=dimension-]").first.locator("button").click()
+    page.wait_for_selector("text=Votre avis est enregistré")
+    assert AdviserNote.objects.filter(organisation=organisation).exists()
+    assert axe_violations(page) == []
+
+    page = admin.go(f"/conseil/organisation/{organisation.pk}/acces/")
+    assert "Nadia Benali" in page.content()  # who viewed what
+    page.click("text=Retirer l’accès")
+    page = tab.go(f"/conseil/clients/{organisation.pk}/")
+    assert "Page introuvable" in page.content()
+
+
+def test_observatory_page_has_no_wcag_violations(visitor, settings):
+    cress = UserFactory(cress_admin=True)
+    tab = visitor()
+    tab.login(cress.email, PASSWORD)
+    page = tab.go("/conseil/observatoire/")
+    assert page.locator("h1").count() == 1
+    assert axe_violations(page) == []
