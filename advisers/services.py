@@ -259,7 +259,9 @@ def request_access(*, adviser: User, siren: str, message: str) -> Consent:
 
 @transaction.atomic
 def refuse(*, consent: Consent, by: User) -> Consent:
-    consent = Consent.objects.select_for_update().select_related("adviser").get(pk=consent.pk)
+    consent = (
+        Consent.objects.select_for_update(of=("self",)).select_related("adviser").get(pk=consent.pk)
+    )
     if consent.status != Consent.Status.REQUESTED:
         raise ConsentError(_("Cette demande a déjà été traitée."))
     consent.status = Consent.Status.REFUSED
@@ -278,7 +280,9 @@ def refuse(*, consent: Consent, by: User) -> Consent:
 @transaction.atomic
 def revoke(*, consent: Consent, by: User) -> Consent:
     """Immediate: the adviser's next request is a 404 (lookups check the status every time)."""
-    consent = Consent.objects.select_for_update().select_related("adviser").get(pk=consent.pk)
+    consent = (
+        Consent.objects.select_for_update(of=("self",)).select_related("adviser").get(pk=consent.pk)
+    )
     if consent.status not in (Consent.Status.ACTIVE, Consent.Status.INVITED):
         raise ConsentError(_("Cet accès n'est plus ouvert."))
     consent.status = Consent.Status.REVOKED

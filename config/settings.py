@@ -144,8 +144,13 @@ CELERY_WORKER_MAX_TASKS_PER_CHILD = 50
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = 300_000  # KiB: PDF rendering can hold memory
 # A task whose worker died unacknowledged is handed to another worker after this many seconds
 # (longer than the longest task, or a slow task would run twice at once).
+_visibility_timeout = env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1)
+    "visibility_timeout": _visibility_timeout,
+    # How often workers look for such tasks: Redis transport defaults (~100 s) for long
+    # timeouts, every second for the short ones a test uses.
+    "unacked_restore_interval": max(1, min(10, _visibility_timeout // 10)),
+    "unacked_restore_throttle": 1 if _visibility_timeout < 600 else 10,
 }
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -20,11 +20,17 @@ PRODUCTION_ENV = {
 
 
 def run_manage(*args, **env_overrides):
-    base = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL"}
+    # A deployment's environment: none of the test run's own variables (the browser tests set
+    # DJANGO_ALLOW_ASYNC_UNSAFE for Playwright, which the deploy check rightly refuses).
+    excluded = {
+        "DEBUG",
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "REDIS_CACHE_URL",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
     }
+    base = {k: v for k, v in os.environ.items() if k not in excluded}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,

@@ -1,7 +1,9 @@
 """Real headless Chromium (Debian's package, never a downloaded browser) driven by Playwright
 against a live server started by the tests."""
 
+import gc
 import os
+import warnings
 from pathlib import Path
 
 import pytest
@@ -25,13 +27,29 @@ def browser():
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
     # itself (setting up data) are still synchronous and safe.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        collect_server_connections()
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def collect_server_connections() -> None:
+    """The live server's request threads leave SQLite connections for the garbage collector;
+    collect them now, quietly, rather than in whatever test runs next."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "unclosed database", ResourceWarning)
+        gc.collect()
 
 
 class Visitor:
@@ -83,6 +101,7 @@ def visitor(browser, live_server):
     yield _open
     for tab in opened:
         tab.close()
+    collect_server_connections()
     # No request may leave the platform: no CDN, font service or tracker.
     assert [url for tab in opened for url in tab.external] == []
 

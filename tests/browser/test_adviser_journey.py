@@ -45,7 +45,7 @@ def test_adviser_receives_consent_reviews_adds_a_note_then_loses_access(
     assert organisation.name in page.content()
     assert axe_violations(page) == []
     tab.shoot("adviser-portfolio")
-    page.click(f"a:has-text(\"{organisation.name}\")")
+    page.click(f'a:has-text("{organisation.name}")')
     page.wait_for_selector("text=Fiche de prédiagnostic")
     textarea = page.locator("form[id^=dimension-] textarea").first
     textarea.fill("Nommer deux référent·es avant l'entretien.")
