@@ -19,9 +19,9 @@ PRODUCTION_ENV = {
 }
 
 
-def run_manage(*args, **env_overrides):
-    # A deployment's environment: none of the test run's own variables (the browser tests set
-    # DJANGO_ALLOW_ASYNC_UNSAFE for Playwright, which the deploy check rightly refuses).
+def deployment_environ(**overrides: str) -> dict[str, str]:
+    """A deployment's environment: none of the test run's own variables (the browser tests set
+    DJANGO_ALLOW_ASYNC_UNSAFE for Playwright, which the deploy check rightly refuses)."""
     excluded = {
         "DEBUG",
         "SECRET_KEY",
@@ -30,7 +30,11 @@ def run_manage(*args, **env_overrides):
         "REDIS_CACHE_URL",
         "DJANGO_ALLOW_ASYNC_UNSAFE",
     }
-    base = {k: v for k, v in os.environ.items() if k not in excluded}
+    return {**{k: v for k, v in os.environ.items() if k not in excluded}, **overrides}
+
+
+def run_manage(*args, **env_overrides):
+    base = deployment_environ()
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,

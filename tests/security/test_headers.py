@@ -1,6 +1,5 @@
 """Security headers on every kind of page, in development and with production settings."""
 
-import os
 import re
 import subprocess
 import sys
@@ -177,19 +176,18 @@ PRODUCTION_SCRIPT = textwrap.dedent(
 
 
 def test_production_settings_send_hsts_and_host_prefixed_secure_cookies(tmp_path):
-    from tests.test_settings import PRODUCTION_ENV
+    from tests.test_settings import PRODUCTION_ENV, deployment_environ
 
     login_path = reverse("account_login")
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "REDIS_CACHE_URL"}
-    }
-    env.update(PRODUCTION_ENV)
-    env.update(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+    env = deployment_environ(
+        **{
+            **PRODUCTION_ENV,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+        },
         DATA_DIR=str(tmp_path),
         DJANGO_SETTINGS_MODULE="config.settings",
+        # Headers and cookies are under test, not static files (collected at deployment).
+        STATIC_MANIFEST="0",
     )
     script = PRODUCTION_SCRIPT.replace("/compte/connexion/", login_path)
     done = subprocess.run(
