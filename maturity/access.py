@@ -4,6 +4,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -49,15 +50,22 @@ def respondent_required(view):
 def respondent_for(request, pk: int) -> Respondent:
     """The requester's own respondent: a member answering for their organisation, or a guest whose
     link (kept in the session) is still live. Anyone else's respondent is a 404."""
-    mine = Q(pk__in=[])
+    conditions = []
     if request.user.is_authenticated:
-        mine |= Q(user=request.user) & _active_member(request.user, "diagnostic__organisation")
+        conditions.append(
+            Q(user=request.user) & _active_member(request.user, "diagnostic__organisation")
+        )
     guest_ids = request.session.get(GUEST_SESSION_KEY, [])
     if guest_ids:
-        mine |= Q(
-            pk__in=guest_ids,
-            user__isnull=True,
-            revoked_at__isnull=True,
-            expires_at__gt=timezone.now(),
+        conditions.append(
+            Q(
+                pk__in=guest_ids,
+                user__isnull=True,
+                revoked_at__isnull=True,
+                expires_at__gt=timezone.now(),
+            )
         )
+    if not conditions:
+        raise Http404
+    mine = conditions[0] if len(conditions) == 1 else conditions[0] | conditions[1]
     return get_object_or_404(Respondent.objects.with_diagnostic().filter(mine), pk=pk)

@@ -222,7 +222,14 @@ def _hash(token: str) -> str:
 
 class RespondentQuerySet(models.QuerySet):
     def with_diagnostic(self):
-        return self.select_related("diagnostic__organisation", "diagnostic__questionnaire", "user")
+        # The questionnaire's big JSON columns are only read when its structure is (re)built.
+        return self.select_related(
+            "diagnostic__organisation", "diagnostic__questionnaire", "user"
+        ).defer(
+            "diagnostic__questionnaire__levels",
+            "diagnostic__questionnaire__inventory",
+            "diagnostic__questionnaire__description",
+        )
 
 
 class Respondent(models.Model):
