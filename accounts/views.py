@@ -108,22 +108,28 @@ def organisation_edit(request, pk):
     )
 
 
-@login_required
-def organisation_members(request, pk):
-    """Members see who is in the organisation; admins also manage members, invitations, requests."""
-    membership = membership_for(request.user, pk)
+def _members_context(membership: Membership, invitation_form: InvitationForm) -> dict:
+    """The members page: who is in; for admins also pending invitations and join requests."""
     organisation = membership.organisation
     context = {
         "membership": membership,
         "organisation": organisation,
         "memberships": Membership.objects.filter(organisation=organisation).for_members_page(),
-        "invitation_form": InvitationForm(),
+        "invitation_form": invitation_form,
     }
     if membership.is_admin:
         context["invitations"] = organisation.invitations.pending().select_related("invited_by")
         context["join_requests"] = organisation.join_requests.filter(
             status=JoinRequest.Status.PENDING
         ).select_related("user")
+    return context
+
+
+@login_required
+def organisation_members(request, pk):
+    """Members see who is in the organisation; admins also manage members, invitations, requests."""
+    membership = membership_for(request.user, pk)
+    context = _members_context(membership, InvitationForm())
     return TemplateResponse(request, "accounts/organisation_members.html", context)
 
 
@@ -154,20 +160,10 @@ def invitation_create(request, pk):
                 % {"email": form.cleaned_data["email"]},
             )
             return redirect("organisation_members", pk=pk)
-    organisation = membership.organisation
     return TemplateResponse(
         request,
         "accounts/organisation_members.html",
-        {
-            "membership": membership,
-            "organisation": organisation,
-            "memberships": Membership.objects.filter(organisation=organisation).for_members_page(),
-            "invitation_form": form,
-            "invitations": organisation.invitations.pending().select_related("invited_by"),
-            "join_requests": organisation.join_requests.filter(
-                status=JoinRequest.Status.PENDING
-            ).select_related("user"),
-        },
+        _members_context(membership, form),
         status=status,
     )
 
