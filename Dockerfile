@@ -18,4 +18,4 @@ RUN DEBUG=1 python manage.py collectstatic --noinput \
 USER boussole
 
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "2", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi:application", "--config", "python:config.gunicorn"]

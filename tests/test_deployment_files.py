@@ -3,6 +3,7 @@
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,3 +45,30 @@ def test_direct_dependencies_are_pinned():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     for requirement in project["dependencies"] + project["optional-dependencies"]["dev"]:
         assert "==" in requirement, requirement
+
+
+def test_web_processes_share_one_gunicorn_configuration():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    config_flag = ["--config", "python:config.gunicorn"]
+    assert compose["services"]["web"]["command"][-2:] == config_flag
+    assert '"--config", "python:config.gunicorn"' in (ROOT / "Dockerfile").read_text()
+    assert "--config python:config.gunicorn" in (ROOT / "bench/load/run.sh").read_text()
+
+
+def test_gunicorn_configuration_reads_the_environment_loudly(monkeypatch):
+    import importlib
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    import config.gunicorn
+
+    monkeypatch.setenv("GUNICORN_WORKERS", "4")
+    monkeypatch.setenv("GUNICORN_ACCESS_LOG", "")
+    reloaded = importlib.reload(config.gunicorn)
+    assert (reloaded.workers, reloaded.threads, reloaded.accesslog) == (4, 2, None)
+    assert reloaded.preload_app and reloaded.worker_class == "gthread"
+    monkeypatch.setenv("GUNICORN_WORKERS", "deux")
+    with pytest.raises(ImproperlyConfigured, match="GUNICORN_WORKERS"):
+        importlib.reload(config.gunicorn)
+    monkeypatch.delenv("GUNICORN_WORKERS")
+    importlib.reload(config.gunicorn)

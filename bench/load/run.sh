@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Load test on loopback: gunicorn (2 workers, TLS with a throwaway certificate so production
+# Load test on loopback: gunicorn (production settings, TLS with a throwaway certificate so production
 # cookie settings stay as they are) + PostgreSQL + Redis + a Celery worker; first a baseline on
 # the minimal health view, then the organisation journey with 50 users. Bounded in time.
 #   bash bench/load/run.sh            (needs PostgreSQL and Redis running locally)
@@ -19,8 +19,9 @@ DEBUG=1 .venv/bin/python bench/load/prepare.py
 DEBUG=0 .venv/bin/python manage.py collectstatic --noinput -v0
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=127.0.0.1" -keyout "$OUT/key.pem" -out "$OUT/cert.pem" 2>/dev/null
 
-DEBUG=0 .venv/bin/gunicorn config.wsgi:application --bind 127.0.0.1:8443 --workers 2 \
-  --worker-class gthread --threads 4 --certfile "$OUT/cert.pem" --keyfile "$OUT/key.pem" --log-level warning &
+# The production gunicorn settings (config/gunicorn.py: 2 workers, 2 threads), on loopback, no access log.
+GUNICORN_BIND=127.0.0.1:8443 GUNICORN_ACCESS_LOG="" DEBUG=0 .venv/bin/gunicorn config.wsgi:application \
+  --config python:config.gunicorn --certfile "$OUT/cert.pem" --keyfile "$OUT/key.pem" --log-level warning &
 GUNICORN=$!
 DEBUG=0 .venv/bin/celery -A config worker --concurrency 1 --loglevel WARNING > "$OUT/worker.log" 2>&1 &
 WORKER=$!
