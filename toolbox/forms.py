@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from toolbox import services
+from toolbox.countries import is_country_code
 from toolbox.models import (
     Access,
     Deployment,
@@ -219,10 +220,7 @@ class OfferProposalForm(forms.ModelForm):
         self.fields["access"].choices = Access.choices
 
     def clean_data_country(self):
-        code = self.cleaned_data["data_country"].strip().upper()
-        if len(code) != 2 or not code.isalpha() or not code.isascii():
-            raise ValidationError(_("Indiquez le code pays à deux lettres, par exemple FR."))
-        return code
+        return clean_country_code(self.cleaned_data["data_country"])
 
     def validate_unique(self):
         # The provider may be new: uniqueness is checked again when the offer is approved.
@@ -230,6 +228,16 @@ class OfferProposalForm(forms.ModelForm):
 
     def values(self) -> dict:
         return {field: self.cleaned_data[field] for field in services.OFFER_FIELDS}
+
+
+def clean_country_code(value: str) -> str:
+    code = (value or "").strip().upper()
+    if not is_country_code(code):
+        raise ValidationError(
+            _("« %(code)s » n'est pas un code pays ISO à deux lettres (par exemple FR, BE, DE)."),
+            params={"code": value[:20]},
+        )
+    return code
 
 
 class UseForm(forms.Form):
@@ -279,8 +287,27 @@ class CompareForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Fichier CSV ou JSON"),
-        help_text=_("Au format des données ouvertes du catalogue, encodé en UTF-8 ; 2 Mo au plus."),
+        help_text=_(
+            "Au format des données ouvertes du catalogue, encodé en UTF-8 ; 2 Mo au plus : "
+            "le catalogue JSON (outils et offres), les outils (outils.csv) ou les offres "
+            "(offres.csv)."
+        ),
     )
+    offers_file = forms.FileField(
+        label=_("Second fichier CSV (facultatif)"),
+        required=False,
+        help_text=_(
+            "Par exemple les offres d'hébergement (offres.csv) avec les outils (outils.csv)."
+        ),
+    )
+
+    def files_to_import(self) -> list[tuple[str, bytes]]:
+        """(name, content) of each uploaded file."""
+        return [
+            (upload.name, upload.read())
+            for upload in (self.cleaned_data["file"], self.cleaned_data.get("offers_file"))
+            if upload
+        ]
 
 
 class ImportRowForm(ToolValuesForm):
@@ -318,3 +345,73 @@ class ImportRowForm(ToolValuesForm):
             value = self.cleaned_data.get(field)
             values[field] = value.isoformat() if hasattr(value, "isoformat") else value
         return values
+
+
+TRUE_WORDS = {"true", "1", "oui", "vrai", "yes"}
+FALSE_WORDS = {"false", "0", "non", "faux", "no", ""}
+
+
+class TextBooleanField(forms.CharField):
+    """A yes/no column of an import file: true/false (as exported), 1/0, oui/non; empty is no."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, max_length=10, **kwargs)
+
+    def clean(self, value):
+        text = (super().clean(value) or "").strip().lower()
+        if text in TRUE_WORDS:
+            return True
+        if text in FALSE_WORDS:
+            return False
+        raise ValidationError(
+            _("« %(value)s » n'est ni vrai ni faux : écrivez true ou false."),
+            params={"value": value},
+        )
+
+
+def _code_field(choices, **kwargs):
+    codes = ", ".join(code for code, _label in choices)
+    return forms.ChoiceField(
+        choices=choices,
+        error_messages={
+            "invalid_choice": _("« %(value)s » est inconnu ; codes possibles : ") + codes + ".",
+            "required": _("obligatoire ; codes possibles : ") + codes + ".",
+        },
+        **kwargs,
+    )
+
+
+class ImportOfferRowForm(forms.Form):
+    """One hosting offer of an import file, in the columns of the export (offres.csv)."""
+
+    tool_id = forms.CharField(max_length=120)
+    provider = forms.CharField(max_length=120)
+    provider_legal_form = forms.CharField(max_length=80, required=False)
+    provider_ess_status = _code_field(EssStatus.choices, required=False)
+    provider_chatons = TextBooleanField()
+    provider_cress_pooled = TextBooleanField()
+    name = forms.CharField(max_length=120)
+    url = forms.URLField(max_length=200, required=False, assume_scheme="https")
+    access = _code_field(Access.choices)
+    price = forms.CharField(max_length=120, required=False)
+    data_country = forms.CharField(max_length=20)
+    support = forms.CharField(max_length=300, required=False)
+
+    def __init__(self, data, *, known_tools: set[str]):
+        super().__init__(data)
+        self.known_tools = known_tools
+
+    def clean_tool_id(self):
+        slug = self.cleaned_data["tool_id"]
+        if slug not in self.known_tools:
+            raise ValidationError(
+                _("aucun outil « %(id)s » dans le fichier ni dans le catalogue."),
+                params={"id": slug},
+            )
+        return slug
+
+    def clean_provider_ess_status(self):
+        return self.cleaned_data["provider_ess_status"] or EssStatus.UNKNOWN
+
+    def clean_data_country(self):
+        return clean_country_code(self.cleaned_data["data_country"])

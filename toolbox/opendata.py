@@ -182,6 +182,10 @@ def offers_csv() -> str:
 
 # --- Import -------------------------------------------------------------------------------------------
 
+OFFER_COLUMNS = [column for column, *_rest in OFFER_SCHEMA]
+REQUIRED_OFFER_COLUMNS = ["tool_id", "provider", "name", "access", "data_country"]
+SCHEMA_NAME = "boussole-toolbox/1"
+
 
 class ImportFileError(ValueError):
     """The whole file is unusable (encoding, format, columns); nothing is read from it."""
@@ -192,30 +196,61 @@ class RowError:
     line: int
     identifier: str
     messages: list[str]
+    # Where the row is: the file's name, and whether it is a tool or an offer.
+    source: str = ""
+    kind: str = "tool"
+    json: bool = False
+
+    @property
+    def location(self) -> str:
+        if self.json:
+            what = _("outil") if self.kind == "tool" else _("offre")
+            return _("%(source)s, %(what)s n°%(n)s") % {
+                "source": self.source or "JSON",
+                "what": what,
+                "n": self.line,
+            }
+        return _("%(source)s, ligne %(n)s") % {"source": self.source or "CSV", "n": self.line}
 
 
 @dataclass
 class ImportReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
+    offers_created: list[str] = field(default_factory=list)
+    offers_updated: list[str] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     valid: list[tuple[str, dict]] = field(default_factory=list, repr=False)
+    valid_offers: list[dict] = field(default_factory=list, repr=False)
     imported: bool = False
 
     @property
     def ok(self) -> bool:
-        return not self.errors and bool(self.valid)
+        return not self.errors and bool(self.valid or self.valid_offers)
 
 
-def decode(raw: bytes) -> str:
+@dataclass
+class Rows:
+    """Raw records read from the uploaded files, each with its location."""
+
+    tools: list[tuple[int, dict]] = field(default_factory=list)
+    offers: list[tuple[int, dict]] = field(default_factory=list)
+    tools_source: str = ""
+    offers_source: str = ""
+    json: bool = False
+
+
+def decode(raw: bytes, name: str = "") -> str:
+    prefix = f"{name} — " if name else ""
     if len(raw) > MAX_IMPORT_BYTES:
-        raise ImportFileError(_("Le fichier dépasse 2 Mo."))
+        raise ImportFileError(prefix + _("Le fichier dépasse 2 Mo."))
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ImportFileError(
-            _(
+            prefix
+            + _(
                 "Le fichier n'est pas encodé en UTF-8 (premier caractère illisible ligne %(line)s). "
                 "Enregistrez-le en UTF-8 depuis votre tableur, puis recommencez."
             )
@@ -223,38 +258,110 @@ def decode(raw: bytes) -> str:
         ) from exc
 
 
-def read_rows(text: str) -> list[tuple[int, dict]]:
-    """(line or position, raw record) from CSV or JSON text, the format guessed from its start."""
-    stripped = text.lstrip()
-    if stripped.startswith(("{", "[")):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ImportFileError(
-                _("JSON invalide ligne %(line)s : %(msg)s") % {"line": exc.lineno, "msg": exc.msg}
-            ) from exc
-        records = data.get("tools") if isinstance(data, dict) else data
-        if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-            raise ImportFileError(_("Le JSON doit contenir une liste « tools » d'objets."))
-        rows = list(enumerate(records, start=1))
-    else:
-        reader = csv.DictReader(io.StringIO(text))
-        missing = (
-            [c for c, _t, required, _d in TOOL_SCHEMA if required] if reader.fieldnames else []
+def _json_records(data, key: str, name: str) -> list[tuple[int, dict]]:
+    records = data.get(key, [])
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise ImportFileError(
+            _("Le JSON doit contenir une liste « %(key)s » d'objets.") % {"key": key}
         )
-        missing = [c for c in missing if c not in (reader.fieldnames or [])]
-        if not reader.fieldnames or missing:
+    return list(enumerate(records, start=1))
+
+
+def _read_json(text: str, name: str) -> Rows:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportFileError(
+            _("JSON invalide ligne %(line)s : %(msg)s") % {"line": exc.lineno, "msg": exc.msg}
+        ) from exc
+    if isinstance(data, list):  # a bare list of tools
+        data = {"tools": data}
+    if not isinstance(data, dict) or not ({"tools", "offers"} & data.keys()):
+        raise ImportFileError(_("Le JSON doit contenir une liste « tools » d'objets."))
+    schema = data.get("schema", SCHEMA_NAME)
+    if schema != SCHEMA_NAME:
+        raise ImportFileError(
+            _("Schéma « %(schema)s » inconnu (attendu : %(expected)s).")
+            % {"schema": str(schema)[:50], "expected": SCHEMA_NAME}
+        )
+    return Rows(
+        tools=_json_records(data, "tools", name),
+        offers=_json_records(data, "offers", name),
+        tools_source=name,
+        offers_source=name,
+        json=True,
+    )
+
+
+def _read_csv(text: str, name: str) -> tuple[str, list[tuple[int, dict]]]:
+    """("tools" or "offers", rows): an offers file is recognised by its `tool_id` column."""
+    reader = csv.DictReader(io.StringIO(text))
+    columns = reader.fieldnames or []
+    kind = "offers" if "tool_id" in columns and "id" not in columns else "tools"
+    if kind == "offers":
+        required = REQUIRED_OFFER_COLUMNS
+    else:
+        required = [c for c, _t, is_required, _d in TOOL_SCHEMA if is_required]
+    missing = [c for c in required if c not in columns]
+    if not columns or missing:
+        raise ImportFileError(
+            _("Colonnes obligatoires absentes : %(columns)s.")
+            % {"columns": ", ".join(missing or ["id", "name"])}
+        )
+    try:
+        rows = [(reader.line_num, dict(record)) for record in reader]
+    except csv.Error as exc:
+        raise ImportFileError(_("CSV illisible : %(msg)s") % {"msg": exc}) from exc
+    return kind, rows
+
+
+def _in_file(name: str, reader, *args):
+    """Call reader(*args); a file error names the file when there is one."""
+    try:
+        return reader(*args)
+    except ImportFileError as exc:
+        if name:
+            raise ImportFileError(f"{name} — {exc}") from exc
+        raise
+
+
+def read_files(files: list[tuple[str, str]]) -> Rows:
+    """Raw records from one or more (name, text) files: a JSON catalogue (tools and offers), a
+    tools CSV and/or an offers CSV — the formats of the export. The format is guessed from the
+    text, the kind of CSV from its columns."""
+    rows = Rows()
+    for name, text in files:
+        if text.lstrip().startswith(("{", "[")):
+            if rows.tools_source or rows.offers_source:
+                raise ImportFileError(
+                    _("Un fichier JSON contient tout le catalogue : envoyez-le seul.")
+                )
+            rows = _in_file(name, _read_json, text, name)
+            continue
+        if rows.json:
             raise ImportFileError(
-                _("Colonnes obligatoires absentes : %(columns)s.")
-                % {"columns": ", ".join(missing or ["id", "name"])}
+                _("Un fichier JSON contient tout le catalogue : envoyez-le seul.")
             )
-        try:
-            rows = [(reader.line_num, dict(record)) for record in reader]
-        except csv.Error as exc:
-            raise ImportFileError(_("CSV illisible : %(msg)s") % {"msg": exc}) from exc
-    if len(rows) > MAX_IMPORT_ROWS:
+        kind, records = _in_file(name, _read_csv, text, name)
+        if getattr(rows, f"{kind}_source"):
+            raise ImportFileError(
+                _("%(a)s et %(b)s contiennent tous deux des %(what)s : envoyez-en un seul.")
+                % {
+                    "a": getattr(rows, f"{kind}_source"),
+                    "b": name,
+                    "what": _("outils") if kind == "tools" else _("offres"),
+                }
+            )
+        setattr(rows, kind, records)
+        setattr(rows, f"{kind}_source", name)
+    if len(rows.tools) + len(rows.offers) > MAX_IMPORT_ROWS:
         raise ImportFileError(_("Le fichier dépasse 5 000 lignes."))
     return rows
+
+
+def read_rows(text: str) -> list[tuple[int, dict]]:
+    """(line or position, raw record) of the tools in CSV or JSON text."""
+    return read_files([("", text)]).tools
 
 
 def _as_list(value) -> list[str]:
@@ -277,15 +384,32 @@ def _form_data(record: dict) -> dict:
     return data
 
 
-def validate(text: str) -> ImportReport:
-    """Check every row; report each bad one. Nothing is written."""
+def _offer_form_data(record: dict) -> dict:
+    data = {}
+    for column in OFFER_COLUMNS:
+        value = record.get(column)
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        data[column] = "" if value is None else str(value).strip()
+    return data
+
+
+def _form_messages(form) -> list[str]:
+    return [
+        f"{name} : {error}" if name != "__all__" else error
+        for name, errors in form.errors.items()
+        for error in errors
+    ]
+
+
+def _validate_tools(rows: Rows, report: ImportReport) -> set[str]:
+    """Check every tool row; return the ids the file names (valid or not)."""
     from toolbox.forms import ImportRowForm
 
-    report = ImportReport()
     existing = {tool.slug: tool for tool in Tool.objects.prefetch_related("replaces")}
     names = {normalise(tool.name): tool.slug for tool in existing.values()}
     seen_ids: set[str] = set()
-    for line, record in read_rows(text):
+    for line, record in rows.tools:
         identifier = str(record.get("id") or "").strip()
         messages = []
         if not identifier:
@@ -300,24 +424,135 @@ def validate(text: str) -> ImportReport:
             (report.updated if tool else report.created).append(form.cleaned_data["name"])
             names[normalise(form.cleaned_data["name"])] = identifier
         else:
-            for name, errors in form.errors.items():
-                messages += [
-                    f"{name} : {error}" if name != "__all__" else error for error in errors
-                ]
-            report.errors.append(RowError(line, identifier, messages))
+            report.errors.append(
+                RowError(
+                    line,
+                    identifier,
+                    messages + _form_messages(form),
+                    source=rows.tools_source,
+                    kind="tool",
+                    json=rows.json,
+                )
+            )
+    return seen_ids
+
+
+PROVIDER_FACTS = [
+    "provider_legal_form",
+    "provider_ess_status",
+    "provider_chatons",
+    "provider_cress_pooled",
+]
+
+
+def _validate_offers(rows: Rows, report: ImportReport, file_tool_ids: set[str]) -> None:
+    """Check every offer row: its tool exists (in the file or the catalogue), codes are known,
+    a provider is described the same way everywhere, no offer appears twice."""
+    from toolbox.forms import ImportOfferRowForm
+
+    known_tools = set(Tool.objects.values_list("slug", flat=True)) | file_tool_ids
+    existing = {
+        (slug, normalise(provider), name)
+        for slug, provider, name in HostingOffer.objects.values_list(
+            "tool__slug", "provider__name", "name"
+        )
+    }
+    providers: dict[str, tuple[int, dict]] = {}
+    seen: dict[tuple, int] = {}
+    for line, record in rows.offers:
+        form = ImportOfferRowForm(_offer_form_data(record), known_tools=known_tools)
+        identifier = " — ".join(
+            part
+            for part in [str(record.get("tool_id") or ""), str(record.get("name") or "")]
+            if part
+        )
+        messages = []
+        if form.is_valid():
+            values = form.cleaned_data
+            key = (values["tool_id"], normalise(values["provider"]), values["name"])
+            if key in seen:
+                messages.append(
+                    _("Cette offre (même outil, hébergeur et nom) apparaît déjà %(where)s.")
+                    % {"where": _position(rows, seen[key])}
+                )
+            seen.setdefault(key, line)
+            facts = {fact: values[fact] for fact in PROVIDER_FACTS}
+            first = providers.setdefault(normalise(values["provider"]), (line, facts))
+            if first[1] != facts:
+                differing = ", ".join(f for f in PROVIDER_FACTS if first[1][f] != facts[f])
+                messages.append(
+                    _(
+                        "provider : l'hébergeur « %(name)s » est décrit autrement %(where)s "
+                        "(%(fields)s) ; un hébergeur a les mêmes informations sur chaque ligne."
+                    )
+                    % {
+                        "name": values["provider"],
+                        "where": _position(rows, first[0]),
+                        "fields": differing,
+                    }
+                )
+        messages += _form_messages(form)
+        if messages:
+            report.errors.append(
+                RowError(
+                    line,
+                    identifier,
+                    messages,
+                    source=rows.offers_source,
+                    kind="offer",
+                    json=rows.json,
+                )
+            )
+            continue
+        report.valid_offers.append(values)
+        label = f"{values['name']} ({values['tool_id']})"
+        (report.offers_updated if key in existing else report.offers_created).append(label)
+
+
+def _position(rows: Rows, line: int) -> str:
+    if rows.json:
+        return _("à l'offre n°%(n)s") % {"n": line}
+    return _("ligne %(n)s") % {"n": line}
+
+
+def validate(text: str | Rows) -> ImportReport:
+    """Check every row, tools then offers; report each bad one. Nothing is written."""
+    rows = text if isinstance(text, Rows) else read_files([("", text)])
+    report = ImportReport()
+    file_tool_ids = _validate_tools(rows, report)
+    _validate_offers(rows, report, file_tool_ids)
     return report
 
 
-def run_import(text: str, *, user=None, commit: bool) -> ImportReport:
-    """Validate, then (when `commit` and every row is valid) write all rows in one transaction."""
-    report = validate(text)
+def run_import(
+    text: str | None = None,
+    *,
+    files: list[tuple[str, str]] | None = None,
+    user=None,
+    commit: bool,
+) -> ImportReport:
+    """Validate, then (when `commit` and every row is valid) write all rows in one transaction.
+
+    `text` is one file's content; `files` several (name, content) pairs, e.g. the tools and the
+    offers CSV files of the export.
+    """
+    rows = read_files(files if files is not None else [("", text or "")])
+    report = validate(rows)
     if not commit or not report.ok:
         return report
+    reason = _("Import")
     with transaction.atomic():
+        tools = {}
         for identifier, values in report.valid:
             tool = Tool.objects.filter(slug=identifier).first()
             if tool is None:
                 tool = Tool(slug=identifier, status=ToolStatus.PUBLISHED)
-            services.apply_tool_values(tool, values, user=user, reason=_("Import"))
+            tools[identifier] = services.apply_tool_values(tool, values, user=user, reason=reason)
+        missing = {v["tool_id"] for v in report.valid_offers} - tools.keys()
+        tools |= {tool.slug: tool for tool in Tool.objects.filter(slug__in=missing)}
+        for values in report.valid_offers:
+            services.import_offer(
+                tool=tools[values["tool_id"]], values=values, user=user, reason=reason
+            )
     report.imported = True
     return report

@@ -371,6 +371,46 @@ def _create_offer(proposal: Proposal) -> HostingOffer:
     return offer
 
 
+def import_offer(
+    *, tool: Tool, values: dict[str, Any], user=None, reason: str = ""
+) -> tuple[HostingOffer, bool]:
+    """Create or update a hosting offer (and its provider) from an import row.
+
+    The provider is found by name (case-insensitive) and takes the row's facts; the offer is found
+    by tool, provider and name. Nothing is saved, and no history version is written, when nothing
+    changed. Returns (offer, created).
+    """
+    provider_facts = {
+        "legal_form": values.get("provider_legal_form", ""),
+        "ess_status": values.get("provider_ess_status") or "unknown",
+        "chatons_member": bool(values.get("provider_chatons")),
+        "cress_pooled": bool(values.get("provider_cress_pooled")),
+    }
+    name = values["provider"].strip()
+    provider = Provider.objects.filter(name__iexact=name).first()
+    if provider is None:
+        provider = Provider.objects.create(
+            name=name, slug=_unique_provider_slug(name), **provider_facts
+        )
+    elif any(getattr(provider, key) != value for key, value in provider_facts.items()):
+        for key, value in provider_facts.items():
+            setattr(provider, key, value)
+        provider.save()
+    offer_facts = {field: values.get(field, "") for field in OFFER_FIELDS[6:]}
+    offer = HostingOffer.objects.filter(tool=tool, provider=provider, name=values["name"]).first()
+    created = offer is None
+    if created:
+        offer = HostingOffer(tool=tool, provider=provider, name=values["name"])
+    elif all(getattr(offer, key) == value for key, value in offer_facts.items()):
+        return offer, False
+    for key, value in offer_facts.items():
+        setattr(offer, key, value)
+    offer._history_user = user
+    offer._change_reason = reason[:100] if reason else None
+    offer.save()
+    return offer, created
+
+
 def _unique_provider_slug(name: str) -> str:
     base = slugify(name)[:100] or "hebergeur"
     slug, n = base, 2

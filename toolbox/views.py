@@ -375,34 +375,49 @@ def tool_history(request, slug):
 
 @cress_admin_required
 def import_catalogue(request):
-    """CRESS admins: import tools from the open-data format — a dry run first, then confirmation."""
+    """CRESS admins: import tools and hosting offers from the open-data format — a dry run
+    first, then confirmation."""
     form = ImportForm()
     report = None
     if request.method == "POST" and request.POST.get("confirm"):
-        text = request.session.get(IMPORT_SESSION_KEY)
-        if not text:
+        files = request.session.get(IMPORT_SESSION_KEY)
+        if not isinstance(files, list) or not files:
             messages.warning(request, _("Aucun fichier en attente : envoyez-le à nouveau."))
             return redirect("toolbox:import")
-        report = opendata.run_import(text, user=request.user, commit=True)
-        if report.imported:
-            del request.session[IMPORT_SESSION_KEY]
-            messages.success(
-                request,
-                _("Import terminé : %(created)s outil(s) créé(s), %(updated)s mis à jour.")
-                % {"created": len(report.created), "updated": len(report.updated)},
+        try:
+            report = opendata.run_import(
+                files=[tuple(pair) for pair in files], user=request.user, commit=True
             )
-            return redirect("toolbox:catalogue")
+        except opendata.ImportFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            if report.imported:
+                del request.session[IMPORT_SESSION_KEY]
+                messages.success(
+                    request,
+                    _(
+                        "Import terminé : %(created)s outil(s) créé(s), %(updated)s mis à jour ; "
+                        "%(offers_created)s offre(s) créée(s), %(offers_updated)s mise(s) à jour."
+                    )
+                    % {
+                        "created": len(report.created),
+                        "updated": len(report.updated),
+                        "offers_created": len(report.offers_created),
+                        "offers_updated": len(report.offers_updated),
+                    },
+                )
+                return redirect("toolbox:catalogue")
     elif request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                text = opendata.decode(form.cleaned_data["file"].read())
-                report = opendata.run_import(text, commit=False)
+                files = [(name, opendata.decode(raw, name)) for name, raw in form.files_to_import()]
+                report = opendata.run_import(files=files, commit=False)
             except opendata.ImportFileError as exc:
                 form.add_error("file", str(exc))
             else:
                 if report.ok:
-                    request.session[IMPORT_SESSION_KEY] = text
+                    request.session[IMPORT_SESSION_KEY] = [list(pair) for pair in files]
                 else:
                     request.session.pop(IMPORT_SESSION_KEY, None)
     return TemplateResponse(request, "toolbox/import.html", {"form": form, "report": report})

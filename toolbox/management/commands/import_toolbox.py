@@ -1,4 +1,4 @@
-"""Import tools from an open-data file (CSV or JSON). A dry run unless --commit is given."""
+"""Import tools and hosting offers from open-data files (CSV or JSON). A dry run unless --commit."""
 
 from pathlib import Path
 
@@ -8,24 +8,32 @@ from toolbox import opendata
 
 
 class Command(BaseCommand):
-    help = "Importe des outils au format des données ouvertes (simulation sans --commit)."
+    help = (
+        "Importe des outils et des offres au format des données ouvertes : le catalogue JSON, "
+        "ou outils.csv et/ou offres.csv (simulation sans --commit)."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("file")
+        parser.add_argument("files", nargs="+", metavar="file")
         parser.add_argument("--commit", action="store_true", help="importer réellement")
 
     def handle(self, *args, **options):
         try:
-            text = opendata.decode(Path(options["file"]).read_bytes())
-            report = opendata.run_import(text, commit=options["commit"])
+            files = []
+            for name in options["files"]:
+                path = Path(name)
+                files.append((path.name, opendata.decode(path.read_bytes(), path.name)))
+            report = opendata.run_import(files=files, commit=options["commit"])
         except (OSError, opendata.ImportFileError) as exc:
             raise CommandError(str(exc)) from exc
         for error in report.errors:
             self.stderr.write(
-                f"ligne {error.line} ({error.identifier}) : {'; '.join(error.messages)}"
+                f"{error.location} ({error.identifier}) : {'; '.join(error.messages)}"
             )
         self.stdout.write(
-            f"{len(report.created)} à créer, {len(report.updated)} à mettre à jour, "
+            f"{len(report.created)} outil(s) à créer, {len(report.updated)} à mettre à jour ; "
+            f"{len(report.offers_created)} offre(s) à créer, "
+            f"{len(report.offers_updated)} à mettre à jour ; "
             f"{len(report.errors)} ligne(s) en erreur."
         )
         if report.imported:
