@@ -14,6 +14,7 @@ from toolbox.models import (
     EssStatus,
     HostingOffer,
     Tool,
+    ToolStatus,
     Usage,
 )
 
@@ -266,6 +267,16 @@ class DecisionForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Obligatoire pour refuser ou demander des modifications."),
+    )
+
+
+class StatusChangeForm(forms.Form):
+    status = forms.ChoiceField(choices=ToolStatus.choices)
+    reason = forms.CharField(
+        label=_("Raison"),
+        required=False,
+        max_length=services.STATUS_REASON_MAX_LENGTH,
+        error_messages={"max_length": _("La raison tient en 100 caractères au plus.")},
     )
 
 

@@ -111,6 +111,14 @@ def field_label(field: str) -> str:
     return str(Tool._meta.get_field(field).verbose_name)
 
 
+def field_display(field: str, value):
+    """A stored value as people read it: the label of a code (statut « published » → « Publié »)."""
+    if field == "replaces":
+        return value
+    choices = dict(Tool._meta.get_field(field).flatchoices)
+    return choices.get(value, value) if choices else value
+
+
 def products_named(names: Iterable[str]) -> list[ProprietaryProduct]:
     """Proprietary products by name, created when new (matched case- and accent-insensitively)."""
     existing = {normalise(p.name): p for p in ProprietaryProduct.objects.all()}
@@ -469,6 +477,112 @@ def mark_reviewed(tool: Tool, *, moderator) -> Tool:
     return apply_tool_values(
         tool, {"last_reviewed": timezone.localdate()}, user=moderator, reason=_("Relecture")
     )
+
+
+# --- Publication states -------------------------------------------------------------------------
+# draft → in review → published → archived, and back where it makes sense. A change of state is
+# not a change of content: it is recorded in the history (who, when, why) but does not bump
+# `Tool.version`, so proposals pending on the tool's content do not conflict with it.
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: str
+    target: str
+    label: str  # the button
+    history: str  # the history's reason when none is given
+    reason_required: bool = False
+
+
+TRANSITIONS = {
+    (t.source, t.target): t
+    for t in [
+        Transition(
+            ToolStatus.DRAFT,
+            ToolStatus.IN_REVIEW,
+            _("Envoyer en relecture"),
+            _("Envoi en relecture"),
+        ),
+        Transition(ToolStatus.IN_REVIEW, ToolStatus.PUBLISHED, _("Publier"), _("Publication")),
+        Transition(
+            ToolStatus.IN_REVIEW,
+            ToolStatus.DRAFT,
+            _("Renvoyer en brouillon"),
+            _("Renvoi en brouillon"),
+            reason_required=True,
+        ),
+        Transition(
+            ToolStatus.PUBLISHED,
+            ToolStatus.ARCHIVED,
+            _("Archiver"),
+            _("Archivage"),
+            reason_required=True,
+        ),
+        Transition(
+            ToolStatus.PUBLISHED,
+            ToolStatus.DRAFT,
+            _("Retirer du catalogue (brouillon)"),
+            _("Retrait du catalogue"),
+            reason_required=True,
+        ),
+        Transition(
+            ToolStatus.ARCHIVED,
+            ToolStatus.PUBLISHED,
+            _("Republier"),
+            _("Republication"),
+            reason_required=True,
+        ),
+        Transition(
+            ToolStatus.ARCHIVED,
+            ToolStatus.DRAFT,
+            _("Renvoyer en brouillon"),
+            _("Renvoi en brouillon"),
+        ),
+    ]
+}
+# simple_history keeps at most 100 characters of reason.
+STATUS_REASON_MAX_LENGTH = 100
+
+
+def allowed_transitions(tool: Tool) -> list[Transition]:
+    return [t for (source, _target), t in TRANSITIONS.items() if source == tool.status]
+
+
+@transaction.atomic
+def change_status(tool: Tool, *, to: str, moderator, reason: str = "") -> Tool:
+    """Move a tool to another publication state, if that move is allowed from its current one."""
+    tool = Tool.objects.select_for_update().get(pk=tool.pk)
+    transition = TRANSITIONS.get((tool.status, to))
+    if transition is None:
+        labels = dict(ToolStatus.choices)
+        raise ModerationError(
+            _("Un outil « %(source)s » ne peut pas passer à « %(target)s ».")
+            % {"source": labels[tool.status], "target": labels.get(to, to)}
+        )
+    reason = " ".join(reason.split())
+    if transition.reason_required and not reason:
+        raise ModerationError(
+            _("Indiquez la raison de ce changement (« %(label)s ») : elle reste dans l'historique.")
+            % {"label": transition.label}
+        )
+    tool.status = to
+    tool._history_user = moderator
+    tool._change_reason = (reason or transition.history)[:STATUS_REASON_MAX_LENGTH]
+    tool.save(update_fields=["status", "updated_at"])
+    return tool
+
+
+def last_status_change(tool: Tool):
+    """The history version that put the tool in its current state (for "archivé depuis le…")."""
+    versions = list(
+        tool.history.select_related("history_user").order_by("-history_date", "-history_id")[:50]
+    )
+    change = None
+    for version in versions:
+        if version.status != tool.status:
+            break
+        change = version
+    return change
 
 
 # --- "Nous l'utilisons" -----------------------------------------------------------------------------

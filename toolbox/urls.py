@@ -34,5 +34,6 @@ urlpatterns = [
     path("<slug:slug>/proposer-une-offre/", views.propose_offer, name="propose_offer"),
     path("<slug:slug>/nous-l-utilisons/", views.declare_use, name="declare_use"),
     path("<slug:slug>/relu/", views.mark_reviewed, name="mark_reviewed"),
+    path("<slug:slug>/statut/", views.change_status, name="change_status"),
     path("<slug:slug>/historique/", views.tool_history, name="tool_history"),
 ]

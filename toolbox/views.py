@@ -8,7 +8,7 @@ CRESS admins: moderation, history, review, import.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, When
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -24,6 +24,7 @@ from toolbox.forms import (
     DecisionForm,
     ImportForm,
     OfferProposalForm,
+    StatusChangeForm,
     ToolValuesForm,
     UseForm,
 )
@@ -59,8 +60,12 @@ def tool_detail(request, slug):
     my_use = None
     if current is not None:
         my_use = ToolUse.objects.filter(tool=tool, organisation_id=current.organisation_id).first()
+    admin = request.user.is_authenticated and request.user.is_cress_admin
     context = {
         "tool": tool,
+        "transitions": services.allowed_transitions(tool) if admin else [],
+        # Archived: the page stays, saying since when (and, for CRESS admins, why).
+        "status_change": services.last_status_change(tool) if tool.status == "archived" else None,
         "description_html": render_markdown(tool.description),
         "current": current,
         "my_use": my_use,
@@ -284,6 +289,17 @@ def moderation(request):
         .select_related("tool", "organisation")
         .order_by("created_at"),
         "stale": services.stale_tools().only("pk", "name", "slug", "last_reviewed")[:100],
+        # Tools outside the catalogue, by state (in review first): one query.
+        "unpublished": Tool.objects.exclude(status="published")
+        .only("pk", "name", "slug", "status")
+        .order_by(
+            Case(
+                When(status="in_review", then=0),
+                When(status="draft", then=1),
+                default=2,
+            ),
+            "name",
+        )[:300],
     }
     return TemplateResponse(request, "toolbox/moderation.html", context)
 
@@ -353,6 +369,36 @@ def mark_reviewed(request, slug):
 
 
 @cress_admin_required
+@require_POST
+def change_status(request, slug):
+    """CRESS admins: move a tool between draft, in review, published and archived (with a reason
+    where it matters, kept in the history)."""
+    tool = get_object_or_404(Tool, slug=slug)
+    form = StatusChangeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            tool = services.change_status(
+                tool,
+                to=form.cleaned_data["status"],
+                moderator=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except services.ModerationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("« %(name)s » est maintenant : %(status)s.")
+                % {"name": tool.name, "status": tool.get_status_display().lower()},
+            )
+    if request.POST.get("next") == "moderation":
+        return redirect("toolbox:moderation")
+    return redirect(tool)
+
+
+@cress_admin_required
 def tool_history(request, slug):
     """CRESS admins: every version of a tool — who, when, what changed."""
     tool = get_object_or_404(Tool, slug=slug)
@@ -365,7 +411,11 @@ def tool_history(request, slug):
         if older is not None:
             delta = newer.diff_against(older)
             changes = [
-                (services.field_label(change.field), change.old, change.new)
+                (
+                    services.field_label(change.field),
+                    services.field_display(change.field, change.old),
+                    services.field_display(change.field, change.new),
+                )
                 for change in delta.changes
                 if change.field not in ("version",)
             ]

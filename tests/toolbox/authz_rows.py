@@ -61,4 +61,10 @@ ROWS: dict[str, Row] = {
     "toolbox:mark_reviewed": Row(cress_only(302), kwargs=_tool, method="post"),
     "toolbox:tool_history": Row(cress_only(), kwargs=_tool),
     "toolbox:import": Row(cress_only()),
+    "toolbox:change_status": Row(
+        cress_only(302),
+        kwargs=_tool,
+        method="post",
+        data=lambda c: {"status": "archived", "reason": "Matrice des droits"},
+    ),
 }
