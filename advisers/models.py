@@ -221,3 +221,99 @@ class Recommendation(models.Model):
 
     def __str__(self):
         return f"{self.adviser_name}: {self.action_id}"
+
+
+# --- Observatory facts ---------------------------------------------------------------------------
+
+# Typed score columns of ObservatoryFact, one per dimension code ever seen (ObservatoryDimension
+# says which). A JSON column of scores costs about 1 s per page over 100,000 rows (every median
+# and level count decodes it again) and one row per dimension sorts 1,000,000 rows; plain
+# columns keep a page's single grouping query near 200 ms. 20 leaves room for renamed or new
+# dimensions across questionnaire versions (10 today); more takes a migration adding columns.
+DIMENSION_SLOTS = 20
+
+
+def score_column(slot: int) -> str:
+    return f"score_{slot:02d}"
+
+
+class ObservatoryDimension(models.Model):
+    """Which ObservatoryFact column holds a dimension's score. Given the first time the code is
+    seen and never changed, so every questionnaire version's scores for the same dimension code
+    land in the same column (the observatory groups dimensions by code across versions)."""
+
+    code = models.CharField(max_length=60, unique=True)
+    slot = models.PositiveSmallIntegerField(unique=True)
+
+    class Meta:
+        verbose_name = _("dimension de l'observatoire")
+        verbose_name_plural = _("dimensions de l'observatoire")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(slot__gte=1, slot__lte=DIMENSION_SLOTS),
+                name="observatory_dimension_slot_in_range",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.code} → {score_column(self.slot)}"
+
+
+class ObservatoryFactQuerySet(models.QuerySet):
+    def latest(self):
+        """Each organisation's latest completed diagnostic (one row per organisation)."""
+        return self.filter(is_latest=True)
+
+    def of_organisations(self, filters: dict[str, str]):
+        """Rows of the organisations matching the observatory's filters (organisation fields)."""
+        return self.filter(**{f"organisation__{name}": value for name, value in filters.items()})
+
+
+class ObservatoryFact(models.Model):
+    """One completed diagnostic as the observatory reads it: its year, overall score and level,
+    and its dimension scores in typed columns, with a flag on each organisation's latest one.
+
+    Derived data, rebuilt from the results snapshot by advisers.observatory.record() whenever a
+    snapshot is stored (maturity.results.store_snapshot) and by the rebuild_observatory command.
+    The organisation's profile (sector, size, territory…) is not copied: it is joined at read
+    time, so a profile edit needs no upkeep. Rows go with the diagnostic or the organisation
+    (cascade), so nothing of an erased organisation survives here either.
+    """
+
+    diagnostic = models.OneToOneField(
+        "maturity.Diagnostic", on_delete=models.CASCADE, related_name="observatory_fact"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="observatory_facts"
+    )
+    completed_at = models.DateTimeField()
+    year = models.PositiveSmallIntegerField()  # of completed_at, in the site's time zone
+    is_latest = models.BooleanField(default=False)
+    overall_score = models.FloatField(null=True)
+    overall_level = models.CharField(max_length=40, blank=True)
+    # score_01 … score_20 (see DIMENSION_SLOTS): declared in a loop to keep them in step.
+    for _slot in range(1, DIMENSION_SLOTS + 1):
+        locals()[score_column(_slot)] = models.FloatField(null=True)
+    del _slot
+
+    objects = ObservatoryFactQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("diagnostic vu par l'observatoire")
+        verbose_name_plural = _("diagnostics vus par l'observatoire")
+        constraints = [
+            # "Latest" is one row per organisation: the observatory counts organisations.
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=Q(is_latest=True),
+                name="one_latest_observatory_fact_per_organisation",
+            ),
+            models.CheckConstraint(
+                condition=Q(overall_score__isnull=True)
+                | Q(overall_score__gte=0, overall_score__lte=100),
+                name="observatory_overall_score_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.diagnostic_id}: {self.overall_score}"

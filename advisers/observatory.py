@@ -12,29 +12,46 @@ Suppression rule (also on the page and in the README):
 
 Medians: PostgreSQL's percentile_cont in the grouping query; elsewhere (SQLite, the embedded
 default) the grouped scores are read once and the medians taken in Python.
+
+Figures are read from ObservatoryFact (advisers.models), one row per completed diagnostic with
+its scores in typed columns and a flag on each organisation's latest one, joined to the
+organisation for the groups and filters. record() keeps it in step: maturity.results calls it
+each time a results snapshot is stored; `manage.py rebuild_observatory` rebuilds it whole. A
+page is then one grouping query, one query for rule 2 when filters apply, and one for the years.
 """
 
 import hashlib
 import json
+import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db import connection
-from django.db.models import Aggregate, Count, Exists, FloatField, OuterRef, Q, QuerySet
-from django.db.models.functions import ExtractYear
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Aggregate, Count, FloatField, OuterRef, Q, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import territories
 from accounts.models import LegalForm, Sector, StaffBand
+from advisers.models import (
+    DIMENSION_SLOTS,
+    ObservatoryDimension,
+    ObservatoryFact,
+    score_column,
+)
 from advisers.portfolio import dimension_titles, reference_structure
 from maturity import scoring
 from maturity.models import Diagnostic, DimensionResult, ResultSnapshot
 from maturity.results import MIN_COMPARISON_GROUP
 
+logger = logging.getLogger(__name__)
+
 MIN_GROUP = MIN_COMPARISON_GROUP  # 5, as everywhere statistics about organisations are shown
-# Figures move only when a diagnostic completes; computing a page reads every result row of
-# the population (about 2 s over 100,000 diagnostics), so a page's figures are kept a while.
+# Figures move only when a diagnostic completes, so a page's figures are kept a while (computed
+# fresh, a page costs a few hundred ms over 100,000 diagnostics: bench/advisers_bench.py).
 CACHE_SECONDS = 600
+RECORD_CHUNK = 2000  # diagnostics per record() call when rebuilding
 
 
 def _breakdowns() -> dict[str, tuple[str, str, list[tuple[str, str]]]]:
@@ -95,23 +112,124 @@ def percent(part: int, whole: int) -> int:
     return round(100 * part / whole) if whole else 0
 
 
+# --- Facts: kept by the code that stores results -------------------------------------------------
+
+
+def _dimension_slots(codes: Iterable[str]) -> dict[str, int]:
+    """code → ObservatoryFact column slot, new codes given the next free slots for good."""
+    known = dict(ObservatoryDimension.objects.values_list("code", "slot"))
+    for code in dict.fromkeys(codes):
+        # Two processes may give a slot to a new code at once: the loser reads the winner's.
+        for _attempt in range(3):
+            if code in known:
+                break
+            free = next((n for n in range(1, DIMENSION_SLOTS + 1) if n not in known.values()), None)
+            if free is None:
+                # Never block a diagnostic's completion for the observatory: say it loudly.
+                logger.error(
+                    "Observatoire : plus de colonne libre pour la dimension %s "
+                    "(DIMENSION_SLOTS=%s) ; ses scores n'y figurent pas.",
+                    code,
+                    DIMENSION_SLOTS,
+                )
+                break
+            try:
+                with transaction.atomic():
+                    ObservatoryDimension.objects.create(code=code, slot=free)
+                known[code] = free
+            except IntegrityError:
+                known = dict(ObservatoryDimension.objects.values_list("code", "slot"))
+    return known
+
+
+def _year(moment) -> int:
+    # The year as the site shows it (TIME_ZONE), like ExtractYear in the default time zone.
+    return timezone.localtime(moment, timezone.get_default_timezone()).year
+
+
+def _mark_latest(organisation_ids: list[int]) -> None:
+    """Flag each organisation's latest completed diagnostic (latest completion, then highest
+    id on a tie, as everywhere the 'last diagnostic' is read)."""
+    facts = ObservatoryFact.objects.filter(organisation_id__in=organisation_ids)
+    facts.filter(is_latest=True).update(is_latest=False)
+    newest = (
+        ObservatoryFact.objects.filter(organisation=OuterRef("organisation"))
+        .order_by("-completed_at", "-diagnostic_id")
+        .values("pk")[:1]
+    )
+    facts.filter(pk=Subquery(newest)).update(is_latest=True)
+
+
+@transaction.atomic
+def record(diagnostic_ids: Iterable[int]) -> int:
+    """(Re)write the facts of these diagnostics from their stored results snapshots, then which
+    fact is each organisation's latest. Called whenever snapshots are stored (one diagnostic at
+    completion, thousands by the rebuild); a diagnostic that is not completed, or has no
+    snapshot, loses its fact. Returns the number of facts written."""
+    ids = list(diagnostic_ids)
+    if not ids:
+        return 0
+    snapshots = list(
+        ResultSnapshot.objects.filter(
+            diagnostic_id__in=ids,
+            diagnostic__status=Diagnostic.Status.COMPLETED,
+            diagnostic__completed_at__isnull=False,
+        ).values(
+            "pk",
+            "diagnostic_id",
+            "overall_score",
+            "overall_level",
+            "diagnostic__organisation_id",
+            "diagnostic__completed_at",
+        )
+    )
+    scores: dict[int, dict[str, float | None]] = {}
+    for snapshot_id, code, score in DimensionResult.objects.filter(
+        snapshot_id__in=[s["pk"] for s in snapshots]
+    ).values_list("snapshot_id", "dimension", "score"):
+        scores.setdefault(snapshot_id, {})[code] = score
+    slots = _dimension_slots(code for own in scores.values() for code in own)
+    facts = []
+    for snapshot in snapshots:
+        fact = ObservatoryFact(
+            diagnostic_id=snapshot["diagnostic_id"],
+            organisation_id=snapshot["diagnostic__organisation_id"],
+            completed_at=snapshot["diagnostic__completed_at"],
+            year=_year(snapshot["diagnostic__completed_at"]),
+            overall_score=snapshot["overall_score"],
+            overall_level=snapshot["overall_level"],
+        )
+        for code, score in scores.get(snapshot["pk"], {}).items():
+            if code in slots:
+                setattr(fact, score_column(slots[code]), score)
+        facts.append(fact)
+    organisation_ids = set(
+        ObservatoryFact.objects.filter(diagnostic_id__in=ids).values_list(
+            "organisation_id", flat=True
+        )
+    ) | {fact.organisation_id for fact in facts}
+    ObservatoryFact.objects.filter(diagnostic_id__in=ids).delete()
+    ObservatoryFact.objects.bulk_create(facts, batch_size=RECORD_CHUNK)
+    _mark_latest(sorted(organisation_ids))
+    return len(facts)
+
+
+def rebuild() -> int:
+    """Every completed diagnostic's fact, from the stored snapshots (for existing databases and
+    after any doubt); each chunk in its own transaction. Returns the number of facts."""
+    ObservatoryFact.objects.exclude(
+        diagnostic__in=Diagnostic.objects.completed().filter(snapshot__isnull=False)
+    ).delete()
+    ids = list(
+        Diagnostic.objects.completed()
+        .filter(snapshot__isnull=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return sum(record(ids[i : i + RECORD_CHUNK]) for i in range(0, len(ids), RECORD_CHUNK))
+
+
 # --- Reads --------------------------------------------------------------------------------------
-
-
-def latest_snapshots(filters: dict[str, str]) -> QuerySet:
-    """Snapshots of each organisation's latest completed diagnostic, organisations filtered."""
-    later = Diagnostic.objects.filter(
-        organisation=OuterRef("diagnostic__organisation"),
-        status=Diagnostic.Status.COMPLETED,
-    ).filter(
-        Q(completed_at__gt=OuterRef("diagnostic__completed_at"))
-        | Q(completed_at=OuterRef("diagnostic__completed_at"), pk__gt=OuterRef("diagnostic_id"))
-    )
-    return ResultSnapshot.objects.filter(
-        ~Exists(later),
-        diagnostic__status=Diagnostic.Status.COMPLETED,
-        **{f"diagnostic__organisation__{name}": value for name, value in filters.items()},
-    )
 
 
 def _uses_percentile() -> bool:
@@ -141,107 +259,118 @@ def _round(value):
     return None if value is None else round(float(value), 1)
 
 
+def _level_counts(column: str, prefix: str, bounds) -> dict:
+    """One filtered count per level: `{prefix}_level_{i}` counts scores in the i-th band."""
+    counts = {}
+    for index, (_code, _label, low, high) in enumerate(bounds):
+        condition = Q(**{f"{column}__gte": low})
+        if high is not None:
+            condition &= Q(**{f"{column}__lt": high})
+        counts[f"{prefix}_level_{index}"] = Count("pk", filter=condition)
+    return counts
+
+
+def _organisation_q(filters: dict[str, str]) -> Q:
+    return Q(**{f"organisation__{name}": value for name, value in filters.items()})
+
+
+def _counts_without_each_filter(filters: dict[str, str]) -> list[int]:
+    """Rule 2's populations, each filter left out in turn: one query for all of them."""
+    if not filters:
+        return []
+    counts = {}
+    for index, name in enumerate(filters):
+        others = {k: v for k, v in filters.items() if k != name}
+        counts[f"without_{index}"] = (
+            Count("pk", filter=_organisation_q(others)) if others else Count("pk")
+        )
+    row = ObservatoryFact.objects.latest().aggregate(**counts)
+    return [row[f"without_{index}"] for index in range(len(filters))]
+
+
 def compute(filters: dict[str, str], breakdown: str = "sector") -> Figures:
-    """All figures of one observatory page. Queries: one per applied filter (rule 2), one per
-    dimension-by-group, one per overall-by-group and one for the years: bounded."""
+    """All figures of one observatory page. Queries: the reference questionnaire and the
+    dimension columns, one grouping query (counts, levels and, on PostgreSQL, medians of every
+    group), one for rule 2 when filters apply, one for the years (and, on SQLite, one read of
+    the scores each for the Python medians): bounded, whatever the population."""
     breakdowns = _breakdowns()
     field_name, breakdown_label, choices = breakdowns[breakdown]
     structure = reference_structure()
     titles = dimension_titles(structure)
     bounds = level_bounds(list(structure.level_texts.values())) if structure else []
-    base = latest_snapshots(filters)
-    group_path = f"diagnostic__organisation__{field_name}"
+    slots = dict(ObservatoryDimension.objects.values_list("code", "slot"))
+    codes = list(titles) or sorted(slots)
+    # Dimensions without any result have no column yet: no counts, no medians.
+    columns = {code: score_column(slots[code]) for code in codes if code in slots}
+    base = ObservatoryFact.objects.latest().of_organisations(filters)
+    group_path = f"organisation__{field_name}"
+    percentile = _uses_percentile()
 
-    def level_counts(score_field: str) -> dict:
-        counts = {}
-        for code, _label, low, high in bounds:
-            condition = Q(**{f"{score_field}__gte": low})
-            if high is not None:
-                condition &= Q(**{f"{score_field}__lt": high})
-            counts[f"level_{code}"] = Count("pk", filter=condition)
-        return counts
-
-    # Overall score per group (count of organisations, overall median, overall levels).
-    overall_rows = base.values(group_path).annotate(
-        organisations=Count("pk"), **level_counts("overall_score")
-    )
-    if _uses_percentile():
-        overall_rows = overall_rows.annotate(median=Median("overall_score"))
-        overall = {r[group_path]: r for r in overall_rows.order_by()}
-    else:
-        overall = {r[group_path]: dict(r) for r in overall_rows.order_by()}
-        scores_by_group: dict[str, list[float]] = {}
-        for value, score in base.values_list(group_path, "overall_score"):
-            if score is not None:
-                scores_by_group.setdefault(value, []).append(score)
-        for value, row in overall.items():
-            row["median"] = scoring.median(scores_by_group.get(value, []))
+    aggregates = {"organisations": Count("pk"), **_level_counts("overall_score", "overall", bounds)}
+    if percentile:
+        aggregates["median"] = Median("overall_score")
+    for column in columns.values():
+        aggregates[f"{column}_known"] = Count(column)
+        aggregates.update(_level_counts(column, column, bounds))
+        if percentile:
+            aggregates[f"{column}_median"] = Median(column)
+    overall = {r[group_path]: r for r in base.values(group_path).annotate(**aggregates).order_by()}
+    if not percentile:
+        names = ["overall_score", *columns.values()]
+        values: dict[tuple, list[float]] = {}
+        for group_value, *scores in base.values_list(group_path, *names):
+            for name, score in zip(names, scores, strict=True):
+                if score is not None:
+                    values.setdefault((group_value, name), []).append(score)
+        for group_value, row in overall.items():
+            row["median"] = scoring.median(values.get((group_value, "overall_score"), []))
+            for column in columns.values():
+                row[f"{column}_median"] = scoring.median(values.get((group_value, column), []))
     population = sum(r["organisations"] for r in overall.values())
 
-    without = [
-        latest_snapshots({k: v for k, v in filters.items() if k != name}).count()
-        for name in filters
-    ]
     figures = Figures(
         filters=filters,
         breakdown=breakdown,
         breakdown_label=str(breakdown_label),
         population=population,
-        shown=population_is_shown(population, without),
+        shown=population_is_shown(population, _counts_without_each_filter(filters)),
         levels=bounds,
     )
     if not figures.shown:
         figures.population = None
         return figures
 
-    # Dimension scores per group: levels (summed over groups) and medians per group.
-    dimension_path = "snapshot__" + group_path
-    dimension_rows = (
-        DimensionResult.objects.filter(snapshot__in=base.values("pk"))
-        .values(dimension_path, "dimension")
-        .annotate(organisations=Count("pk"), **level_counts("score"))
-        .order_by()
-    )
-    if _uses_percentile():
-        dimension_rows = dimension_rows.annotate(median=Median("score"))
-        by_group_dimension = {(r[dimension_path], r["dimension"]): r for r in dimension_rows}
-    else:
-        by_group_dimension = {(r[dimension_path], r["dimension"]): dict(r) for r in dimension_rows}
-        values: dict[tuple, list[float]] = {}
-        for group_value, dimension, score in DimensionResult.objects.filter(
-            snapshot__in=base.values("pk")
-        ).values_list(dimension_path, "dimension", "score"):
-            if score is not None:
-                values.setdefault((group_value, dimension), []).append(score)
-        for key, row in by_group_dimension.items():
-            row["median"] = scoring.median(values.get(key, []))
-
-    codes = list(titles) or sorted({d for _g, d in by_group_dimension})
-    all_dimension_scores: dict[str, list] = {}
     for code in codes:
-        rows = [r for (_g, d), r in by_group_dimension.items() if d == code]
-        counted = sum(r["organisations"] for r in rows)
+        column = columns.get(code)
         levels = []
-        for level_code, label, _low, _high in bounds:
-            n = sum(r[f"level_{level_code}"] for r in rows)
+        for index, (level_code, label, _low, _high) in enumerate(bounds):
+            n = sum(r[f"{column}_level_{index}"] for r in overall.values()) if column else 0
             levels.append({"code": level_code, "label": label, "count": n, "percent": 0})
         known = sum(item["count"] for item in levels)
         for item in levels:
             item["percent"] = percent(item["count"], known)
-        all_dimension_scores[code] = rows
         figures.dimensions.append(
             {
                 "code": code,
                 "title": titles.get(code, code),
-                "organisations": counted,
+                # Organisations with a score for this dimension.
+                "organisations": sum(r[f"{column}_known"] for r in overall.values())
+                if column
+                else 0,
                 "levels": levels,
             }
         )
-    known_overall = sum(r.get(f"level_{c}", 0) for r in overall.values() for c, *_rest in bounds)
-    for level_code, label, _low, _high in bounds:
-        n = sum(r[f"level_{level_code}"] for r in overall.values())
+    overall_counts = [
+        sum(r[f"overall_level_{index}"] for r in overall.values()) for index in range(len(bounds))
+    ]
+    for (level_code, label, _low, _high), n in zip(bounds, overall_counts, strict=True):
         figures.overall_levels.append(
-            {"code": level_code, "label": label, "count": n, "percent": percent(n, known_overall)}
+            {
+                "code": level_code,
+                "label": label,
+                "count": n,
+                "percent": percent(n, sum(overall_counts)),
+            }
         )
 
     labels = dict(choices)
@@ -255,42 +384,28 @@ def compute(filters: dict[str, str], breakdown: str = "sector") -> Figures:
                 "organisations": row["organisations"] if shown else None,
                 "median": _round(row["median"]) if shown else None,
                 "medians": [
-                    _round(by_group_dimension.get((value, code), {}).get("median"))
-                    if shown
-                    else None
+                    _round(row[f"{columns[code]}_median"]) if shown and code in columns else None
                     for code in codes
                 ],
             }
         )
 
     # Evolution by year: every completed diagnostic of the filtered organisations, by year.
+    everyone = ObservatoryFact.objects.of_organisations(filters)
     year_rows = (
-        ResultSnapshot.objects.filter(
-            diagnostic__status=Diagnostic.Status.COMPLETED,
-            **{f"diagnostic__organisation__{name}": value for name, value in filters.items()},
-        )
-        .annotate(year=ExtractYear("diagnostic__completed_at"))
-        .values("year")
+        everyone.values("year")
         .annotate(
             diagnostics=Count("pk"),
-            organisations=Count("diagnostic__organisation", distinct=True),
+            organisations=Count("organisation", distinct=True),
         )
         .order_by("year")
     )
-    if _uses_percentile():
-        year_rows = year_rows.annotate(median=Median("overall_score"))
-        years = [dict(r) for r in year_rows]
+    if percentile:
+        years = [dict(r) for r in year_rows.annotate(median=Median("overall_score"))]
     else:
         years = [dict(r) for r in year_rows]
         by_year: dict[int, list[float]] = {}
-        for year, score in (
-            ResultSnapshot.objects.filter(
-                diagnostic__status=Diagnostic.Status.COMPLETED,
-                **{f"diagnostic__organisation__{name}": value for name, value in filters.items()},
-            )
-            .annotate(year=ExtractYear("diagnostic__completed_at"))
-            .values_list("year", "overall_score")
-        ):
+        for year, score in everyone.values_list("year", "overall_score"):
             if score is not None:
                 by_year.setdefault(year, []).append(score)
         for row in years:

@@ -59,7 +59,8 @@ from accounts.models import (  # noqa: E402
     StaffBand,
     User,
 )
-from advisers.models import Consent  # noqa: E402
+from advisers import observatory  # noqa: E402
+from advisers.models import Consent, ObservatoryFact  # noqa: E402
 from maturity import questionnaire_file, versions  # noqa: E402
 from maturity.models import (  # noqa: E402
     Diagnostic,
@@ -98,6 +99,11 @@ def _level(score: float, levels) -> str:
 def generate(questionnaire: Questionnaire) -> None:
     done = Diagnostic.objects.filter(status="completed").count()
     if done >= DIAGNOSTICS:
+        if ObservatoryFact.objects.count() < done:
+            # A database generated before the observatory's table: what production runs.
+            print("Reconstruction de la table de l'observatoire…", flush=True)
+            observatory.rebuild()
+            _analyze()
         return
     structure = structure_for(questionnaire)
     codes = [s.code for s in structure.dimensions]
@@ -165,7 +171,13 @@ def generate(questionnaire: Questionnaire) -> None:
                 ],
                 batch_size=BATCH * 2,
             )
+            # What maturity.results.store_snapshot does after each snapshot, by batch.
+            observatory.record([d.pk for d in diagnostics])
         print(f"  {start + BATCH} / {DIAGNOSTICS}", flush=True)
+    _analyze()
+
+
+def _analyze() -> None:
     from django.db import connection
 
     if connection.vendor == "postgresql":  # fresh statistics, as autovacuum would give
@@ -175,6 +187,7 @@ def generate(questionnaire: Questionnaire) -> None:
                 "maturity_diagnostic",
                 "maturity_resultsnapshot",
                 "maturity_dimensionresult",
+                "advisers_observatoryfact",
             ):
                 cursor.execute(f"ANALYZE {table}")
 

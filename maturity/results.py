@@ -175,6 +175,11 @@ def store_snapshot(diagnostic) -> ResultSnapshot:
         DimensionResult(snapshot=snapshot, dimension=d["code"], score=d["score"])
         for d in data["dimensions"]
     )
+    # The observatory reads its own copy of the results (advisers.models.ObservatoryFact):
+    # written here, in the same transaction, so it never misses a snapshot.
+    from advisers import observatory
+
+    observatory.record([diagnostic.pk])
     return snapshot
 
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.models import Organisation
-from advisers import services
+from advisers import observatory, services
 from advisers.models import Consent
 from maturity.models import Diagnostic, DimensionResult, Questionnaire, ResultSnapshot
 from tests.maturity.factories import published_questionnaire
@@ -59,4 +59,6 @@ def completed_diagnostic(organisation: Organisation, score: float = 50.0, *, whe
     DimensionResult.objects.bulk_create(
         DimensionResult(snapshot=snapshot, dimension=d["code"], score=score) for d in dimensions
     )
+    # What maturity.results.store_snapshot does after storing a snapshot.
+    observatory.record([diagnostic.pk])
     return diagnostic

@@ -4,14 +4,19 @@ exports; the rules as plain functions."""
 import csv
 import io
 import json
+import statistics
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from advisers import observatory
-from tests.advisers.factories import completed_diagnostic
+from advisers.models import DIMENSION_SLOTS, ObservatoryDimension, ObservatoryFact, score_column
+from advisers.portfolio import reference_structure
+from maturity.models import Diagnostic
+from tests.advisers.factories import completed_diagnostic, questionnaire
 from tests.factories import OrganisationFactory
 
 # --- Pure rules ---------------------------------------------------------------------------------
@@ -161,3 +166,232 @@ def test_bad_filter_values_are_ignored(cast, client_for):
     client = client_for(cast.users["cress_admin"])
     response = client.get(reverse("advisers:observatory"), {"sector": "inconnu", "by": "x"})
     assert response.status_code == 200
+
+
+# --- The observatory's table, against an independent computation -------------------------------
+
+
+def _varied_scores(diagnostic, seed: int, *, overall: float, missing: str | None = None):
+    """Give each dimension of a factory diagnostic its own score, as a stored snapshot would,
+    and record it again like store_snapshot does."""
+    snapshot = diagnostic.snapshot
+    snapshot.overall_score = overall
+    snapshot.save(update_fields=["overall_score"])
+    for index, result in enumerate(snapshot.dimension_results.order_by("dimension")):
+        result.score = None if result.dimension == missing else float((seed * 7 + index * 13) % 101)
+        result.save(update_fields=["score"])
+    observatory.record([diagnostic.pk])
+
+
+def _expected(filters: dict[str, str], field_name: str):
+    """The observatory's figures computed in plain Python from the source tables."""
+    structure = reference_structure()
+    codes = [s.code for s in structure.dimensions]
+    bounds = observatory.level_bounds(list(structure.level_texts.values()))
+    diagnostics = [
+        d
+        for d in Diagnostic.objects.filter(status="completed").select_related(
+            "organisation", "snapshot"
+        )
+        if all(getattr(d.organisation, k) == v for k, v in filters.items())
+    ]
+    latest: dict[int, Diagnostic] = {}
+    for d in diagnostics:
+        best = latest.get(d.organisation_id)
+        if best is None or (d.completed_at, d.pk) > (best.completed_at, best.pk):
+            latest[d.organisation_id] = d
+    by_group: dict[str, list[Diagnostic]] = {}
+    for d in latest.values():
+        by_group.setdefault(getattr(d.organisation, field_name), []).append(d)
+
+    def scores_of(d):
+        return {r.dimension: r.score for r in d.snapshot.dimension_results.all()}
+
+    def median(values):
+        known = [v for v in values if v is not None]
+        return round(statistics.median(known), 1) if known else None
+
+    def level_counts(values):
+        return [
+            sum(1 for v in values if v is not None and v >= low and (high is None or v < high))
+            for _code, _label, low, high in bounds
+        ]
+
+    groups = {
+        value: (
+            len(members),
+            median([d.snapshot.overall_score for d in members]),
+            [median([scores_of(d).get(code) for d in members]) for code in codes],
+        )
+        for value, members in by_group.items()
+        if len(members) >= 5
+    }
+    everyone = list(latest.values())
+    levels = {code: level_counts([scores_of(d).get(code) for d in everyone]) for code in codes}
+    overall_levels = level_counts([d.snapshot.overall_score for d in everyone])
+    years: dict[int, list[Diagnostic]] = {}
+    for d in diagnostics:
+        years.setdefault(timezone.localtime(d.completed_at).year, []).append(d)
+    by_year = {
+        year: (
+            len(members),
+            len({d.organisation_id for d in members}),
+            median([d.snapshot.overall_score for d in members]),
+        )
+        for year, members in years.items()
+        if len({d.organisation_id for d in members}) >= 5
+    }
+    return len(everyone), groups, levels, overall_levels, by_year
+
+
+def _observed(figures):
+    groups = {
+        g["value"]: (g["organisations"], g["median"], g["medians"])
+        for g in figures.groups
+        if g["shown"]
+    }
+    levels = {d["code"]: [lv["count"] for lv in d["levels"]] for d in figures.dimensions}
+    overall_levels = [lv["count"] for lv in figures.overall_levels]
+    years = {
+        y["year"]: (y["diagnostics"], y["organisations"], y["median"])
+        for y in figures.years
+        if y["shown"]
+    }
+    return figures.population, groups, levels, overall_levels, years
+
+
+@pytest.fixture
+def varied_population():
+    """16 organisations in 3 sectors and 3 départements; some with an older diagnostic (one
+    completed at the very same moment as the newer one), one dimension without a score, one
+    diagnostic still in progress: what the latest-diagnostic and grouping rules must handle."""
+    now = timezone.now()
+    places = [("culture", "33", "75"), ("sport", "35", "53"), ("social", "33", "75")]
+    organisations = []
+    for n in range(16):
+        sector, departement, region = places[n % 3] if n < 15 else places[0]
+        organisation = OrganisationFactory(
+            sector=sector, departement=departement, region=region, staff_band="1-2"
+        )
+        organisations.append(organisation)
+        if n % 3 == 0:  # an older diagnostic, a year earlier, that only the years count
+            old = completed_diagnostic(organisation, when=now - timedelta(days=400))
+            _varied_scores(old, seed=n + 50, overall=float(90 - n))
+        when = now - timedelta(days=n)
+        diagnostic = completed_diagnostic(organisation, when=when)
+        _varied_scores(
+            diagnostic, seed=n, overall=float(20 + 4 * n), missing="gouvernance" if n == 3 else None
+        )
+        if n == 5:  # same completion time: the higher id is the latest
+            tie = completed_diagnostic(organisation, when=when)
+            _varied_scores(tie, seed=n + 80, overall=77.0)
+    Diagnostic.objects.create(organisation=organisations[1], questionnaire=questionnaire())
+    return organisations
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("filters", "breakdown", "field_name"),
+    [
+        ({}, "sector", "sector"),
+        ({}, "departement", "departement"),
+        ({}, "region", "region"),
+        ({"staff_band": "1-2"}, "legal_form", "legal_form"),
+    ],
+)
+def test_figures_match_an_independent_computation(
+    varied_population, filters, breakdown, field_name
+):
+    figures = observatory.compute(filters, breakdown)
+    assert figures.shown
+    assert _observed(figures) == _expected(filters, field_name)
+
+
+@pytest.mark.django_db
+def test_a_dimension_without_a_score_is_left_out_of_its_median_and_levels(varied_population):
+    figures = observatory.compute({}, "sector")
+    by_code = {d["code"]: d for d in figures.dimensions}
+    assert by_code["gouvernance"]["organisations"] == 15
+    assert sum(lv["count"] for lv in by_code["gouvernance"]["levels"]) == 15
+    assert by_code["strategie"]["organisations"] == 16
+
+
+@pytest.mark.django_db
+def test_a_profile_edit_moves_the_organisation_to_its_new_group(varied_population):
+    before = {g["value"]: g["organisations"] for g in observatory.compute({}, "sector").groups}
+    moved = varied_population[1]  # sport → culture
+    moved.sector = "culture"
+    moved.save(update_fields=["sector"])
+    after = {g["value"]: g["organisations"] for g in observatory.compute({}, "sector").groups}
+    assert after["culture"] == before["culture"] + 1
+    assert _observed(observatory.compute({}, "sector")) == _expected({}, "sector")
+
+
+@pytest.mark.django_db
+def test_an_erased_organisation_leaves_nothing_in_the_observatory(varied_population):
+    from accounts import rgpd
+
+    erased = varied_population[0]
+    assert ObservatoryFact.objects.filter(organisation=erased).count() == 2
+    rgpd.erase_organisation(erased)
+    # Rows go with the organisation (cascade): no un-linked row is left to single it out.
+    assert ObservatoryFact.objects.count() == Diagnostic.objects.filter(status="completed").count()
+    assert not ObservatoryFact.objects.filter(organisation_id=erased.pk).exists()
+    figures = observatory.compute({}, "sector")
+    assert figures.population == 15
+    assert _observed(figures) == _expected({}, "sector")
+
+
+@pytest.mark.django_db
+def test_rebuild_command_gives_the_same_figures(varied_population):
+    before = _observed(observatory.compute({}, "departement"))
+    ObservatoryFact.objects.all().delete()
+    assert observatory.compute({}, "departement").population is None
+    out = io.StringIO()
+    call_command("rebuild_observatory", stdout=out)
+    assert "23 diagnostic(s)" in out.getvalue()
+    assert _observed(observatory.compute({}, "departement")) == before
+    call_command("rebuild_observatory", stdout=io.StringIO())  # again: nothing doubled
+    assert ObservatoryFact.objects.count() == 23
+    assert ObservatoryFact.objects.filter(is_latest=True).count() == 16
+
+
+@pytest.mark.django_db
+def test_completing_a_diagnostic_records_it_and_moves_the_latest_flag(cast):
+    from maturity import services as maturity_services
+    from tests.maturity.factories import diagnostic_with_respondent
+    from tests.maturity.test_collective_and_results import answer_all, strongest, weakest
+
+    first, respondent = diagnostic_with_respondent(questionnaire=questionnaire())
+    answer_all(respondent, weakest)
+    maturity_services.complete(diagnostic=first, by=respondent.user)
+    fact = ObservatoryFact.objects.get(diagnostic=first)
+    assert fact.is_latest and fact.organisation_id == first.organisation_id
+    assert fact.overall_score == first.snapshot.overall_score
+    slots = dict(ObservatoryDimension.objects.values_list("code", "slot"))
+    for result in first.snapshot.dimension_results.all():
+        assert getattr(fact, score_column(slots[result.dimension])) == result.score
+
+    second, respondent = maturity_services.start_diagnostic(
+        organisation=first.organisation, user=respondent.user
+    )
+    answer_all(respondent, strongest)
+    maturity_services.complete(diagnostic=second, by=respondent.user)
+    facts = {
+        f.diagnostic_id: f for f in ObservatoryFact.objects.filter(organisation=first.organisation)
+    }
+    assert not facts[first.pk].is_latest and facts[second.pk].is_latest
+    assert facts[second.pk].overall_score > facts[first.pk].overall_score
+
+
+@pytest.mark.django_db
+def test_dimension_columns_are_given_once_and_never_reused(caplog):
+    ObservatoryDimension.objects.create(code="ancienne", slot=1)
+    slots = observatory._dimension_slots(["ancienne", "nouvelle", "autre"])
+    assert slots == {"ancienne": 1, "nouvelle": 2, "autre": 3}
+    assert observatory._dimension_slots(["autre"])["autre"] == 3
+    ObservatoryDimension.objects.bulk_create(
+        ObservatoryDimension(code=f"d{n}", slot=n) for n in range(4, DIMENSION_SLOTS + 1)
+    )
+    slots = observatory._dimension_slots(["de_trop"])
+    assert "de_trop" not in slots and "de_trop" in caplog.text

@@ -1,0 +1,19 @@
+"""Rebuild the observatory's table (advisers.models.ObservatoryFact) from the stored results.
+
+Run once on a database that has completed diagnostics from before the table existed, and
+whenever its figures are in doubt; afterwards storing a results snapshot keeps it up to date.
+Safe to run again: each diagnostic's row is rewritten, nothing is added twice.
+"""
+
+from django.core.management.base import BaseCommand
+
+from advisers import observatory
+
+
+class Command(BaseCommand):
+    help = "Reconstruit la table de l'observatoire à partir des résultats enregistrés."
+
+    def handle(self, *args, **options):
+        # Pages already in the cache keep their figures until they expire (CACHE_SECONDS).
+        written = observatory.rebuild()
+        self.stdout.write(f"{written} diagnostic(s) terminé(s) repris dans l'observatoire.")
