@@ -49,12 +49,25 @@ def respondent_required(view):
 
 def respondent_for(request, pk: int) -> Respondent:
     """The requester's own respondent: a member answering for their organisation, or a guest whose
-    link (kept in the session) is still live. Anyone else's respondent is a 404."""
+    link (kept in the session) is still live. Anyone else's respondent is a 404.
+
+    A member's lookup is scoped by the organisations of their active memberships, which the
+    page loads anyway (request.organisations, also used by the header): the respondent query
+    then joins neither the organisation nor the user."""
     conditions = []
+    organisations = {}
     if request.user.is_authenticated:
-        conditions.append(
-            Q(user=request.user) & _active_member(request.user, "diagnostic__organisation")
-        )
+        context = getattr(request, "organisations", None)
+        if context is None:
+            conditions.append(
+                Q(user=request.user) & _active_member(request.user, "diagnostic__organisation")
+            )
+        else:
+            organisations = {m.organisation_id: m.organisation for m in context.memberships}
+            if organisations:
+                conditions.append(
+                    Q(user=request.user, diagnostic__organisation_id__in=list(organisations))
+                )
     guest_ids = request.session.get(GUEST_SESSION_KEY, [])
     if guest_ids:
         conditions.append(
@@ -68,4 +81,13 @@ def respondent_for(request, pk: int) -> Respondent:
     if not conditions:
         raise Http404
     mine = conditions[0] if len(conditions) == 1 else conditions[0] | conditions[1]
-    return get_object_or_404(Respondent.objects.with_diagnostic().filter(mine), pk=pk)
+    queryset = Respondent.objects.for_answering(
+        with_organisation=bool(guest_ids or not organisations)
+    )
+    respondent = get_object_or_404(queryset.filter(mine), pk=pk)
+    if respondent.user_id is not None:
+        respondent.user = request.user
+    diagnostic = respondent.diagnostic
+    if diagnostic.organisation_id in organisations:
+        diagnostic.organisation = organisations[diagnostic.organisation_id]
+    return respondent

@@ -221,6 +221,19 @@ def _hash(token: str) -> str:
 
 
 class RespondentQuerySet(models.QuerySet):
+    def for_answering(self, *, with_organisation: bool = True):
+        """What the answering pages read: the diagnostic and its questionnaire (the structure
+        cache's key). The requester is the respondent's user, and a member's organisations are
+        already loaded with their memberships, so neither is joined unless asked."""
+        related = ["diagnostic__questionnaire"]
+        if with_organisation:
+            related.append("diagnostic__organisation")
+        return self.select_related(*related).defer(
+            "diagnostic__questionnaire__levels",
+            "diagnostic__questionnaire__inventory",
+            "diagnostic__questionnaire__description",
+        )
+
     def with_diagnostic(self):
         # The questionnaire's big JSON columns are only read when its structure is (re)built.
         return self.select_related(

@@ -1,4 +1,7 @@
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -19,3 +22,53 @@ def chosen(answer, choice_id) -> bool:
 @register.filter
 def score_display(value) -> str:
     return "—" if value is None else f"{value:.0f}"
+
+
+def _choice_markup(question) -> tuple[tuple[int, str, str], ...]:
+    """Each choice's input and label as the markup before and after its checked/disabled
+    flags. A question's choices never change once loaded (structure.py), so this is built
+    once per question and kept on it, as functools.cached_property would."""
+    markup = question.__dict__.get("_choice_markup")
+    if markup is None:
+        kind = "checkbox" if question.is_multiple else "radio"
+        markup = tuple(
+            (
+                choice.id,
+                f'<li>\n              <input type="{kind}" id="q{question.id}-c{choice.id}"'
+                f' name="q{question.id}" value="{choice.id}"',
+                f'>\n              <label for="q{question.id}-c{choice.id}">'
+                f"{escape(choice.label)}</label>\n            </li>\n",
+            )
+            for choice in question.choices
+        )
+        # The structure's objects are frozen dataclasses: write the cache past __setattr__.
+        question.__dict__["_choice_markup"] = markup
+    return markup
+
+
+@register.simple_tag
+def choice_inputs(question, answer, locked) -> str:
+    """The list items of a question's choices (radio buttons, or checkboxes for a multiple
+    choice), then « Je ne sais pas » where the question offers it.
+
+    Same markup as a template loop over the choices, without its per-choice cost: a section
+    page shows some thirty of them, and an autosave re-renders the follow-up questions."""
+    chosen_ids = answer.choice_ids if answer else ()
+    disabled = " disabled" if locked else ""
+    parts = []
+    for choice_id, head, tail in _choice_markup(question):
+        parts.append(head)
+        if choice_id in chosen_ids:
+            parts.append(" checked")
+        parts.append(disabled)
+        parts.append(tail)
+    if question.allow_unknown:
+        kind = "checkbox" if question.is_multiple else "radio"
+        checked = " checked" if answer and answer.unknown else ""
+        parts.append(
+            f'<li class="unknown">\n              <input type="{kind}" id="q{question.id}-unknown"'
+            f' name="q{question.id}" value="unknown"{checked}{disabled}>\n'
+            f'              <label for="q{question.id}-unknown">{escape(gettext("Je ne sais pas"))}'
+            "</label>\n            </li>\n"
+        )
+    return mark_safe("".join(parts))
