@@ -2,11 +2,30 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
 
 from accounts.models import AdviserProfile, Invitation, JoinRequest, Membership, Organisation, User
+from advisers.models import Consent
+from ambassadors.models import Ambassador
 from tests import factories
 
-ROLES = ["anonymous", "member_a", "admin_a", "member_b", "adviser", "cress_admin"]
+# The roles of the authorisation matrix (tests/test_authorisation_matrix.py):
+# - guest: no account, answering organisation A's diagnostic through a guest link (opened in
+#   the session by client_as);
+# - adviser_with: approved DLA adviser holding a live consent from organisation A;
+# - adviser_without: approved DLA adviser without any consent;
+# - ambassador: validated ambassador (public profile), member of no organisation.
+ROLES = [
+    "anonymous",
+    "member_a",
+    "admin_a",
+    "member_b",
+    "guest",
+    "adviser_with",
+    "adviser_without",
+    "ambassador",
+    "cress_admin",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -55,24 +74,47 @@ class Cast:
     org_a: Organisation
     org_b: Organisation
     users: dict[str, User | None]
+    admin_b: User
     membership_member_a: Membership
     membership_extra_a: Membership
     invitation_a: Invitation
     invitation_token: str
     join_request_a: JoinRequest
     pending_adviser: AdviserProfile
+    ambassador: Ambassador
+    consent_a: Consent | None = None
+
+    def consent(self) -> Consent:
+        """A's live consent for adviser_with, made on first use (by client_as for the matrix):
+        the advisers' own tests start from an organisation that has granted none."""
+        if self.consent_a is None:
+            from tests.advisers.factories import live_consent
+
+            adviser, admin_ = self.users["adviser_with"], self.users["admin_a"]
+            self.consent_a = live_consent(self.org_a, adviser, by=admin_)
+        return self.consent_a
+
+    def guest_token(self) -> str:
+        """The clear token of the guest link of A's diagnostic (built on first use)."""
+        from tests.maturity.authz_rows import world
+
+        return world(self).token
 
 
 @pytest.fixture
 def cast(db) -> Cast:
+    from tests.ambassadors.factories import AmbassadorFactory
+
     org_a = factories.OrganisationFactory(name="Association A")
     org_b = factories.OrganisationFactory(name="Association B")
     admin_a = factories.MembershipFactory(organisation=org_a, admin=True).user
     member_a = factories.MembershipFactory(organisation=org_a)
     extra_a = factories.MembershipFactory(organisation=org_a)
     member_b = factories.MembershipFactory(organisation=org_b).user
-    factories.MembershipFactory(organisation=org_b, admin=True)
-    adviser = factories.AdviserProfileFactory().user
+    admin_b = factories.MembershipFactory(organisation=org_b, admin=True).user
+    adviser_with = factories.AdviserProfileFactory().user
+    adviser_without = factories.AdviserProfileFactory().user
+    ambassador = AmbassadorFactory()
     cress_admin = factories.UserFactory(cress_admin=True)
     invitation, token = factories.make_invitation(organisation=org_a, invited_by=admin_a)
     join_request = factories.JoinRequestFactory(organisation=org_a)
@@ -85,15 +127,23 @@ def cast(db) -> Cast:
             "member_a": member_a.user,
             "admin_a": admin_a,
             "member_b": member_b,
-            "adviser": adviser,
+            "guest": None,  # anonymous, with the guest link opened in the session
+            "adviser_with": adviser_with,
+            "adviser_without": adviser_without,
+            "ambassador": ambassador.user,
             "cress_admin": cress_admin,
+            # Not a matrix role: the approved adviser without consent, under the name the
+            # advisers' own tests know it by.
+            "adviser": adviser_without,
         },
+        admin_b=admin_b,
         membership_member_a=member_a,
         membership_extra_a=extra_a,
         invitation_a=invitation,
         invitation_token=token,
         join_request_a=join_request,
         pending_adviser=pending,
+        ambassador=ambassador,
     )
 
 
@@ -105,6 +155,26 @@ def client_for(client):
         client.logout()
         if user is not None:
             client.force_login(user)
+        return client
+
+    return _client
+
+
+@pytest.fixture
+def client_as(cast, client_for):
+    """A test client for one role of the matrix, in the matrix's world: A has granted its
+    consent to adviser_with, and the guest opens its link first, as a guest does, so that its
+    session holds the guest respondent."""
+    cast.consent()
+
+    def _client(role: str):
+        client = client_for(cast.users[role])
+        if role == "guest":
+            from maturity.access import GUEST_SESSION_KEY
+
+            url = reverse("maturity:guest_entry", kwargs={"token": cast.guest_token()})
+            assert client.get(url).status_code == 302
+            assert client.session.get(GUEST_SESSION_KEY), "the guest link did not open"
         return client
 
     return _client

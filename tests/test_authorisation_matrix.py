@@ -11,8 +11,9 @@ import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.authz import Row, cress_only, everyone, logged_in, org_a
+from tests.authz import Row, cress_only, everyone, logged_in, org_a, other_tenant
 from tests.conftest import ROLES
+from tests.maturity.authz_rows import GUEST_ROWS
 
 A = lambda cast: {"pk": cast.org_a.pk}  # noqa: E731
 
@@ -25,8 +26,8 @@ CORE_ROWS: dict[str, Row] = {
     "legal": Row(everyone()),
     "health": Row(everyone()),
     # Accounts (django-allauth)
-    "account_login": Row({**logged_in(302), "anonymous": 200}),
-    "account_signup": Row({**logged_in(302), "anonymous": 200}),
+    "account_login": Row(logged_in(302, anonymous=200)),
+    "account_signup": Row(logged_in(302, anonymous=200)),
     "account_logout": Row(logged_in(200)),
     "account_inactive": Row(everyone()),
     "account_reauthenticate": Row(logged_in(200)),
@@ -81,7 +82,8 @@ CORE_ROWS: dict[str, Row] = {
     "invitation_accept": Row(everyone(), kwargs=lambda cast: {"token": cast.invitation_token}),
     # Profile and platform roles
     "profile": Row(logged_in(200)),
-    "adviser_request": Row(logged_in(200, adviser=302)),
+    # Advisers (approved or pending) are sent back to their profile: their request exists.
+    "adviser_request": Row(logged_in(200, adviser_with=302, adviser_without=302)),
     "cress_dashboard": Row(cress_only()),
     "cress_adviser_decide": Row(
         cress_only(302),
@@ -121,15 +123,88 @@ def test_every_url_has_a_row():
     assert MATRIX.keys() - names == set(), "rows for URLs that no longer exist"
 
 
+def _request(client, method: str, url: str, data: dict):
+    response = getattr(client, method)(url, data)
+    response.close()  # streamed files (PDF downloads) are closed here
+    return response
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_url_answers_each_role_as_expected(name, role, cast, client_for):
+def test_url_answers_each_role_as_expected(name, role, cast, client_as):
     row = MATRIX[name]
-    client = client_for(cast.users[role])
+    client = client_as(role)
     url = reverse(name, kwargs=row.kwargs(cast))
-    response = getattr(client, row.method)(url, row.data(cast))
-    response.close()  # streamed files (PDF downloads) are closed here
+    response = _request(client, row.method, url, row.data(cast))
     assert response.status_code == row.expected[role], f"{row.method.upper()} {url} as {role}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(GUEST_ROWS))
+def test_guest_answering_pages_are_the_guests_only(name, role, cast, client_as):
+    """The same answering pages as in the matrix, for the guest's own respondent."""
+    row = GUEST_ROWS[name]
+    client = client_as(role)
+    url = reverse(name, kwargs=row.kwargs(cast))
+    response = _request(client, row.method, url, row.data(cast))
+    assert response.status_code == row.expected[role], f"{row.method.upper()} {url} as {role}"
+
+
+def _scoped_to_a(row: Row, role: str) -> bool:
+    """Rows about an object of organisation A (or of A's member) that `role` reaches, with any
+    answer but 404, while a member of B gets a 404."""
+    return row.expected["member_b"] == 404 and row.expected[role] != 404
+
+
+TENANT_CASES = [
+    (name, role)
+    for name, row in sorted(MATRIX.items())
+    for role in ("member_a", "admin_a")
+    if _scoped_to_a(row, role)
+]
+
+
+NO_SUCH_ID = 999_999_999
+
+
+@pytest.mark.parametrize(("name", "role"), TENANT_CASES)
+def test_another_tenants_object_is_a_404(name, role, cast, client_as):
+    """The URL with organisation B's objects instead of A's: a 404, as for objects that do not
+    exist. Each object swapped alone too (A's page, B's invitation, say): a 404 wherever the
+    role may act on A's page, and at least never an answer that differs from the one for an
+    id that does not exist (a plain member of A is refused an admin page of A before any
+    lookup: 403 whichever the id)."""
+    row = MATRIX[name]
+    ours = {"kwargs": row.kwargs(cast), "data": row.data(cast)}
+    mirror = other_tenant(cast)
+    theirs = {"kwargs": row.kwargs(mirror), "data": row.data(mirror)}
+    differing = [
+        (part, key)
+        for part in ("kwargs", "data")
+        for key in ours[part]
+        if ours[part][key] != theirs[part].get(key)
+    ]
+    assert differing, f"{name} names no object of organisation A: not a tenant row"
+    client = client_as(role)
+
+    def status(swap, source) -> tuple[int, str]:
+        tried = {part: dict(values) for part, values in ours.items()}
+        for part, key in swap:
+            tried[part][key] = source(part, key)
+        url = reverse(name, kwargs=tried["kwargs"])
+        response = _request(client, row.method, url, tried["data"])
+        return response.status_code, f"{row.method.upper()} {url} {tried['data']} as {role}"
+
+    code, label = status(differing, lambda part, key: theirs[part][key])
+    assert code == 404, f"{label}: all of B's objects"
+    if len(differing) == 1:
+        return
+    for swap in [[one] for one in differing]:
+        code, label = status(swap, lambda part, key: theirs[part][key])
+        unknown, _ = status(swap, lambda part, key: NO_SUCH_ID)
+        assert code == unknown, f"{label}: B's {swap} answered {code}, an unknown id {unknown}"
+        if row.expected[role] != 403:
+            assert code == 404, f"{label}: B's {swap}"
 
 
 def _admin_urls():
@@ -139,8 +214,12 @@ def _admin_urls():
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_admin_is_for_cress_admins(role, cast, client_for):
-    client = client_for(cast.users[role])
+def test_admin_is_for_cress_admins(role, cast, client_as):
+    """Everyone but CRESS admins is sent to the admin's login page, the guest included."""
+    client = client_as(role)
     expected = 200 if role == "cress_admin" else 302
     for url in _admin_urls():
-        assert client.get(url).status_code == expected, f"{url} as {role}"
+        response = client.get(url)
+        assert response.status_code == expected, f"{url} as {role}"
+        if expected == 302:
+            assert response["Location"].startswith(reverse("admin:login")), f"{url} as {role}"

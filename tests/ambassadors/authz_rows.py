@@ -21,8 +21,20 @@ def _resource(cast):
     return {"pk": ResourceFactory().pk}
 
 
+def _own_event(cast):
+    """An event organised by the cast's ambassador."""
+    return {"pk": EventFactory(organiser=cast.ambassador.user).pk}
+
+
+def _own_resource(cast):
+    """A fiche written by the cast's ambassador."""
+    return {"pk": ResourceFactory(author=cast.ambassador.user).pk}
+
+
 def _request_of_a(cast):
-    return {"pk": SupportRequestFactory(organisation=cast.org_a, sent=True).pk}
+    """A request of organisation A, sent to the cast's ambassador."""
+    request = SupportRequestFactory(organisation=cast.org_a, sent=True, ambassador=cast.ambassador)
+    return {"pk": request.pk}
 
 
 def _org_a(cast):
@@ -34,9 +46,10 @@ ROWS: dict[str, Row] = {
     "ambassadors:directory": Row(everyone()),
     "ambassadors:ambassador_detail": Row(everyone(), kwargs=_ambassador),
     "ambassadors:ambassador_contact": Row(logged_in(200), kwargs=_ambassador),
+    # The ambassador edits their profile on the same page.
     "ambassadors:apply": Row(logged_in(200)),
-    # Nobody in the cast has an ambassador profile to renew.
-    "ambassadors:renew": Row(logged_in(404), method="post"),
+    # Only the ambassador has a profile to renew.
+    "ambassadors:renew": Row(logged_in(404, ambassador=302), method="post"),
     "ambassadors:my_space": Row(logged_in(200)),
     # Events: public pages; organising is for validated ambassadors and CRESS admins.
     "ambassadors:events": Row(everyone()),
@@ -45,19 +58,25 @@ ROWS: dict[str, Row] = {
     "ambassadors:event_ics": Row(everyone(), kwargs=_event),
     "ambassadors:event_register": Row(logged_in(302), kwargs=_event, method="post"),
     "ambassadors:event_unregister": Row(logged_in(302), kwargs=_event, method="post"),
-    "ambassadors:event_create": Row(cress_only()),
-    # Someone else's event: 404, except for CRESS admins.
-    "ambassadors:event_edit": Row(logged_in(404, cress_admin=200), kwargs=_event),
-    "ambassadors:event_cancel": Row(logged_in(404, cress_admin=302), kwargs=_event, method="post"),
-    "ambassadors:event_attendance": Row(logged_in(404, cress_admin=200), kwargs=_event),
-    # Support requests: members of the organisation; the ambassador only for what is sent.
+    "ambassadors:event_create": Row(cress_only(ambassador=200)),
+    # The ambassador's event: theirs and CRESS admins'; anyone else's is a 404.
+    "ambassadors:event_edit": Row(
+        logged_in(404, ambassador=200, cress_admin=200), kwargs=_own_event
+    ),
+    "ambassadors:event_cancel": Row(
+        logged_in(404, ambassador=302, cress_admin=302), kwargs=_own_event, method="post"
+    ),
+    "ambassadors:event_attendance": Row(
+        logged_in(404, ambassador=200, cress_admin=200), kwargs=_own_event
+    ),
+    # Support requests: members of the organisation; the ambassador it was sent to reads it
+    # and answers it, and nothing else of the organisation.
     "ambassadors:request_list": Row(org_a(200, 200), kwargs=_org_a),
     "ambassadors:request_create": Row(org_a(200, 200), kwargs=_org_a),
-    "ambassadors:request_detail": Row(org_a(200, 200), kwargs=_request_of_a),
+    "ambassadors:request_detail": Row(org_a(200, 200, ambassador=200), kwargs=_request_of_a),
     "ambassadors:request_choose": Row(org_a(302, 302), kwargs=_request_of_a, method="post"),
-    # Only the ambassador it was sent to (nobody in the cast) may answer.
     "ambassadors:request_respond": Row(
-        logged_in(404),
+        logged_in(404, ambassador=302),
         kwargs=_request_of_a,
         method="post",
         data=lambda cast: {"decision": "accept"},
@@ -66,8 +85,11 @@ ROWS: dict[str, Row] = {
     # Fiches pratiques
     "ambassadors:resources": Row(everyone()),
     "ambassadors:resource_detail": Row(everyone(), kwargs=_resource),
-    "ambassadors:resource_create": Row(cress_only()),
-    "ambassadors:resource_edit": Row(logged_in(404, cress_admin=200), kwargs=_resource),
+    "ambassadors:resource_create": Row(cress_only(ambassador=200)),
+    # The ambassador's fiche: its author and CRESS admins.
+    "ambassadors:resource_edit": Row(
+        logged_in(404, ambassador=200, cress_admin=200), kwargs=_own_resource
+    ),
     # A fiche without a PDF: 404 for all (access to real PDFs: test_resources.py).
     "ambassadors:resource_pdf": Row(everyone(404), kwargs=_resource),
     # CRESS admins

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 from maturity import pdf
 from maturity.models import PdfExport, Questionnaire, Respondent, Roadmap, RoadmapAction
 from maturity.structure import structure_for
-from tests.authz import Row, cress_only, everyone, org_a
+from tests.authz import Row, cress_only, everyone, logged_in, org_a
 from tests.maturity.factories import published_questionnaire
 
 
@@ -55,15 +55,9 @@ R = lambda cast: {"pk": world(cast).member.pk}  # noqa: E731
 Q = lambda cast: {"pk": world(cast).questionnaire.pk}  # noqa: E731
 ORG = lambda cast: {"org_pk": cast.org_a.pk}  # noqa: E731
 
-# The member's own respondent pages: only that member (404 for everyone else, login for anonymous).
-OWN = {
-    "anonymous": 302,
-    "member_a": 200,
-    "admin_a": 404,
-    "member_b": 404,
-    "adviser": 404,
-    "cress_admin": 404,
-}
+# The member's own respondent pages: only that member (404 for everyone else, login for anonymous;
+# the guest, let past the login by its link, gets the 404 of someone else's respondent).
+OWN = logged_in(404, member_a=200, guest=404)
 
 
 def ACTION(cast):
@@ -149,4 +143,23 @@ ROWS = {
     ),
     "maturity:questionnaire_replace": Row(cress_only(302), kwargs=Q, method="post"),
     "maturity:questionnaire_publish": Row(cress_only(302), kwargs=Q, method="post"),
+}
+
+# The same answering pages for the guest's own respondent (tests/test_authorisation_matrix.py,
+# test_guest_answering_pages_are_the_guests_only): the guest only. It has no account, so no
+# one logged in answers for it, not even A's admins, who invited it.
+GUEST = lambda cast: {"pk": world(cast).guest.pk}  # noqa: E731
+GUEST_OWN = logged_in(404, guest=200)
+
+GUEST_ROWS = {
+    "maturity:respondent_home": Row(GUEST_OWN, kwargs=GUEST),
+    "maturity:respondent_consent": Row({**GUEST_OWN, "guest": 302}, kwargs=GUEST, method="post"),
+    "maturity:section": Row(
+        GUEST_OWN, kwargs=lambda cast: {"pk": world(cast).guest.pk, "code": "strategie"}
+    ),
+    "maturity:autosave": Row(
+        GUEST_OWN,
+        kwargs=lambda cast: {"pk": world(cast).guest.pk, "question_pk": world(cast).question.id},
+        method="post",
+    ),
 }
