@@ -62,9 +62,13 @@ def cress_only(status: int = 200, **overrides: int) -> dict[str, int]:
 
 
 def other_tenant(cast: Cast) -> Cast:
-    """The same cast seen from organisation B: B's objects stand where A's were, B's member and
-    admin stand for A's, so that a row's builders make organisation B's objects."""
+    """The same cast seen from elsewhere, so that a row's builders make someone else's objects:
+    organisation B stands for A, B's member and admin for A's, another approved adviser for
+    adviser_with (B's consent goes to them) and another ambassador for the cast's."""
+    from tests.ambassadors.factories import AmbassadorFactory
+
     org_b = cast.org_b
+    ambassador = AmbassadorFactory()
     member_b = Membership.objects.get(organisation=org_b, user=cast.users["member_b"])
     invitation, token = factories.make_invitation(organisation=org_b, invited_by=cast.admin_b)
 
@@ -79,6 +83,8 @@ def other_tenant(cast: Cast) -> Cast:
             "member_a": cast.users["member_b"],
             "admin_a": cast.admin_b,
             "member_b": cast.users["member_a"],
+            "adviser_with": factories.AdviserProfileFactory().user,
+            "ambassador": ambassador.user,
         },
         admin_b=cast.users["admin_a"],
         membership_member_a=member_b,
@@ -87,4 +93,5 @@ def other_tenant(cast: Cast) -> Cast:
         invitation_token=token,
         join_request_a=factories.JoinRequestFactory(organisation=org_b),
         consent_a=None,  # B's own, on first use
+        ambassador=ambassador,
     )

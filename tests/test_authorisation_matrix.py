@@ -150,17 +150,37 @@ def test_guest_answering_pages_are_the_guests_only(name, role, cast, client_as):
     assert response.status_code == row.expected[role], f"{row.method.upper()} {url} as {role}"
 
 
-def _scoped_to_a(row: Row, role: str) -> bool:
-    """Rows about an object of organisation A (or of A's member) that `role` reaches, with any
-    answer but 404, while a member of B gets a 404."""
-    return row.expected["member_b"] == 404 and row.expected[role] != 404
+@pytest.mark.parametrize("name", sorted(GUEST_ROWS))
+def test_a_guest_link_opens_no_other_guests_pages(name, cast, client_as):
+    """The guest of A's diagnostic, on the same pages for the guest of B's diagnostic: 404."""
+    row = GUEST_ROWS[name]
+    client = client_as("guest")
+    url = reverse(name, kwargs=row.kwargs(other_tenant(cast)))
+    response = _request(client, row.method, url, row.data(cast))
+    assert response.status_code == 404, f"{row.method.upper()} {url} as the guest of A"
+
+
+# Who else gets a 404 where a role is let in, when the object is the role's (or its
+# organisation's) own: a member of B for A's people and for the ambassador, an adviser without
+# consent for the adviser with A's consent.
+PEERS = {
+    "member_a": "member_b",
+    "admin_a": "member_b",
+    "adviser_with": "adviser_without",
+    "ambassador": "member_b",
+}
+_NO_OBJECT = Row(everyone())
+
+
+def _names_an_object(row: Row) -> bool:
+    return row.kwargs is not _NO_OBJECT.kwargs or row.data is not _NO_OBJECT.data
 
 
 TENANT_CASES = [
     (name, role)
     for name, row in sorted(MATRIX.items())
-    for role in ("member_a", "admin_a")
-    if _scoped_to_a(row, role)
+    for role, peer in PEERS.items()
+    if _names_an_object(row) and row.expected[peer] == 404 and row.expected[role] != 404
 ]
 
 
@@ -169,8 +189,8 @@ NO_SUCH_ID = 999_999_999
 
 @pytest.mark.parametrize(("name", "role"), TENANT_CASES)
 def test_another_tenants_object_is_a_404(name, role, cast, client_as):
-    """The URL with organisation B's objects instead of A's: a 404, as for objects that do not
-    exist. Each object swapped alone too (A's page, B's invitation, say): a 404 wherever the
+    """The URL with organisation B's objects instead of A's (or another adviser's client, another
+    ambassador's event, fiche or request): a 404, as for objects that do not exist. Each object swapped alone too (A's page, B's invitation, say): a 404 wherever the
     role may act on A's page, and at least never an answer that differs from the one for an
     id that does not exist (a plain member of A is refused an admin page of A before any
     lookup: 403 whichever the id)."""
@@ -184,7 +204,7 @@ def test_another_tenants_object_is_a_404(name, role, cast, client_as):
         for key in ours[part]
         if ours[part][key] != theirs[part].get(key)
     ]
-    assert differing, f"{name} names no object of organisation A: not a tenant row"
+    assert differing, f"{name}: the row's objects are the same for everyone"
     client = client_as(role)
 
     def status(swap, source) -> tuple[int, str]:
@@ -196,7 +216,7 @@ def test_another_tenants_object_is_a_404(name, role, cast, client_as):
         return response.status_code, f"{row.method.upper()} {url} {tried['data']} as {role}"
 
     code, label = status(differing, lambda part, key: theirs[part][key])
-    assert code == 404, f"{label}: all of B's objects"
+    assert code == 404, f"{label}: all of the objects someone else's"
     if len(differing) == 1:
         return
     for swap in [[one] for one in differing]:
