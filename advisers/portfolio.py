@@ -1,9 +1,11 @@
 """The adviser's portfolio: one row per consenting organisation, in a fixed number of queries
-whatever the portfolio's size (asserted in tests with 1 and 50 clients)."""
+whatever the portfolio's size (asserted in tests with few and many clients). The page reads
+only its own clients from the database (client_page); exports read them all (clients)."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
 
 from accounts.models import Organisation
@@ -54,9 +56,12 @@ def level_choices(structure) -> list[tuple[str, str]]:
     return [(code, text["label"]) for code, text in structure.level_texts.items()]
 
 
-def clients(user, *, query: str = "", departement: str = "", level: str = "", ids=None):
-    """Rows of the portfolio, filtered. Queries: organisations with their latest diagnostic,
-    dimension scores, roadmap progress (3), whatever the number of clients."""
+def client_organisations(
+    user, *, query: str = "", departement: str = "", level: str = "", ids=None
+):
+    """The organisations of the user's portfolio, filtered, in the portfolio's order, each with
+    its latest completed diagnostic (id, date, overall score and level) and the consent's end.
+    A QuerySet, so a page of it is what the database reads."""
     latest = Diagnostic.objects.filter(
         organisation=OuterRef("pk"), status=Diagnostic.Status.COMPLETED
     ).order_by("-completed_at", "-pk")
@@ -81,9 +86,12 @@ def clients(user, *, query: str = "", departement: str = "", level: str = "", id
         organisations = organisations.filter(last_overall_level=level)
     if ids is not None:
         organisations = organisations.filter(pk__in=ids)
-    organisations = list(organisations.order_by("name", "pk"))
+    return organisations.order_by("name", "pk")
 
-    structure = reference_structure()
+
+def rows_for(organisations: list[Organisation], structure) -> list[ClientRow]:
+    """Portfolio rows of organisations from client_organisations(): their dimension scores and
+    roadmap progress in two queries, whatever their number."""
     labels = dict(level_choices(structure))
     titles = dimension_titles(structure)
     diagnostic_ids = [o.last_diagnostic_id for o in organisations if o.last_diagnostic_id]
@@ -128,7 +136,24 @@ def clients(user, *, query: str = "", departement: str = "", level: str = "", id
                 actions_total=counts.get("total", 0),
             )
         )
-    return rows, structure
+    return rows
+
+
+def clients(user, *, structure=None, **filters):
+    """Every row of the portfolio, filtered (the CSV export, the comparison). Queries:
+    organisations, dimension scores, roadmap progress (3), whatever the number of clients."""
+    structure = structure or reference_structure()
+    return rows_for(list(client_organisations(user, **filters)), structure), structure
+
+
+def client_page(user, page_number, *, per_page: int, structure=None, **filters):
+    """One page of the portfolio: a count and the page's organisations read in the database,
+    then scores and progress for those only, so a page costs the same whatever the portfolio's
+    size. The page's object_list holds ClientRow."""
+    structure = structure or reference_structure()
+    page = Paginator(client_organisations(user, **filters), per_page).get_page(page_number)
+    page.object_list = rows_for(list(page.object_list), structure)
+    return page, structure
 
 
 def comparison(rows: list[ClientRow], structure) -> list[dict]:

@@ -11,7 +11,6 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -218,8 +217,13 @@ def consent_decide(request, pk, consent_pk):
 
 
 def _portfolio_filters(request, structure):
+    # Without order_by(), the organisations' default ordering (name) would enter the DISTINCT
+    # and return every client instead of every département.
     departements = set(
-        consented_organisations(request.user).values_list("departement", flat=True).distinct()
+        consented_organisations(request.user)
+        .order_by()
+        .values_list("departement", flat=True)
+        .distinct()
     )
     form = PortfolioFilterForm(
         request.GET or None,
@@ -234,11 +238,17 @@ def portfolio_page(request):
     """Approved advisers: the organisations that granted them a live consent."""
     structure = portfolio.reference_structure()
     form, filters = _portfolio_filters(request, structure)
-    rows, structure = portfolio.clients(request.user, **filters)
     # A page of clients at a time: long tables are hard to read, and only the organisations
     # actually shown are recorded as viewed. The CSV export has them all.
-    page = Paginator(rows, PORTFOLIO_PAGE_SIZE).get_page(request.GET.get("page"))
-    services.log_access(request.user, [r.organisation.pk for r in page], AccessLog.What.PORTFOLIO)
+    page, structure = portfolio.client_page(
+        request.user,
+        request.GET.get("page"),
+        per_page=PORTFOLIO_PAGE_SIZE,
+        structure=structure,
+        **filters,
+    )
+    rows = page.object_list
+    services.log_access(request.user, [r.organisation.pk for r in rows], AccessLog.What.PORTFOLIO)
     pending = Consent.objects.filter(
         adviser=request.user, status=Consent.Status.REQUESTED
     ).select_related("organisation")
@@ -246,8 +256,8 @@ def portfolio_page(request):
         request,
         "advisers/portfolio.html",
         {
-            "rows": list(page),
-            "total": len(rows),
+            "rows": rows,
+            "total": page.paginator.count,
             "page": page,
             "form": form,
             "pending": list(pending),
@@ -271,7 +281,7 @@ def portfolio_csv(request):
     """Approved advisers: their portfolio (same filters) as CSV."""
     structure = portfolio.reference_structure()
     _form, filters = _portfolio_filters(request, structure)
-    rows, structure = portfolio.clients(request.user, **filters)
+    rows, structure = portfolio.clients(request.user, structure=structure, **filters)
     services.log_access(request.user, [r.organisation.pk for r in rows], AccessLog.What.EXPORT)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="portefeuille.csv"'

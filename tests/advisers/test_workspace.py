@@ -46,7 +46,7 @@ def _clients(adviser, count: int, score: float = 40.0):
 # --- Portfolio ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("count", [1, 50])
+@pytest.mark.parametrize("count", [1, 60])
 def test_portfolio_queries_do_not_grow_with_the_number_of_clients(
     cast, client_for, adviser, count, django_assert_max_num_queries
 ):
@@ -54,12 +54,38 @@ def test_portfolio_queries_do_not_grow_with_the_number_of_clients(
     client = client_for(adviser)
     client.get(reverse("advisers:portfolio"))  # warm the questionnaire structure cache
     # Session, user, roles and organisations for the layout; the questionnaire; the
-    # portfolio's départements; clients, scores, progress; the access-log insert; pending
-    # requests: the same for 1 or 50 clients.
+    # portfolio's départements; the count and the page's clients, their scores and progress;
+    # the access-log insert; pending requests: the same for 1 client or more than a page.
     with django_assert_max_num_queries(13):
         response = client.get(reverse("advisers:portfolio"))
     assert response.status_code == 200
-    assert response.content.decode().count('name="o"') == count
+    assert response.content.decode().count('name="o"') == min(count, 50)
+    with django_assert_max_num_queries(13):
+        response = client.get(reverse("advisers:portfolio"), {"page": 2})
+    # Page 2 of a single page is that page (as Paginator.get_page does).
+    assert response.content.decode().count('name="o"') == (count - 50 if count > 50 else count)
+
+
+def test_portfolio_pages_are_read_in_the_database_and_logged_as_shown(cast, client_for, adviser):
+    organisations = _clients(adviser, 53)
+    client = client_for(adviser)
+    url = reverse("advisers:portfolio")
+    first = client.get(url).content.decode()
+    assert first.count('name="o"') == 50
+    assert "53 organisations" in first and "page 1 sur 2" in first
+    second = client.get(url, {"page": 2}).content.decode()
+    assert second.count('name="o"') == 3 and "page 2 sur 2" in second
+    by_name = sorted(organisations, key=lambda o: (o.name, o.pk))
+    assert all(o.name in second for o in by_name[50:])
+    assert not any(f'value="{o.pk}"' in second for o in by_name[:50])
+    # Only the clients shown are recorded as viewed, once per page read.
+    logged = AccessLog.objects.filter(what="portfolio")
+    assert logged.count() == 53
+    assert set(logged.values_list("organisation_id", flat=True)) == {o.pk for o in organisations}
+    # A page past the end shows the last one, filters apply before paging.
+    assert client.get(url, {"page": 9}).content.decode().count('name="o"') == 3
+    found = client.get(url, {"q": by_name[-1].siren}).content.decode()
+    assert found.count('name="o"') == 1 and by_name[-1].name in found
 
 
 def test_portfolio_shows_date_level_weakest_dimensions_and_progress(cast, client_for, adviser):
