@@ -125,7 +125,11 @@ def test_every_url_has_a_row():
 
 def _request(client, method: str, url: str, data: dict):
     response = getattr(client, method)(url, data)
-    response.close()  # streamed files (PDF downloads) are closed here
+    if response.streaming:
+        # Read to the end, a streamed file (PDF download) is closed by the test client;
+        # response.close() would also close the database connection, inside the test's
+        # transaction, before the test's next request.
+        b"".join(response.streaming_content)
     return response
 
 
