@@ -1,7 +1,11 @@
 """Every URL of the platform, tried by every role, against the status each role must get.
 
-A URL added to the URL conf without a row here fails test_every_url_has_a_row.
-Statuses are checked without following redirects: 302 for anonymous means "sent to login".
+The roles are tests.conftest.ROLES (anonymous, members and admin of A, member of B, A's guest
+respondent, advisers with and without A's consent, an ambassador, a CRESS admin); a row states
+the status of each. A URL added to the URL conf without a row here fails
+test_every_url_has_a_row. Statuses are checked without following redirects: 302 for a visitor
+means "sent to login". Every object URL is also tried with someone else's objects (another
+organisation's, another adviser's client, another ambassador's): 404.
 """
 
 import importlib
@@ -173,7 +177,7 @@ PEERS = {
     "adviser_with": "adviser_without",
     "ambassador": "member_b",
 }
-_NO_OBJECT = Row(everyone())
+_NO_OBJECT = Row(everyone())  # a row's builders when it names no object
 
 
 def _names_an_object(row: Row) -> bool:
@@ -194,10 +198,12 @@ NO_SUCH_ID = 999_999_999
 @pytest.mark.parametrize(("name", "role"), TENANT_CASES)
 def test_another_tenants_object_is_a_404(name, role, cast, client_as):
     """The URL with organisation B's objects instead of A's (or another adviser's client, another
-    ambassador's event, fiche or request): a 404, as for objects that do not exist. Each object swapped alone too (A's page, B's invitation, say): a 404 wherever the
-    role may act on A's page, and at least never an answer that differs from the one for an
-    id that does not exist (a plain member of A is refused an admin page of A before any
-    lookup: 403 whichever the id)."""
+    ambassador's event, fiche or request): a 404, as for objects that do not exist.
+
+    Each object is also swapped alone (A's page with B's invitation, say): a 404 wherever the
+    role may act on A's page, and never an answer that differs from the one for an id that
+    does not exist (a plain member of A is refused an admin page of A before any lookup: 403
+    whichever the id)."""
     row = MATRIX[name]
     ours = {"kwargs": row.kwargs(cast), "data": row.data(cast)}
     mirror = other_tenant(cast)
