@@ -271,7 +271,8 @@ class ObservatoryFactQuerySet(models.QuerySet):
 
 class ObservatoryFact(models.Model):
     """One completed diagnostic as the observatory reads it: its year, overall score and level,
-    and its dimension scores in typed columns, with a flag on each organisation's latest one.
+    and its dimension scores in typed columns, with a flag on each organisation's latest one
+    (and on its latest one of each year).
 
     Derived data, rebuilt from the results snapshot by advisers.observatory.record() whenever a
     snapshot is stored (maturity.results.store_snapshot) and by the rebuild_observatory command.
@@ -289,6 +290,9 @@ class ObservatoryFact(models.Model):
     completed_at = models.DateTimeField()
     year = models.PositiveSmallIntegerField()  # of completed_at, in the site's time zone
     is_latest = models.BooleanField(default=False)
+    # The organisation's latest diagnostic of that year: the evolution by year counts
+    # organisations with this instead of a COUNT(DISTINCT), which sorts every row again.
+    is_latest_of_year = models.BooleanField(default=False)
     overall_score = models.FloatField(null=True)
     overall_level = models.CharField(max_length=40, blank=True)
     # score_01 … score_20 (see DIMENSION_SLOTS): declared in a loop to keep them in step.
@@ -307,6 +311,11 @@ class ObservatoryFact(models.Model):
                 fields=["organisation"],
                 condition=Q(is_latest=True),
                 name="one_latest_observatory_fact_per_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "year"],
+                condition=Q(is_latest_of_year=True),
+                name="one_latest_observatory_fact_per_organisation_and_year",
             ),
             models.CheckConstraint(
                 condition=Q(overall_score__isnull=True)

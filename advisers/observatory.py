@@ -148,16 +148,19 @@ def _year(moment) -> int:
 
 
 def _mark_latest(organisation_ids: list[int]) -> None:
-    """Flag each organisation's latest completed diagnostic (latest completion, then highest
-    id on a tie, as everywhere the 'last diagnostic' is read)."""
+    """Flag each organisation's latest completed diagnostic, overall and of each year (latest
+    completion, then highest id on a tie, as everywhere the 'last diagnostic' is read)."""
     facts = ObservatoryFact.objects.filter(organisation_id__in=organisation_ids)
-    facts.filter(is_latest=True).update(is_latest=False)
-    newest = (
-        ObservatoryFact.objects.filter(organisation=OuterRef("organisation"))
-        .order_by("-completed_at", "-diagnostic_id")
-        .values("pk")[:1]
+    facts.filter(Q(is_latest=True) | Q(is_latest_of_year=True)).update(
+        is_latest=False, is_latest_of_year=False
     )
-    facts.filter(pk=Subquery(newest)).update(is_latest=True)
+    newest = ObservatoryFact.objects.filter(organisation=OuterRef("organisation")).order_by(
+        "-completed_at", "-diagnostic_id"
+    )
+    facts.filter(pk=Subquery(newest.values("pk")[:1])).update(is_latest=True)
+    facts.filter(pk=Subquery(newest.filter(year=OuterRef("year")).values("pk")[:1])).update(
+        is_latest_of_year=True
+    )
 
 
 @transaction.atomic
@@ -401,7 +404,7 @@ def compute(filters: dict[str, str], breakdown: str = "sector") -> Figures:
         everyone.values("year")
         .annotate(
             diagnostics=Count("pk"),
-            organisations=Count("organisation", distinct=True),
+            organisations=Count("pk", filter=Q(is_latest_of_year=True)),
         )
         .order_by("year")
     )
