@@ -35,6 +35,19 @@ def diagnostic_for_member(user, pk: int, *, admin: bool = False) -> Diagnostic:
     return diagnostic
 
 
+def member_of(request, organisation_pk: int) -> Membership:
+    """The requester's active membership of an organisation, as accounts.access.membership_for
+    gives it (404 for anyone else), taken from the memberships a whole page loads anyway for
+    its header (request.organisations): no query of its own."""
+    context = getattr(request, "organisations", None)
+    if context is None or not request.user.is_authenticated:
+        return membership_for(request.user, organisation_pk)
+    for membership in context.memberships:
+        if membership.organisation_id == organisation_pk:
+            return membership
+    raise Http404
+
+
 def respondent_required(view):
     """Respondent pages: guests come through their link; anyone else must log in first."""
 
@@ -47,17 +60,19 @@ def respondent_required(view):
     return wrapper
 
 
-def respondent_for(request, pk: int) -> Respondent:
+def respondent_for(request, pk: int, *, page: bool = True) -> Respondent:
     """The requester's own respondent: a member answering for their organisation, or a guest whose
     link (kept in the session) is still live. Anyone else's respondent is a 404.
 
-    A member's lookup is scoped by the organisations of their active memberships, which the
-    page loads anyway (request.organisations, also used by the header): the respondent query
-    then joins neither the organisation nor the user."""
+    For a whole page, whose header loads the requester's active memberships anyway
+    (request.organisations), a member's lookup is scoped by their organisations and takes the
+    organisation from there: the query joins neither the organisation nor the user. A partial
+    (page=False: autosave) checks the membership inside the one query instead, and leaves the
+    organisation unloaded."""
     conditions = []
     organisations = {}
     if request.user.is_authenticated:
-        context = getattr(request, "organisations", None)
+        context = getattr(request, "organisations", None) if page else None
         if context is None:
             conditions.append(
                 Q(user=request.user) & _active_member(request.user, "diagnostic__organisation")
@@ -82,7 +97,7 @@ def respondent_for(request, pk: int) -> Respondent:
         raise Http404
     mine = conditions[0] if len(conditions) == 1 else conditions[0] | conditions[1]
     queryset = Respondent.objects.for_answering(
-        with_organisation=bool(guest_ids or not organisations)
+        with_organisation=page and bool(guest_ids or not organisations)
     )
     respondent = get_object_or_404(queryset.filter(mine), pk=pk)
     if respondent.user_id is not None:

@@ -79,7 +79,7 @@ def render(export: PdfExport) -> bytes:
             title=_("Scores par dimension"),
             description=_("Graphique radar des scores de 0 à 100, repris dans le tableau."),
         )
-    funding, training = roadmap.rules_lookup(roadmap.active_rules())
+    funding, training = roadmap.active_rules_lookup()
     titles = {d["code"]: d["title"] for d in data["dimensions"]} if data else {}
     proprietary = data["inventory"].get("proprietary_tools", []) if data else []
     context = {

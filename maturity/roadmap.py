@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -253,6 +253,30 @@ def rules_lookup(rules: RoadmapRules | None) -> tuple[dict, dict]:
     )
 
 
+_LOOKUP_CACHE: dict[tuple, tuple[dict, dict]] = {}
+
+
+def active_rules_lookup() -> tuple[dict, dict]:
+    """Funding leads and training resources of the active rules, by code.
+
+    A version of the rules is written once (load_roadmap_rules never rewrites one), so its
+    lookup is kept in-process: a page then reads which version is active, not the 100 kB of
+    rules each time."""
+    current = (
+        RoadmapRules.objects.filter(is_active=True)
+        .values_list("pk", "version", "created_at")
+        .first()
+    )
+    if current is None:
+        return {}, {}
+    lookup = _LOOKUP_CACHE.get(current)
+    if lookup is None:
+        lookup = rules_lookup(RoadmapRules.objects.get(pk=current[0]))
+        _LOOKUP_CACHE.clear()  # only the active version is ever asked for
+        _LOOKUP_CACHE[current] = lookup
+    return lookup
+
+
 def gains_since_previous(organisation: Organisation) -> dict[str, float]:
     """Change per dimension between the last two completed diagnostics (T0 → T1)."""
     snapshots = list(
@@ -303,18 +327,51 @@ def tools_by_action(
 def ambassadors_by_action(
     organisation: Organisation, actions: list[RoadmapAction]
 ) -> dict[int, list]:
-    """Ambassadors near the organisation with expertise on each action's dimension: one query
-    per distinct dimension, for the few actions shown up front."""
+    """Ambassadors near the organisation with expertise on each action's dimension, for the few
+    actions shown up front: one query for all their dimensions, then the ambassadors app's own
+    ranking per dimension (the same choice as ambassadors.services.ambassadors_near)."""
     try:
-        from ambassadors import services as ambassador_services
+        from ambassadors.matching import rank_ambassadors
+        from ambassadors.models import Ambassador
+        from ambassadors.querysets import json_has
     except ImportError:  # pragma: no cover
         return {}
-    by_dimension: dict[str, list] = {}
-    for dimension in {a.dimension for a in actions if a.dimension}:
-        by_dimension[dimension] = list(
-            ambassador_services.ambassadors_near(organisation, dimension, limit=3)
+    dimensions = sorted({a.dimension for a in actions if a.dimension})
+    if not dimensions:
+        return {a.pk: [] for a in actions}
+    any_dimension = Q()
+    for dimension in dimensions:
+        any_dimension |= json_has("expertise_dimensions", dimension)
+    # ambassadors_near's filters and columns, for all the dimensions at once.
+    candidates = list(
+        Ambassador.objects.listed()
+        .filter(any_dimension)
+        .filter(
+            json_has("departements", organisation.departement)
+            | json_has("regions", organisation.region or "-")
         )
-    return {a.pk: by_dimension.get(a.dimension, []) for a in actions}
+        .only(
+            "pk",
+            "public_name",
+            "departements",
+            "regions",
+            "expertise_dimensions",
+            "expertise_tools",
+            "status",
+            "valid_until",
+        )
+    )
+    near = {}
+    for dimension in dimensions:
+        ranked = rank_ambassadors(
+            [a for a in candidates if dimension in (a.expertise_dimensions or [])],
+            departement=organisation.departement,
+            region=organisation.region,
+            weak_dimensions=[],
+            topics=[dimension],
+        )
+        near[dimension] = [ambassador for ambassador, _score, _reasons in ranked[:3]]
+    return {a.pk: near.get(a.dimension, []) for a in actions}
 
 
 def _adviser_notes_digest(roadmap: Roadmap) -> list:

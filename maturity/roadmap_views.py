@@ -1,23 +1,28 @@
 """Roadmap pages. Members of the organisation read and edit its roadmap; lookups are scoped."""
 
+from functools import lru_cache
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import membership_for
 from maturity import pdf, roadmap, roadmap_rules
+from maturity.access import member_of
 from maturity.forms import ActionDecisionForm, ActionEditForm, CustomActionForm, MoveForm
 from maturity.models import Diagnostic, PdfExport, Roadmap, RoadmapAction
 from maturity.structure import structure_for
 
 
-def _roadmap_for(user, org_pk: int) -> tuple:
-    membership = membership_for(user, org_pk)
+def _roadmap_for(user, org_pk: int, membership=None) -> tuple:
+    membership = membership or membership_for(user, org_pk)
     roadmap_obj = (
         Roadmap.objects.select_related(
             "organisation", "diagnostic__questionnaire", "diagnostic__snapshot"
@@ -44,13 +49,45 @@ def _back(org_pk: int, action: RoadmapAction | None = None, request=None):
     return redirect(f"{url}#action-{action.pk}" if action else url)
 
 
+# The action pages and forms whose URLs each action card or list item links to.
+ACTION_URLS = {
+    "detail": "maturity:roadmap_action_detail",
+    "decide": "maturity:roadmap_action_decide",
+    "move": "maturity:roadmap_action_move",
+    "history": "maturity:roadmap_action_history",
+}
+# Any number that cannot be mistaken for a part of the URL around it.
+_PK_PLACEHOLDER = 918273645
+
+
+def set_action_urls(org_pk: int, actions: list[RoadmapAction]) -> None:
+    """Give each action its URLs (action.urls.detail…), reversing each URL name once rather
+    than once per action and form: the roadmap page lists some sixty actions."""
+    patterns = {}
+    for key, name in ACTION_URLS.items():
+        # The action's pk is the last argument of these URLs, so the last match is its place.
+        head, tail = reverse(name, args=[org_pk, _PK_PLACEHOLDER]).rsplit(str(_PK_PLACEHOLDER), 1)
+        patterns[key] = (head, tail)
+    for action in actions:
+        action.urls = {key: f"{head}{action.pk}{tail}" for key, (head, tail) in patterns.items()}
+
+
+@lru_cache(maxsize=64)
+def _custom_form_html(dimensions: tuple[tuple[str, str], ...], language: str) -> str:
+    """The empty "add your own action" form: the same for every visit with these dimensions,
+    so rendered once (the page shows it unbound; errors come back as messages)."""
+    return render_to_string(
+        "includes/form.html", {"form": CustomActionForm(dimensions=list(dimensions))}
+    )
+
+
 def _card_context(
     roadmap_obj: Roadmap, organisation, actions: list[RoadmapAction], *, ambassadors_for: list
 ) -> dict:
     """What an action card shows: labels, links to tools, funding, training, ambassadors."""
     data = roadmap_obj.diagnostic.snapshot.data if roadmap_obj.diagnostic else None
     proprietary = data["inventory"].get("proprietary_tools", []) if data else []
-    funding, training = roadmap.rules_lookup(roadmap.active_rules())
+    funding, training = roadmap.active_rules_lookup()
     return {
         "organisation": organisation,
         "roadmap": roadmap_obj,
@@ -62,6 +99,9 @@ def _card_context(
         "ambassadors": roadmap.ambassadors_by_action(organisation, ambassadors_for),
         "gains": roadmap.gains_since_previous(organisation),
         "statuses": RoadmapAction.Status.choices,
+        # Labels translated once per page, not once per action (get_FOO_display).
+        "decision_labels": {value: str(label) for value, label in RoadmapAction.Decision.choices},
+        "status_labels": {value: str(label) for value, label in RoadmapAction.Status.choices},
         "horizons": roadmap_rules.HORIZONS,
         "efforts": roadmap_rules.EFFORTS,
         "costs": roadmap_rules.COSTS,
@@ -71,7 +111,7 @@ def _card_context(
 @login_required
 def roadmap_page(request, org_pk):
     """Members of the organisation: the roadmap, its actions and their links."""
-    membership, roadmap_obj = _roadmap_for(request.user, org_pk)
+    membership, roadmap_obj = _roadmap_for(request.user, org_pk, member_of(request, org_pk))
     organisation = membership.organisation
     if roadmap_obj is None:
         latest = Diagnostic.objects.filter(
@@ -84,6 +124,7 @@ def roadmap_page(request, org_pk):
     for rank, action in enumerate(a for a in actions if not a.obsolete):
         action.rank = rank
     view = roadmap.arrange(actions)
+    set_action_urls(organisation.pk, actions)
     titles = {}
     if roadmap_obj.diagnostic:
         titles = {d["code"]: d["title"] for d in roadmap_obj.diagnostic.snapshot.data["dimensions"]}
@@ -91,7 +132,7 @@ def roadmap_page(request, org_pk):
         **_card_context(roadmap_obj, organisation, view.up_front, ambassadors_for=view.up_front),
         "membership": membership,
         "view": view,
-        "custom_form": CustomActionForm(dimensions=list(titles.items())),
+        "custom_form_html": _custom_form_html(tuple(titles.items()), get_language()),
         "last_export": roadmap_obj.pdf_exports.order_by("-created_at").first(),
     }
     return TemplateResponse(request, "maturity/roadmap.html", context)
@@ -221,6 +262,7 @@ def action_detail(request, org_pk, action_pk):
         .values_list("pk", flat=True)
     )
     action.rank = ranks.index(action.pk) if action.pk in ranks else 0
+    set_action_urls(organisation.pk, [action])
     context = {
         **_card_context(roadmap_obj, organisation, [action], ambassadors_for=[action]),
         "a": action,

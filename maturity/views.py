@@ -326,7 +326,7 @@ def section(request, pk, code):
 @require_POST
 def autosave(request, pk, question_pk):
     """The respondent themselves: htmx saves one answer as soon as it is given."""
-    respondent = respondent_for(request, pk)
+    respondent = respondent_for(request, pk, page=False)
     structure = structure_for(respondent.diagnostic.questionnaire)
     question = structure.questions.get(question_pk)
     if question is None:

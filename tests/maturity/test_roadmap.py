@@ -1,3 +1,4 @@
+import re
 import shutil
 import subprocess
 from datetime import date, timedelta
@@ -221,15 +222,90 @@ def test_roadmap_page_queries_do_not_grow_with_actions(
     client.force_login(respondent.user)
     url = reverse("maturity:roadmap", args=[org.pk])
     client.get(url)
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(11):
         client.get(url)
     the_roadmap = diagnostic.organisation.roadmap
     for n in range(30):
         roadmap.add_custom(
             the_roadmap, title=f"Action {n}", dimension="strategie", horizon="6-12", notes=""
         )
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(11):
         assert client.get(url).status_code == 200
+
+
+def test_roadmap_cards_show_the_ambassadors_and_tools_each_action_calls_for(
+    client, completed, django_assert_max_num_queries
+):
+    from ambassadors.services import ambassadors_near
+    from tests.ambassadors.factories import AmbassadorFactory
+    from tests.toolbox.factories import ToolFactory
+
+    diagnostic, respondent = completed
+    org = diagnostic.organisation
+    up_front = roadmap.arrange(list(org.roadmap.actions.for_roadmap_page())).up_front
+    dimensions = sorted({a.dimension for a in up_front if a.dimension})
+    assert len(dimensions) >= 2
+    # Ambassadors on each dimension, near and far, some on several, one hidden.
+    for n, dimension in enumerate(dimensions):
+        AmbassadorFactory(public_name=f"Près {n}", expertise_dimensions=[dimension])
+        AmbassadorFactory(
+            public_name=f"Région {n}",
+            departements=["24"],
+            regions=["75"],
+            expertise_dimensions=[dimension, dimensions[0]],
+        )
+        AmbassadorFactory(
+            public_name=f"Loin {n}",
+            departements=["67"],
+            regions=["44"],
+            expertise_dimensions=[dimension],
+        )
+    AmbassadorFactory(public_name="Cachée", hidden=True, expertise_dimensions=dimensions)
+    usages = sorted({u for a in up_front for u in a.toolbox_usages})
+    for usage in usages:
+        ToolFactory(usages=[usage])
+    client.force_login(respondent.user)
+    url = reverse("maturity:roadmap", args=[org.pk])
+    client.get(url)
+    with django_assert_max_num_queries(11):
+        page = client.get(url).content.decode()
+    cards = {
+        a.pk: page.split(f'id="action-{a.pk}"', 1)[1].split("</article>", 1)[0] for a in up_front
+    }
+    for action in up_front:
+        expected = ambassadors_near(org, action.dimension) if action.dimension else []
+        near = re.search(r"près de chez vous :</strong>(.*?)</p>", cards[action.pk], re.S)
+        shown = re.findall(r'<a href="[^"]*">([^<]*)</a>', near.group(1)) if near else []
+        assert shown == [a.public_name for a in expected], action.dimension
+        assert "Loin" not in cards[action.pk] and "Cachée" not in cards[action.pk]
+    assert all("près de chez vous" in cards[a.pk] for a in up_front if a.dimension)
+    assert any("Région" in card for card in cards.values())
+    assert any("Outils conseillés" in card for card in cards.values()) == bool(usages)
+
+
+def test_action_urls_are_the_reversed_ones(completed):
+    from maturity.roadmap_views import ACTION_URLS, set_action_urls
+
+    diagnostic, _ = completed
+    org = diagnostic.organisation
+    actions = list(org.roadmap.actions.all())
+    set_action_urls(org.pk, actions)
+    for action in actions:
+        for key, name in ACTION_URLS.items():
+            assert action.urls[key] == reverse(name, args=[org.pk, action.pk])
+
+
+def test_a_newly_activated_rules_version_is_used_at_once(completed):
+    from maturity.models import RoadmapRules
+
+    rules = RoadmapRules.objects.get(is_active=True)
+    funding, _training = roadmap.active_rules_lookup()
+    assert set(funding) == {f["code"] for f in rules.data["funding_leads"]}
+    data = {**rules.data, "version": "2099.1", "funding_leads": [{"code": "x", "title": "X"}]}
+    rules.is_active = False
+    rules.save()
+    RoadmapRules.objects.create(version="2099.1", data=data, is_active=True)
+    assert set(roadmap.active_rules_lookup()[0]) == {"x"}
 
 
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) is needed")
