@@ -69,7 +69,8 @@ def _fast_and_isolated(settings, tmp_path):
 
 @dataclass
 class Cast:
-    """A fixed cast: two organisations and one person per role."""
+    """A fixed cast: two organisations and one person per role of ROLES (plus B's admin).
+    A's consent to adviser_with and A's diagnostic with its guest are made on first use."""
 
     org_a: Organisation
     org_b: Organisation
