@@ -4,6 +4,8 @@ Within one facet, choices add up (OR); facets narrow each other (AND), in any or
 offers filter through `pk IN (subquery)` so that a tool with several matching offers appears once.
 """
 
+from typing import TYPE_CHECKING
+
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -22,6 +24,9 @@ from toolbox.models import (
 )
 from toolbox.querysets import list_contains_any
 from toolbox.search import apply_search
+
+if TYPE_CHECKING:
+    from toolbox.facets import FacetCounts
 
 EU_COUNTRIES = [
     "AT",
@@ -100,39 +105,114 @@ class ToolFilter(django_filters.FilterSet):
     # Facets in display order (q and remplace are rendered apart).
     FACETS = ["usage", "licence", "deploiement", "donnees", "acces", "dimension"]
 
+    # --- Conditions: one Q per facet value; within a facet values add up (OR) ---------------
+
+    def value_condition(self, facet: str, value: str) -> Q:
+        if facet == "usage":
+            return list_contains_any("usages", [value])
+        if facet == "licence":
+            return Q(licence_status=value)
+        if facet == "deploiement":
+            return list_contains_any("deployments", [value])
+        if facet == "dimension":
+            return list_contains_any("dimensions", [value])
+        if facet == "acces":
+            return Q(pk__in=HostingOffer.objects.filter(access=value).values("tool_id"))
+        if facet == "donnees":
+            if value == DataLocation.FRANCE:
+                return Q(pk__in=HostingOffer.objects.filter(data_country="FR").values("tool_id"))
+            if value == DataLocation.EU:
+                offers = HostingOffer.objects.filter(data_country__in=EU_COUNTRIES)
+                return Q(pk__in=offers.values("tool_id"))
+            return list_contains_any("deployments", ["self_hosted", "desktop"])
+        raise ValueError(facet)
+
+    def facet_condition(self, facet: str, values) -> Q:
+        if facet == "licence":
+            return Q(licence_status__in=values)
+        if facet == "acces":
+            return Q(pk__in=HostingOffer.objects.filter(access__in=values).values("tool_id"))
+        condition = Q()
+        for value in values:
+            condition |= self.value_condition(facet, value)
+        return condition
+
+    def _facet(self, queryset, facet, value):
+        return queryset.filter(self.facet_condition(facet, value)) if value else queryset
+
     def filter_search(self, queryset, name, value):
         return apply_search(queryset, value)
 
     def filter_usage(self, queryset, name, value):
-        return queryset.filter(list_contains_any("usages", value)) if value else queryset
+        return self._facet(queryset, "usage", value)
 
     def filter_deployment(self, queryset, name, value):
-        return queryset.filter(list_contains_any("deployments", value)) if value else queryset
+        return self._facet(queryset, "deploiement", value)
 
     def filter_dimension(self, queryset, name, value):
-        return queryset.filter(list_contains_any("dimensions", value)) if value else queryset
+        return self._facet(queryset, "dimension", value)
 
     def filter_access(self, queryset, name, value):
-        if not value:
-            return queryset
-        offers = HostingOffer.objects.filter(access__in=value).values("tool_id")
-        return queryset.filter(pk__in=offers)
+        return self._facet(queryset, "acces", value)
 
     def filter_data(self, queryset, name, value):
-        if not value:
-            return queryset
-        condition = Q()
-        if DataLocation.FRANCE in value:
-            condition |= Q(pk__in=HostingOffer.objects.filter(data_country="FR").values("tool_id"))
-        if DataLocation.EU in value:
-            condition |= Q(
-                pk__in=HostingOffer.objects.filter(data_country__in=EU_COUNTRIES).values("tool_id")
-            )
-        if DataLocation.OWN in value:
-            condition |= list_contains_any("deployments", ["self_hosted", "desktop"])
-        return queryset.filter(condition)
+        return self._facet(queryset, "donnees", value)
 
     def filter_replaces(self, queryset, name, value):
         if not value:
             return queryset
         return queryset.filter(pk__in=value.alternatives.values("tool_id"))
+
+    # --- Facet counts ---------------------------------------------------------------------
+
+    def choices(self, facet: str):
+        return self.filters[facet].extra["choices"]
+
+    def selected(self) -> dict[str, list[str]]:
+        """The valid chosen values of each facet (invalid ones are ignored, as by `qs`)."""
+        if not self.is_bound:
+            return {facet: [] for facet in self.FACETS}
+        self.errors  # noqa: B018 (validates the form)
+        data = self.form.cleaned_data
+        return {facet: list(data.get(facet) or []) for facet in self.FACETS}
+
+    def counts(self) -> "FacetCounts":
+        """How many published tools each facet value (and each replaced product) would give,
+        with every *other* active filter applied — standard faceted search: choosing a value
+        never hides its siblings — and how many match all filters. One query, whatever the
+        number of tools (see toolbox.facets)."""
+        from toolbox.facets import count_facets
+
+        data = {}
+        if self.is_bound:
+            self.errors  # noqa: B018 (validates the form)
+            data = self.form.cleaned_data
+        base = Tool.objects.published()
+        if data.get("q"):
+            base = apply_search(base, data["q"], rank=False)
+        values = {facet: [value for value, _label in self.choices(facet)] for facet in self.FACETS}
+        return count_facets(base, values, self.selected(), data.get("remplace"))
+
+    def facets_for_display(self, counts: "FacetCounts") -> list[dict]:
+        """Each facet with its options as (value, label, count, checked), in display order."""
+        selected = self.selected()
+        return [
+            {
+                "name": facet,
+                "label": self.filters[facet].label,
+                "options": [
+                    (value, label, counts.facets[facet][value], value in selected[facet])
+                    for value, label in self.choices(facet)
+                ],
+            }
+            for facet in self.FACETS
+        ]
+
+    def products_for_display(self, counts: "FacetCounts") -> list[tuple[str, str, int]]:
+        """(slug, name, count) of every proprietary product, for the "remplace" select."""
+        return [
+            (slug, name, counts.products.get(pk, 0))
+            for pk, slug, name in self.filters["remplace"].queryset.values_list(
+                "pk", "slug", "name"
+            )
+        ]

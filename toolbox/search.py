@@ -46,19 +46,18 @@ def prefix_query(text: str) -> str:
     return " & ".join(f"{word}:*" for word in words(text))
 
 
-def apply_search(queryset: QuerySet, text: str) -> QuerySet:
+def apply_search(queryset: QuerySet, text: str, *, rank: bool = True) -> QuerySet:
+    """Tools matching every word of `text`; ranked best first unless `rank` is False (counts)."""
     terms = words(text)
     if not terms:
         return queryset
     if connection.vendor == "postgresql":
         query = SearchQuery(prefix_query(text), search_type="raw", config=SEARCH_CONFIG)
         vector = ExpressionWrapper(F("search_vector"), output_field=SearchVectorField())
-        return (
-            queryset.annotate(search_match=vector)
-            .filter(search_match=query)
-            .annotate(rank=SearchRank(vector, query))
-            .order_by("-rank", "name")
-        )
+        queryset = queryset.alias(search_match=vector).filter(search_match=query)
+        if not rank:
+            return queryset
+        return queryset.annotate(rank=SearchRank(vector, query)).order_by("-rank", "name")
     for term in terms:
         queryset = queryset.filter(search_text__contains=term)
     return queryset

@@ -34,15 +34,27 @@ PER_PAGE = 24
 IMPORT_SESSION_KEY = "toolbox_import_text"
 
 
+class _CountedPaginator(Paginator):
+    """A paginator told how many objects there are (the facet query counted them)."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count
+
+
 def catalogue(request):
-    """Everyone: published tools, narrowed by facets and a search term from the query string."""
+    """Everyone: published tools, narrowed by facets and a search term from the query string;
+    each facet value shows how many tools it would give with the other filters."""
     filterset = ToolFilter(request.GET, queryset=Tool.objects.for_catalogue())
-    page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
+    counts = filterset.counts()
+    page = _CountedPaginator(filterset.qs, PER_PAGE, count=counts.total)
+    page = page.get_page(request.GET.get("page"))
     active = any(request.GET.getlist(name) for name in ["q", "remplace", *ToolFilter.FACETS])
     context = {
         "filter": filterset,
+        "facets": filterset.facets_for_display(counts),
         # The select is rendered by hand (150+ options through the widget cost ~10 ms).
-        "products": filterset.filters["remplace"].queryset.values("slug", "name"),
+        "products": filterset.products_for_display(counts),
         "page": page,
         "active": active,
         "invalid": filterset.is_bound and not filterset.form.is_valid(),
