@@ -5,7 +5,10 @@ of 200 clients.
     DEBUG=1 .venv/bin/python bench/advisers_bench.py          # SQLite file (slower medians)
 
 On PostgreSQL the database is created if missing (the role needs CREATEDB). Snapshots and
-dimension rows are bulk-inserted directly, not through the answering flow.
+dimension rows are bulk-inserted directly, not through the answering flow; the observatory's
+table is then written by advisers.observatory.record(), the function store_snapshot calls, one
+batch at a time (or rebuilt, as `manage.py rebuild_observatory` does, for a database generated
+before it existed).
 
 Targets (issue): observatory ≤ 500 ms median per page on PostgreSQL; portfolio of 200 clients
 ≤ 40 ms median, queries constant in the portfolio size.

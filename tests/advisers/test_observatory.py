@@ -395,3 +395,24 @@ def test_dimension_columns_are_given_once_and_never_reused(caplog):
     )
     slots = observatory._dimension_slots(["de_trop"])
     assert "de_trop" not in slots and "de_trop" in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_page_reads_the_observatory_table_only_in_a_few_queries(varied_population):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    reference_structure()  # the questionnaire's structure is cached across pages
+    with CaptureQueriesContext(connection) as unfiltered:
+        observatory.compute({}, "departement")
+    with CaptureQueriesContext(connection) as filtered:
+        observatory.compute({"staff_band": "1-2", "region": "75"}, "legal_form")
+    for captured in (unfiltered, filtered):
+        sql = " ".join(q["sql"] for q in captured.captured_queries)
+        # Never the per-dimension result rows (1,000,000 of them for 100,000 diagnostics).
+        assert "maturity_dimensionresult" not in sql and "maturity_resultsnapshot" not in sql
+    # Questionnaire, dimension columns, grouping, years (+ rule 2 with filters), and on SQLite
+    # one read of the scores each for the medians computed in Python.
+    extra = 0 if connection.vendor == "postgresql" else 2
+    assert len(unfiltered.captured_queries) <= 4 + extra
+    assert len(filtered.captured_queries) <= 5 + extra
