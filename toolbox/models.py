@@ -126,13 +126,18 @@ class Tool(models.Model):
     # PostgreSQL only: to_tsvector('french', search_text), kept by a trigger (migration 0002) so
     # that searching and ranking read a stored, indexed value. Stays empty on SQLite.
     search_vector = TsVectorField(null=True, editable=False)
+    # When CRESS admins were last e-mailed that this entry needs a review (toolbox.tasks): a
+    # stale entry is announced once, until a new review starts a new period.
+    stale_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     replaces = models.ManyToManyField(
         "ProprietaryProduct", through="Alternative", related_name="tools", blank=True
     )
-    history = HistoricalRecords(excluded_fields=["search_text", "search_vector", "updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["search_text", "search_vector", "updated_at", "stale_notified_at"]
+    )
 
     objects = ToolQuerySet.as_manager()
 

@@ -14,6 +14,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -471,6 +473,56 @@ def stale_before() -> datetime.date:
 def stale_tools():
     """Tools not reviewed for 12 months (or never): the CRESS re-checks them."""
     return Tool.objects.stale(stale_before()).order_by("last_reviewed", "name")
+
+
+def due_stale_notices():
+    """Stale tools the CRESS has not been told about in their current period: never, or only
+    before their last review (a notice is sent only once a tool is stale, so a notice dated on
+    or before `last_reviewed` belongs to an earlier period)."""
+    return stale_tools().filter(
+        Q(stale_notified_at__isnull=True) | Q(stale_notified_at__date__lte=F("last_reviewed"))
+    )
+
+
+def send_stale_digest(*, now=None) -> int:
+    """E-mail CRESS admins one digest of the entries that became stale since the last digest.
+
+    Each entry is claimed (stale_notified_at) in the same transaction as the e-mail is queued,
+    so a second run — or a retry — sends nothing twice; an entry is announced again only after
+    a new review and twelve more months. Without any CRESS admin to tell, nothing is claimed.
+    Returns the number of entries announced.
+    """
+    from accounts.models import User
+
+    now = now or timezone.now()
+    recipients = list(
+        User.objects.filter(is_cress_admin=True, is_active=True)
+        .order_by("email")
+        .values_list("email", flat=True)
+    )
+    if not recipients:
+        return 0
+    with transaction.atomic():
+        due = list(
+            due_stale_notices()
+            .select_for_update(of=("self",))
+            .only("pk", "name", "slug", "last_reviewed", "status")
+        )
+        if not due:
+            return 0
+        Tool.objects.filter(pk__in=[tool.pk for tool in due]).update(stale_notified_at=now)
+        body = render_to_string(
+            "toolbox/email/stale_digest.txt",
+            {
+                "tools": due,
+                "site_name": settings.SITE_NAME,
+                "site_url": settings.SITE_URL,
+                "moderation_url": settings.SITE_URL + reverse("toolbox:moderation"),
+            },
+        )
+        subject = _("Boîte à outils : %(n)s fiche(s) à relire") % {"n": len(due)}
+        transaction.on_commit(lambda: send_email.delay(to=recipients, subject=subject, body=body))
+    return len(due)
 
 
 def mark_reviewed(tool: Tool, *, moderator) -> Tool:

@@ -300,7 +300,9 @@ def moderation(request):
         "testimonials": ToolUse.objects.filter(testimonial_status=ToolUse.TestimonialStatus.PENDING)
         .select_related("tool", "organisation")
         .order_by("created_at"),
-        "stale": services.stale_tools().only("pk", "name", "slug", "last_reviewed")[:100],
+        "stale": services.stale_tools().only(
+            "pk", "name", "slug", "last_reviewed", "stale_notified_at"
+        )[:100],
         # Tools outside the catalogue, by state (in review first): one query.
         "unpublished": Tool.objects.exclude(status="published")
         .only("pk", "name", "slug", "status")
