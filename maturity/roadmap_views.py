@@ -17,6 +17,7 @@ from accounts.access import membership_for
 from maturity import pdf, roadmap, roadmap_rules
 from maturity.access import member_of
 from maturity.forms import ActionDecisionForm, ActionEditForm, CustomActionForm, MoveForm
+from maturity.links import pk_urls
 from maturity.models import Diagnostic, PdfExport, Roadmap, RoadmapAction
 from maturity.structure import structure_for
 
@@ -56,20 +57,15 @@ ACTION_URLS = {
     "move": "maturity:roadmap_action_move",
     "history": "maturity:roadmap_action_history",
 }
-# Any number that cannot be mistaken for a part of the URL around it.
-_PK_PLACEHOLDER = 918273645
 
 
 def set_action_urls(org_pk: int, actions: list[RoadmapAction]) -> None:
     """Give each action its URLs (action.urls.detail…), reversing each URL name once rather
     than once per action and form: the roadmap page lists some sixty actions."""
-    patterns = {}
-    for key, name in ACTION_URLS.items():
-        # The action's pk is the last argument of these URLs, so the last match is its place.
-        head, tail = reverse(name, args=[org_pk, _PK_PLACEHOLDER]).rsplit(str(_PK_PLACEHOLDER), 1)
-        patterns[key] = (head, tail)
+    pks = [a.pk for a in actions]
+    urls = {key: pk_urls(name, [org_pk], pks) for key, name in ACTION_URLS.items()}
     for action in actions:
-        action.urls = {key: f"{head}{action.pk}{tail}" for key, (head, tail) in patterns.items()}
+        action.urls = {key: by_pk[action.pk] for key, by_pk in urls.items()}
 
 
 @lru_cache(maxsize=64)

@@ -28,6 +28,7 @@ from maturity.forms import (
     NewDraftForm,
     QuestionnaireUploadForm,
 )
+from maturity.links import pk_urls
 from maturity.models import (
     Diagnostic,
     DimensionResult,
@@ -260,6 +261,10 @@ def _section_context(respondent, structure, section, answers, errors=None, saved
         "diagnostic": respondent.diagnostic,
         "section": section,
         "questions": visible,
+        "visible_ids": {q.id for q in visible},
+        "autosave_urls": pk_urls(
+            "maturity:autosave", [respondent.pk], [q.id for q in section.questions]
+        ),
         "answers": answers,
         "errors": errors or {},
         "saved": saved,
