@@ -16,7 +16,8 @@ default) the grouped scores are read once and the medians taken in Python.
 Figures are read from ObservatoryFact (advisers.models), one row per completed diagnostic with
 its scores in typed columns and a flag on each organisation's latest one, joined to the
 organisation for the groups and filters. record() keeps it in step: maturity.results calls it
-each time a results snapshot is stored; `manage.py rebuild_observatory` rebuilds it whole. A
+each time a results snapshot is stored; migration advisers 0003 filled it for older diagnostics
+and `manage.py rebuild_observatory` rebuilds it whole. A
 page is then one grouping query, one query for rule 2 when filters apply, and one for the years.
 """
 

@@ -416,3 +416,25 @@ def test_a_page_reads_the_observatory_table_only_in_a_few_queries(varied_populat
     extra = 0 if connection.vendor == "postgresql" else 2
     assert len(unfiltered.captured_queries) <= 4 + extra
     assert len(filtered.captured_queries) <= 5 + extra
+
+
+@pytest.mark.django_db
+def test_the_migration_backfills_an_existing_database_like_record(varied_population):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("advisers.migrations.0003_backfill_observatory_facts")
+    pages = [({}, "sector"), ({}, "departement"), ({"staff_band": "1-2"}, "region")]
+    before = [_observed(observatory.compute(f, by)) for f, by in pages]
+    flags = set(
+        ObservatoryFact.objects.values_list("diagnostic_id", "is_latest", "is_latest_of_year")
+    )
+    ObservatoryFact.objects.all().delete()
+    ObservatoryDimension.objects.all().delete()
+    migration.backfill(apps, None)
+    assert [_observed(observatory.compute(f, by)) for f, by in pages] == before
+    assert (
+        set(ObservatoryFact.objects.values_list("diagnostic_id", "is_latest", "is_latest_of_year"))
+        == flags
+    )

@@ -1,7 +1,7 @@
 """Rebuild the observatory's table (advisers.models.ObservatoryFact) from the stored results.
 
-Run once on a database that has completed diagnostics from before the table existed, and
-whenever its figures are in doubt; afterwards storing a results snapshot keeps it up to date.
+Migration advisers 0003 fills the table once for the diagnostics completed before it existed;
+run this whenever its figures are in doubt (storing a results snapshot keeps it up to date).
 Safe to run again: each diagnostic's row is rewritten, nothing is added twice.
 """
 
