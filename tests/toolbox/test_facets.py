@@ -45,8 +45,11 @@ def catalogue(db):
 
 
 def results(client, query: dict) -> int:
+    """The tools the page lists (fewer than a page here), checked against its total."""
     body = client.get(URL, query).content.decode()
-    return int(re.search(r'id="results-title">(\d+) outil', body).group(1))
+    listed = len(re.findall(r'<li class="card">\s*<h3><a href="', body))
+    assert int(re.search(r'id="results-title">(\d+) outil', body).group(1)) == listed
+    return listed
 
 
 def label_counts(body: str, facet: str) -> dict[str, int]:
