@@ -92,13 +92,21 @@ OFFER_SCHEMA = [
     ("provider", "texte", gettext_lazy("Nom de l'hébergeur.")),
     ("provider_legal_form", "texte", gettext_lazy("Forme juridique de l'hébergeur.")),
     ("provider_ess_status", "code", gettext_lazy("esus, ess, none ou unknown.")),
-    ("provider_chatons", "booléen", gettext_lazy("Membre du collectif CHATONS.")),
-    ("provider_cress_pooled", "booléen", gettext_lazy("Service mutualisé de la CRESS.")),
+    ("provider_chatons", "booléen", gettext_lazy("Membre du collectif CHATONS (true ou false).")),
+    (
+        "provider_cress_pooled",
+        "booléen",
+        gettext_lazy("Service mutualisé de la CRESS (true ou false)."),
+    ),
     ("name", "texte", gettext_lazy("Nom de l'offre.")),
     ("url", "URL", gettext_lazy("Adresse de l'offre.")),
     ("access", "code", gettext_lazy("free, free_associations, membership ou paid.")),
     ("price", "texte", gettext_lazy("Prix indicatif.")),
-    ("data_country", "code pays ISO", gettext_lazy("Pays où sont stockées les données.")),
+    (
+        "data_country",
+        "code pays ISO",
+        gettext_lazy("Pays où sont stockées les données : code ISO 3166-1 à deux lettres (FR)."),
+    ),
     ("support", "texte", gettext_lazy("Accompagnement proposé.")),
 ]
 TOOL_COLUMNS = [column for column, *_rest in TOOL_SCHEMA]

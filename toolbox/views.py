@@ -131,7 +131,13 @@ def opendata_page(request):
     return TemplateResponse(
         request,
         "toolbox/opendata.html",
-        {"tool_schema": opendata.TOOL_SCHEMA, "offer_schema": opendata.OFFER_SCHEMA},
+        {
+            "tool_schema": opendata.TOOL_SCHEMA,
+            "offer_schema": [
+                (column, kind, column in opendata.REQUIRED_OFFER_COLUMNS, description)
+                for column, kind, description in opendata.OFFER_SCHEMA
+            ],
+        },
     )
 
 

@@ -255,3 +255,13 @@ def test_import_command_takes_the_tools_and_offers_files(tmp_path, catalogue):
     assert not HostingOffer.objects.exists()
     call_command("import_toolbox", *files, "--commit")
     assert opendata.catalogue_json() == exported
+
+
+def test_opendata_page_documents_the_offer_columns_and_which_are_required(client):
+    body = client.get(reverse("toolbox:opendata")).content.decode()
+    for column in opendata.OFFER_COLUMNS:
+        assert f"<code>{column}</code>" in body
+    row = body.split("<code>data_country</code>")[1].split("</tr>")[0]
+    assert "<td>oui</td>" in row and "ISO 3166-1" in row
+    row = body.split("<code>price</code>")[1].split("</tr>")[0]
+    assert "<td>non</td>" in row
