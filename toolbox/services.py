@@ -1,9 +1,10 @@
 """Business rules of the toolbox: proposals and moderation, declarations of use, and the
 functions other apps call (the roadmap and the diagnostic inventory).
 
-Every change to a tool goes through `apply_tool_values`, which bumps `Tool.version`: a proposal
-remembers the version it was made on, and approving it after the tool changed meanwhile is a
-conflict — shown to the moderator, nothing overwritten.
+Every change to a tool's content goes through `apply_tool_values`, which bumps `Tool.version`: a
+proposal remembers the version it was made on, and approving it after the tool changed meanwhile
+is a conflict — shown to the moderator, nothing overwritten. Publication states (`change_status`)
+are recorded in the history but leave the version alone.
 """
 
 import datetime

@@ -2,7 +2,7 @@
 
 Public: catalogue, tool pages, comparison, alternatives, open data.
 Logged in: proposals (never a direct change) and "nous l'utilisons" for the current organisation.
-CRESS admins: moderation, history, review, import.
+CRESS admins: moderation, publication states, history, review, import.
 """
 
 from django.contrib import messages
