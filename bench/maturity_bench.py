@@ -3,8 +3,9 @@
     DEBUG=1 .venv/bin/python bench/maturity_bench.py                      # SQLite
     DATABASE_URL=postgres://…/boussole_bench .venv/bin/python bench/maturity_bench.py
 
-Targets (issue): section ≤ 10 ms median and ≤ 10 queries; autosave ≤ 8 ms and ≤ 6 queries;
-results ≤ 25 ms.
+Targets (issues): section ≤ 10 ms median and ≤ 10 queries; autosave ≤ 8 ms and ≤ 6 queries;
+results ≤ 25 ms; roadmap page (61 actions) ≤ 30 ms, queries constant in the number of actions
+(asserted in tests/maturity).
 """
 
 import random

@@ -71,11 +71,23 @@ def respondent_for(request, pk: int, *, page: bool = True) -> Respondent:
     organisation unloaded."""
     conditions = []
     organisations = {}
+    guest_ids = request.session.get(GUEST_SESSION_KEY, [])
     if request.user.is_authenticated:
         context = getattr(request, "organisations", None) if page else None
-        if context is None:
+        if context is None and guest_ids:
             conditions.append(
                 Q(user=request.user) & _active_member(request.user, "diagnostic__organisation")
+            )
+        elif context is None:
+            # Joined rather than EXISTS, which is dearer to build and plan: one row at most, a
+            # person having one membership per organisation. (Not beside the guests' branch:
+            # OR-ed, the join would repeat a guest's row once per member.)
+            conditions.append(
+                Q(
+                    user=request.user,
+                    diagnostic__organisation__memberships__user=request.user,
+                    diagnostic__organisation__memberships__is_active=True,
+                )
             )
         else:
             organisations = {m.organisation_id: m.organisation for m in context.memberships}
@@ -83,7 +95,6 @@ def respondent_for(request, pk: int, *, page: bool = True) -> Respondent:
                 conditions.append(
                     Q(user=request.user, diagnostic__organisation_id__in=list(organisations))
                 )
-    guest_ids = request.session.get(GUEST_SESSION_KEY, [])
     if guest_ids:
         conditions.append(
             Q(

@@ -240,3 +240,45 @@ def test_autosave_queries_stay_within_budget(client, questionnaire, django_asser
             {f"q{question.id}": str(question.choices[0].id)},
         )
     assert response.status_code == 200
+
+
+def test_a_member_holding_a_guest_link_elsewhere_answers_both(client, questionnaire):
+    """Member branch and guest branch of the respondent lookup together, on organisations with
+    several members: each respondent found once, no one else's."""
+    _, mine = diagnostic_with_respondent(questionnaire=questionnaire)
+    other, theirs = diagnostic_with_respondent(questionnaire=questionnaire)
+    for _ in range(3):
+        MembershipFactory(organisation=mine.diagnostic.organisation)
+        MembershipFactory(organisation=other.organisation)
+    guest, token = Respondent.new_guest(
+        diagnostic=other, name="Léa", email="lea@example.org", role_label="", invited_by=None
+    )
+    guest.save()
+    client.force_login(mine.user)
+    client.get(reverse("maturity:guest_entry", args=[token]))
+    question = structure_for(questionnaire).section_by_code["securite_rgpd"].questions[0]
+    for respondent in (mine, guest):
+        assert (
+            client.get(
+                reverse("maturity:section", args=[respondent.pk, "securite_rgpd"])
+            ).status_code
+            == 200
+        )
+        response = client.post(
+            reverse("maturity:autosave", args=[respondent.pk, question.id]),
+            {f"q{question.id}": str(question.choices[0].id)},
+            headers={"HX-Request": "true"},
+        )
+        assert response.status_code == 200
+        assert Answer.objects.filter(respondent=respondent).count() == 1
+    assert (
+        client.get(reverse("maturity:section", args=[theirs.pk, "securite_rgpd"])).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            reverse("maturity:autosave", args=[theirs.pk, question.id]),
+            {f"q{question.id}": str(question.choices[0].id)},
+        ).status_code
+        == 404
+    )
