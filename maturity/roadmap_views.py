@@ -128,6 +128,9 @@ def roadmap_page(request, org_pk):
         **_card_context(roadmap_obj, organisation, view.up_front, ambassadors_for=view.up_front),
         "membership": membership,
         "view": view,
+        # The cards' full version is the action's own page (a missing variable is an exception
+        # caught per use in the template: some fifty on this page).
+        "detail": False,
         "custom_form_html": _custom_form_html(tuple(titles.items()), get_language()),
         "last_export": roadmap_obj.pdf_exports.order_by("-created_at").first(),
     }

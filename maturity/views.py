@@ -262,6 +262,7 @@ def _section_context(respondent, structure, section, answers, errors=None, saved
         "section": section,
         "questions": visible,
         "visible_ids": {q.id for q in visible},
+        "oob": False,  # the progress block is swapped out of band by autosave only
         "autosave_urls": pk_urls(
             "maturity:autosave", [respondent.pk], [q.id for q in section.questions]
         ),
