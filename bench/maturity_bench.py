@@ -153,6 +153,32 @@ def main():
             lambda: client.get(reverse("maturity:results", args=[diagnostic.pk])),
         ),
     ]
+    # The same page for a respondent who has answered everything (their answers are read on
+    # every section page and autosave).
+    full_user = User.objects.get(email="bench6@example.org")
+    full_done = Diagnostic.objects.get(
+        organisation__memberships__user=full_user, status="completed"
+    )
+    Diagnostic.objects.filter(organisation=full_done.organisation, status="in_progress").delete()
+    full_progress = Diagnostic.objects.create(
+        organisation=full_done.organisation, questionnaire=full_done.questionnaire
+    )
+    full_respondent = Respondent.objects.create(diagnostic=full_progress, user=full_user)
+    Answer.objects.bulk_create(
+        Answer(respondent=full_respondent, question_id=a.question_id, choice_ids=a.choice_ids)
+        for a in Answer.objects.filter(respondent__diagnostic=full_done, respondent__user=full_user)
+    )
+    full_client = Client()
+    full_client.force_login(full_user)
+    out.append(
+        measure(
+            f"section ({full_respondent.answers.count()} réponses)",
+            lambda: full_client.get(
+                reverse("maturity:section", args=[full_respondent.pk, section.code])
+            ),
+        )
+    )
+    full_progress.delete()
     call_command("load_roadmap_rules", verbosity=0)
     the_roadmap = roadmap.generate(diagnostic)
     print(f"Feuille de route : {the_roadmap.actions.count()} actions")

@@ -66,18 +66,41 @@ def parse_answer(question: QuestionView, values: list[str], text: str = "") -> P
     return ParsedAnswer(frozenset(ids), unknown, "")
 
 
-def answers_of(respondent: Respondent) -> dict[int, Answer]:
-    return {a.question_id: a for a in respondent.answers.all()}
+@dataclass(frozen=True, slots=True)
+class GivenAnswer:
+    """What the answering pages read of one answer: no model instance per row, as a section
+    page and each autosave read all of the respondent's answers (70 and more by the end)."""
+
+    choice_ids: tuple[int, ...]
+    unknown: bool
+    text: str
+
+    @classmethod
+    def of(cls, answer: Answer) -> "GivenAnswer":
+        return cls(tuple(answer.choice_ids), answer.unknown, answer.text)
 
 
-def answer_values(answers: dict[int, Answer]) -> dict[int, scoring.AnswerValue]:
+# Answers as the functions below read them: GivenAnswer, or Answer rows where prefetched.
+AnswerLike = GivenAnswer | Answer
+
+
+def answers_of(respondent: Respondent) -> dict[int, GivenAnswer]:
+    return {
+        question_id: GivenAnswer(tuple(choice_ids), unknown, text)
+        for question_id, choice_ids, unknown, text in respondent.answers.values_list(
+            "question_id", "choice_ids", "unknown", "text"
+        )
+    }
+
+
+def answer_values(answers: dict[int, AnswerLike]) -> dict[int, scoring.AnswerValue]:
     return {
         qid: scoring.AnswerValue(frozenset(a.choice_ids), a.unknown) for qid, a in answers.items()
     }
 
 
 def visible_questions(
-    structure: Structure, section_code: str, answers: dict[int, Answer], values=None
+    structure: Structure, section_code: str, answers: dict[int, AnswerLike], values=None
 ):
     """Questions of a section shown to this respondent: a follow-up appears only after one of
     the answers it depends on. `values` (answer_values(answers)) may be passed when looping."""
@@ -148,7 +171,7 @@ class Progress:
         return self.answered >= self.total
 
 
-def section_progress(structure: Structure, answers: dict[int, Answer]) -> dict[str, Progress]:
+def section_progress(structure: Structure, answers: dict[int, AnswerLike]) -> dict[str, Progress]:
     progress = {}
     values = answer_values(answers)
     for section in structure.sections:
@@ -164,7 +187,7 @@ def overall_progress(progress: dict[str, Progress]) -> Progress:
 
 
 def unanswered_required(
-    structure: Structure, answers: dict[int, Answer]
+    structure: Structure, answers: dict[int, AnswerLike]
 ) -> list[tuple[str, QuestionView]]:
     missing = []
     values = answer_values(answers)

@@ -355,7 +355,7 @@ def autosave(request, pk, question_pk):
         if answer is None:
             answers.pop(question.id, None)
         else:
-            answers[question.id] = answer
+            answers[question.id] = services.GivenAnswer.of(answer)
     context = _section_context(
         respondent,
         structure,
