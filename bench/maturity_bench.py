@@ -117,8 +117,48 @@ def generate():
         print(f"  {batch + 100} / {ORGANISATIONS}", flush=True)
 
 
+def community():
+    """What the roadmap cards link to: the curated toolbox, and ambassadors near the bench's
+    organisations (Gironde) with expertise on every dimension."""
+    from datetime import timedelta
+
+    from ambassadors.models import Ambassador
+
+    call_command("load_toolbox", verbosity=0)
+    if Ambassador.objects.exists():
+        return
+    dimensions = [
+        s.code for s in structure_for(Questionnaire.objects.published().first()).dimensions
+    ]
+    users = User.objects.bulk_create(
+        [User(email=f"bench-ambassadeur{n}@example.org") for n in range(30)]
+    )
+    Ambassador.objects.bulk_create(
+        Ambassador(
+            user=user,
+            public_name=f"Ambassadeur·rice {n:02d}",
+            motivation="Référent·e numérique de mon association.",
+            bio="J'aime transmettre.",
+            departements=["33"] if n % 3 else ["24"],
+            regions=["75"],
+            expertise_dimensions=[
+                dimensions[n % len(dimensions)],
+                dimensions[(n + 3) % len(dimensions)],
+            ],
+            expertise_tools=["nextcloud"],
+            formats=["atelier"],
+            availability="Deux soirs par mois",
+            is_public=True,
+            status=Ambassador.Status.APPROVED,
+            valid_until=timezone.localdate() + timedelta(days=200),
+        )
+        for n, user in enumerate(users)
+    )
+
+
 def main():
     generate()
+    community()
     user = User.objects.get(email="bench5@example.org")
     diagnostic = Diagnostic.objects.get(organisation__memberships__user=user, status="completed")
     # A fresh in-progress diagnostic for the answering pages.
