@@ -7,11 +7,13 @@ from datetime import datetime
 
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
+from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
 from advisers.access import consented_organisations
 from advisers.models import Consent
 from maturity import scoring
+from maturity.links import pk_urls
 from maturity.models import Diagnostic, DimensionResult, Questionnaire, RoadmapAction
 from maturity.structure import structure_for
 
@@ -30,12 +32,25 @@ class ClientRow:
     weakest: list[str] = field(default_factory=list)
     actions_done: int = 0
     actions_total: int = 0
+    url: str = ""  # the client page, set by rows_for
 
     @property
     def progress(self) -> int | None:
         if not self.actions_total:
             return None
         return round(100 * self.actions_done / self.actions_total)
+
+    @property
+    def progress_text(self) -> str:
+        """« 3 / 12 actions faites (25 %) », or empty without a roadmap. Built here rather
+        than by a blocktranslate in each of the page's rows, which costs several times more."""
+        if not self.actions_total:
+            return ""
+        return _("%(done)s / %(total)s actions faites (%(percent)s %%)") % {
+            "done": self.actions_done,
+            "total": self.actions_total,
+            "percent": self.progress,
+        }
 
 
 def reference_structure():
@@ -114,6 +129,7 @@ def rows_for(organisations: list[Organisation], structure) -> list[ClientRow]:
                 total=Count("pk"), done=Count("pk", filter=Q(status=RoadmapAction.Status.DONE))
             )
         }
+    urls = pk_urls("advisers:client", [], [o.pk for o in organisations])
     rows = []
     for organisation in organisations:
         own = scores.get(organisation.last_diagnostic_id, {})
@@ -134,6 +150,7 @@ def rows_for(organisations: list[Organisation], structure) -> list[ClientRow]:
                 weakest=[titles.get(code, code) for _score, code in known[:WEAKEST]],
                 actions_done=counts.get("done", 0),
                 actions_total=counts.get("total", 0),
+                url=urls[organisation.pk],
             )
         )
     return rows
