@@ -143,25 +143,47 @@ def main() -> None:  # pragma: no cover - run by hand, figures go to the README
     from maturity.models import Diagnostic, Respondent
     from toolbox.models import Tool
 
+    def cookies_of(email: str) -> list[dict]:
+        user = get_user_model().objects.get(email=email)
+        session = SessionStore()
+        session["_auth_user_id"] = str(user.pk)
+        session["_auth_user_backend"] = "accounts.backends.RolesModelBackend"
+        session["_auth_user_hash"] = user.get_session_auth_hash()
+        session.create()
+        return [{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": base}]
+
+    from django.urls import reverse
+
+    from ambassadors.models import Event
+
     user = get_user_model().objects.get(email="autre@example.org")
-    session = SessionStore()
-    session["_auth_user_id"] = str(user.pk)
-    session["_auth_user_backend"] = "accounts.backends.RolesModelBackend"
-    session["_auth_user_hash"] = user.get_session_auth_hash()
-    session.create()
-    cookies = [{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": base}]
+    cookies = cookies_of(user.email)
     diagnostic = Diagnostic.objects.filter(
         organisation__memberships__user=user, status="completed"
     ).first()
     respondent = Respondent.objects.filter(user=user).first()
     tool = Tool.objects.filter(status="published").first()
+    compared = [t for t in Tool.objects.filter(status="published") if "stockage" in t.usages][:3]
+    event = Event.objects.filter(audience="public").order_by("starts_at").first()
     pages = [
         ("Accueil", "/", None),
         ("Inscription", "/compte/signup/", None),
         ("Boîte à outils (filtrée)", "/outils/?usage=stockage&q=fichiers", None),
         ("Fiche outil", f"/outils/{tool.slug}/", None),
+        (
+            "Comparaison (3 outils)",
+            reverse("toolbox:compare") + "?" + "&".join(f"outils={t.slug}" for t in compared),
+            None,
+        ),
         ("Annuaire des ambassadeur·rices", "/communaute/", None),
         ("Événements", "/communaute/evenements/", None),
+        ("Fiche événement", event.get_absolute_url(), None),
+        (
+            "Portefeuille du·de la conseiller·e",
+            reverse("advisers:portfolio"),
+            cookies_of("conseil@example.org"),
+        ),
+        ("Observatoire", reverse("advisers:observatory"), cookies_of("cress@example.org")),
         (
             "Partie du diagnostic",
             f"/diagnostic/repondre/{respondent.pk}/partie/securite_rgpd/",
