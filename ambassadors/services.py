@@ -88,9 +88,23 @@ def ambassadors_near(
 ) -> list[Ambassador]:
     """Listed ambassadors with expertise on a dimension, those covering the organisation's
     département first, then its région. One query."""
-    candidates = (
+    return ambassadors_near_each(organisation, [dimension_code], limit)[dimension_code]
+
+
+def ambassadors_near_each(
+    organisation: Organisation, dimension_codes: list[str], limit: int = 3
+) -> dict[str, list[Ambassador]]:
+    """ambassadors_near for several dimensions at once (a roadmap's actions): one query for
+    all of them, then the same ranking per dimension."""
+    codes = sorted(set(dimension_codes))
+    if not codes:
+        return {}
+    any_dimension = Q()
+    for code in codes:
+        any_dimension |= json_has("expertise_dimensions", code)
+    candidates = list(
         Ambassador.objects.listed()
-        .with_dimension(dimension_code)
+        .filter(any_dimension)
         .filter(
             json_has("departements", organisation.departement)
             | json_has("regions", organisation.region or "-")
@@ -106,14 +120,17 @@ def ambassadors_near(
             "valid_until",
         )
     )
-    ranked = rank_ambassadors(
-        candidates,
-        departement=organisation.departement,
-        region=organisation.region,
-        weak_dimensions=[],
-        topics=[dimension_code],
-    )
-    return [ambassador for ambassador, _score, _reasons in ranked[:limit]]
+    near = {}
+    for code in codes:
+        ranked = rank_ambassadors(
+            [a for a in candidates if code in (a.expertise_dimensions or [])],
+            departement=organisation.departement,
+            region=organisation.region,
+            weak_dimensions=[],
+            topics=[code],
+        )
+        near[code] = [ambassador for ambassador, _score, _reasons in ranked[:limit]]
+    return near
 
 
 def resources_for(dimension_code: str, limit: int = 3) -> list[Resource]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -328,49 +328,10 @@ def ambassadors_by_action(
     organisation: Organisation, actions: list[RoadmapAction]
 ) -> dict[int, list]:
     """Ambassadors near the organisation with expertise on each action's dimension, for the few
-    actions shown up front: one query for all their dimensions, then the ambassadors app's own
-    ranking per dimension (the same choice as ambassadors.services.ambassadors_near)."""
-    try:
-        from ambassadors.matching import rank_ambassadors
-        from ambassadors.models import Ambassador
-        from ambassadors.querysets import json_has
-    except ImportError:  # pragma: no cover
-        return {}
-    dimensions = sorted({a.dimension for a in actions if a.dimension})
-    if not dimensions:
-        return {a.pk: [] for a in actions}
-    any_dimension = Q()
-    for dimension in dimensions:
-        any_dimension |= json_has("expertise_dimensions", dimension)
-    # ambassadors_near's filters and columns, for all the dimensions at once.
-    candidates = list(
-        Ambassador.objects.listed()
-        .filter(any_dimension)
-        .filter(
-            json_has("departements", organisation.departement)
-            | json_has("regions", organisation.region or "-")
-        )
-        .only(
-            "pk",
-            "public_name",
-            "departements",
-            "regions",
-            "expertise_dimensions",
-            "expertise_tools",
-            "status",
-            "valid_until",
-        )
-    )
-    near = {}
-    for dimension in dimensions:
-        ranked = rank_ambassadors(
-            [a for a in candidates if dimension in (a.expertise_dimensions or [])],
-            departement=organisation.departement,
-            region=organisation.region,
-            weak_dimensions=[],
-            topics=[dimension],
-        )
-        near[dimension] = [ambassador for ambassador, _score, _reasons in ranked[:3]]
+    actions shown up front: one query for all their dimensions (ambassadors.services)."""
+    from ambassadors.services import ambassadors_near_each
+
+    near = ambassadors_near_each(organisation, [a.dimension for a in actions if a.dimension])
     return {a.pk: near.get(a.dimension, []) for a in actions}
 
 
