@@ -233,6 +233,14 @@ AXES_ENABLE_ADMIN = False
 AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
 
 # Sessions: 2 h of inactivity or 12 h in all, whichever comes first (accounts.middleware).
+# With Redis, sessions are read from the cache and written through to the database: one
+# database round trip less on every page, and they survive a cache flush. Never with the
+# per-process memory cache, where another process would keep a session that was logged out.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_CACHE_URL
+    else "django.contrib.sessions.backends.db"
+)
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 2 * 3600, minimum=60)
 SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 12 * 3600, minimum=60)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT

@@ -89,3 +89,21 @@ def test_demo_data_is_refused_in_production():
     result = run_manage("demo_data", **PRODUCTION_ENV)
     assert result.returncode != 0
     assert "DEBUG=1" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("redis", "engine"),
+    [
+        ("redis://127.0.0.1:6379/9", "django.contrib.sessions.backends.cached_db"),
+        ("", "django.contrib.sessions.backends.db"),
+    ],
+)
+def test_sessions_are_cached_only_in_a_cache_that_every_process_shares(redis, engine):
+    """With Redis, a logout seen by one gunicorn process is seen by all; with the per-process
+    memory cache it would not be, so sessions are then read from the database only."""
+    result = run_manage(
+        "shell", "-c", "from django.conf import settings; print(settings.SESSION_ENGINE)",
+        **{**PRODUCTION_ENV, "REDIS_URL": redis, "REDIS_CACHE_URL": redis},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip().splitlines()[-1] == engine
