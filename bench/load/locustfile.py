@@ -47,11 +47,14 @@ class Organisation(FastHttpUser):
         )
         self.client.get("/compte/login/", name="jeton CSRF")  # sets the CSRF cookie
         home = self.client.get("/", name="accueil")
+        # A person reads each page before the next click (wait_time), on arrival as afterwards.
+        self.wait()
         self.org_id = re.search(r'href="/organisations/(\d+)/"', home.text).group(1)
         diagnostics = self.client.get(
             f"/diagnostic/organisation/{self.org_id}/", name="diagnostics"
         )
         self.detail = re.search(r'href="/diagnostic/(\d+)/"', diagnostics.text).group(1)
+        self.wait()
         start = self.client.post(
             f"/diagnostic/organisation/{self.org_id}/demarrer/",
             urlencode({"csrfmiddlewaretoken": self._csrf()}),
@@ -62,6 +65,7 @@ class Organisation(FastHttpUser):
         self.respondent = re.search(
             r"/diagnostic/repondre/(\d+)/", start.headers["Location"]
         ).group(1)
+        self.wait()
         section = self.client.get(
             f"/diagnostic/repondre/{self.respondent}/partie/securite_rgpd/", name="partie"
         )
