@@ -32,9 +32,15 @@ ROLES = [
 def _tasks_run_in_process(request):
     """Tasks run eagerly in tests (as on the embedded default), even when REDIS_URL is set,
     so e-mails land in the outbox; tests marked `services` talk to a real worker instead."""
+    from celery.result import _set_task_join_will_block
+
     from config.celery import app
 
     if request.node.get_closest_marker("services"):
+        # Celery marks "inside a task" with one process-wide flag that each eager task sets and
+        # restores; two threads running eager tasks at once (the concurrency tests) can leave it
+        # set, and result.get() then refuses to wait. This process is never a worker: clear it.
+        _set_task_join_will_block(False)
         yield
         return
     previous = app.conf.task_always_eager
