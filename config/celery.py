@@ -21,7 +21,6 @@ def ping(value: int) -> dict:
 from celery.schedules import crontab  # noqa: E402
 
 app.conf.beat_schedule = {
-    **(app.conf.beat_schedule or {}),
     "ambassadors-event-reminders": {
         "task": "ambassadors.send_event_reminders",
         "schedule": crontab(hour=9, minute=0),
@@ -50,6 +49,11 @@ app.conf.beat_schedule = {
     "accounts-delete-inactive-accounts": {
         "task": "accounts.delete_inactive_accounts",
         "schedule": crontab(hour=4, minute=20),
+    },
+    # Toolbox entries not reviewed for 12 months: one digest to CRESS admins, Monday mornings.
+    "toolbox-stale-digest": {
+        "task": "toolbox.send_stale_digest",
+        "schedule": crontab(day_of_week="mon", hour=8, minute=0),
     },
     "accounts-purge-login-attempts": {
         "task": "accounts.purge_login_attempts",

@@ -8,7 +8,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -154,14 +153,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1 if _visibility_timeout < 600 else 10,
 }
 CELERY_TIMEZONE = "Europe/Paris"
-# Merged with the schedule of config/celery.py.
-CELERY_BEAT_SCHEDULE = {
-    # Toolbox entries not reviewed for 12 months: one digest to CRESS admins, Monday mornings.
-    "toolbox-stale-digest": {
-        "task": "toolbox.send_stale_digest",
-        "schedule": crontab(day_of_week="mon", hour=8, minute=0),
-    },
-}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- Auth --------------------------------------------------------------------------------------
