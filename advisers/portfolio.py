@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation
 from advisers.access import consented_organisations
 from advisers.models import Consent
+from config.links import pk_urls
 from maturity import scoring
-from maturity.links import pk_urls
 from maturity.models import Diagnostic, DimensionResult, Questionnaire, RoadmapAction
 from maturity.structure import structure_for
 

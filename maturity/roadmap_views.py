@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import membership_for
+from config.links import pk_urls
 from maturity import pdf, roadmap, roadmap_rules
 from maturity.access import member_of
 from maturity.forms import ActionDecisionForm, ActionEditForm, CustomActionForm, MoveForm
-from maturity.links import pk_urls
 from maturity.models import Diagnostic, PdfExport, Roadmap, RoadmapAction
 from maturity.structure import structure_for
 

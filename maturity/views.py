@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import cress_admin_required, membership_for
 from accounts.security import invitation_allowed, invitation_limit_message
+from config.links import pk_urls
 from maturity import charts, questionnaire_file, results, services, versions
 from maturity.access import (
     GUEST_SESSION_KEY,
@@ -28,7 +29,6 @@ from maturity.forms import (
     NewDraftForm,
     QuestionnaireUploadForm,
 )
-from maturity.links import pk_urls
 from maturity.models import (
     Diagnostic,
     DimensionResult,
