@@ -69,3 +69,27 @@ def env_url(name: str, default: str | None, schemes: tuple[str, ...]) -> str | N
             f"{name} must be a URL starting with one of {', '.join(s + '://' for s in schemes)}."
         )
     return raw.strip()
+
+
+# The development default and the value of .env.example: long enough for the length check,
+# public in the repository, so refused by value outside DEBUG.
+DEVELOPMENT_SECRET_KEY = "insecure-development-key-never-use-in-production-0123456789"
+PLACEHOLDER_SECRET_KEYS = {
+    DEVELOPMENT_SECRET_KEY,
+    "change-me-to-a-long-random-string-of-at-least-fifty-characters-please",
+}
+_PLACEHOLDER_WORDS = ("changeme", "insecure", "placeholder")
+
+
+def secret_key_problem(value: str) -> str | None:
+    """Why `value` is obviously not a secret (a published or placeholder value), or None."""
+    if value in PLACEHOLDER_SECRET_KEYS:
+        return "the value published in the repository"
+    squashed = "".join(c for c in value.lower() if c.isalnum())
+    word = next((w for w in _PLACEHOLDER_WORDS if w in squashed), None)
+    if word:
+        return f"it contains {word!r}"
+    # Django's own deploy check asks for at least 5 distinct characters.
+    if len(set(value)) < 5:
+        return "too few distinct characters"
+    return None

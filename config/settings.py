@@ -11,7 +11,16 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from config.env import env_bool, env_int, env_list, env_required, env_str, env_url
+from config.env import (
+    DEVELOPMENT_SECRET_KEY,
+    env_bool,
+    env_int,
+    env_list,
+    env_required,
+    env_str,
+    env_url,
+    secret_key_problem,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Git-ignored folder for everything the platform writes (SQLite file, private files).
@@ -20,9 +29,7 @@ DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "data")))
 DEBUG = env_bool("DEBUG", False)
 
 if DEBUG:
-    SECRET_KEY = (
-        env_str("SECRET_KEY") or "insecure-development-key-never-use-in-production-0123456789"
-    )
+    SECRET_KEY = env_str("SECRET_KEY") or DEVELOPMENT_SECRET_KEY
 else:
     SECRET_KEY = env_required(
         "SECRET_KEY",
@@ -30,6 +37,10 @@ else:
     )
     if len(SECRET_KEY) < 50:
         raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters long.")
+    if problem := secret_key_problem(SECRET_KEY):
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is a placeholder ({problem}): set a long random string of your own."
+        )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

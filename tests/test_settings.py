@@ -1,4 +1,5 @@
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -77,6 +78,41 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = run_manage("check", **{**PRODUCTION_ENV, "SECRET_KEY": ""})
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def _example_secret_key() -> str:
+    for line in (ROOT / ".env.example").read_text().splitlines():
+        if line.startswith("SECRET_KEY="):
+            return line.removeprefix("SECRET_KEY=").strip()
+    raise AssertionError(".env.example has no SECRET_KEY line")
+
+
+def test_production_refuses_the_placeholder_secret_key_of_the_example_file():
+    # Long enough to pass the length check: copying .env.example unchanged must still stop.
+    placeholder = _example_secret_key()
+    assert len(placeholder) >= 50
+    result = run_manage("check", **{**PRODUCTION_ENV, "SECRET_KEY": placeholder})
+    assert result.returncode != 0
+    assert "SECRET_KEY is a placeholder" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "insecure-development-key-never-use-in-production-0123456789",  # the DEBUG default
+        "CHANGE-ME-" + "a1b2c3d4e5" * 5,
+        "please-changeme-" + "a1b2c3d4e5" * 5,
+        "django-insecure-" + "a1b2c3d4e5" * 5,
+        "ab" * 30,  # too few distinct characters to be random
+    ],
+)
+def test_obvious_placeholder_secret_keys_are_refused(value):
+    assert env.secret_key_problem(value)
+
+
+def test_a_random_secret_key_is_accepted():
+    assert env.secret_key_problem(PRODUCTION_ENV["SECRET_KEY"]) is None
+    assert env.secret_key_problem(secrets.token_urlsafe(50)) is None
 
 
 def test_a_malformed_debug_value_stops_the_start():
