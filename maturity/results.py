@@ -9,7 +9,9 @@ from maturity import inventory, scoring
 from maturity.models import Answer, DimensionResult, Question, ResultSnapshot, Section
 from maturity.structure import Structure, structure_for
 
-MIN_SKILLS_RESPONDENTS = 3  # below this, an aggregate could reveal one person's self-assessment
+# Below this, an aggregate could reveal one person's answers: skills averages, and how the
+# answers to a disputed question split.
+MIN_SKILLS_RESPONDENTS = 3
 MIN_COMPARISON_GROUP = 5  # statistics only over groups of at least 5 organisations
 TRAINING_NEED_BELOW = 50
 DIVERGENCE_LIMIT = 8
@@ -56,20 +58,28 @@ def compute(diagnostic) -> dict:
     divergence = []
     for question_id, spread in scoring.divergence(per_respondent)[:DIVERGENCE_LIMIT]:
         question = structure.questions[question_id]
+        # The people whose answer counts in the score, as for the spread.
+        scored = [
+            answers[question_id]
+            for answers, scores in zip(respondents, per_respondent, strict=True)
+            if scores.get(question_id) is not None
+        ]
         counts: dict[int, int] = {}
-        for answers in respondents:
-            value = answers.get(question_id)
-            for choice_id in value.choice_ids if value else ():
+        for value in scored:
+            for choice_id in value.choice_ids:
                 counts[choice_id] = counts.get(choice_id, 0) + 1
+        # With fewer people, a split or a spread lets each one work out the others' answers:
+        # the question is listed as disputed, nothing more.
+        detailed = len(scored) >= MIN_SKILLS_RESPONDENTS
         divergence.append(
             {
                 "question": question.text,
                 "dimension": structure.section_by_code[question.section_code].title,
-                "spread": round(spread),
+                "spread": round(spread) if detailed else None,
                 "answers": [
                     {"label": c.label, "count": counts[c.id]}
                     for c in question.choices
-                    if counts.get(c.id)
+                    if detailed and counts.get(c.id)
                 ],
             }
         )

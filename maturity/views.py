@@ -592,6 +592,8 @@ def results_page(request, pk):
             "groups": groups,
             "shown_groups": [g for g in groups if g["shown"]],
             "history": history_rows,
+            "divergence_split_hidden": any(not item["answers"] for item in data["divergence"]),
+            "divergence_split_minimum": results.MIN_SKILLS_RESPONDENTS,
         },
     )
 

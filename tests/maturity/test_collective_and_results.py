@@ -108,7 +108,8 @@ def test_team_results_consolidate_by_mean_and_list_disagreements(client, questio
     # Strongest (100) and weakest (0) on visible questions: the mean sits strictly between.
     assert 0 < strategie["score"] < 100
     assert snapshot.data["respondents"] == 2
-    assert snapshot.data["divergence"] and snapshot.data["divergence"][0]["spread"] == 100
+    # Two respondents: the disagreement is listed, how far apart they are is not (see below).
+    assert snapshot.data["divergence"] and snapshot.data["divergence"][0]["spread"] is None
 
     client.force_login(first.user)
     page = client.get(reverse("maturity:results", args=[diagnostic.pk])).content.decode()
@@ -118,6 +119,95 @@ def test_team_results_consolidate_by_mean_and_list_disagreements(client, questio
         "Où l’équipe n’est pas d’accord" in page
         and escape(snapshot.data["divergence"][0]["question"]) in page
     )
+
+
+def _team(questionnaire, picks):
+    diagnostic, first = diagnostic_with_respondent(questionnaire=questionnaire)
+    respondents = [first] + [
+        Respondent.objects.create(
+            diagnostic=diagnostic, user=MembershipFactory(organisation=diagnostic.organisation).user
+        )
+        for _ in picks[1:]
+    ]
+    for respondent, pick in zip(respondents, picks, strict=True):
+        answer_all(respondent, pick)
+    return diagnostic, first
+
+
+def test_with_two_respondents_disagreements_say_nothing_of_who_chose_what(client, questionnaire):
+    # Two people: a count of 1 per choice (or a spread in points) tells each the other's answer.
+    diagnostic, first = _team(questionnaire, [strongest, weakest])
+    snapshot = services.complete(diagnostic=diagnostic, by=first.user)
+    item = snapshot.data["divergence"][0]
+    assert item["answers"] == [] and item["spread"] is None
+
+    client.force_login(first.user)
+    page = client.get(reverse("maturity:results", args=[diagnostic.pk])).content.decode()
+    assert escape(item["question"]) in page
+    assert "écart" not in page and " : 1</li>" not in page
+    assert "La répartition des réponses n’est montrée qu’à partir de 3 personnes" in page
+
+
+def test_from_three_respondents_disagreements_show_how_answers_split(client, questionnaire):
+    diagnostic, first = _team(questionnaire, [strongest, strongest, weakest])
+    snapshot = services.complete(diagnostic=diagnostic, by=first.user)
+    item = snapshot.data["divergence"][0]
+    assert item["spread"] == 100
+    assert sorted(a["count"] for a in item["answers"]) == [1, 2]
+
+    client.force_login(first.user)
+    page = client.get(reverse("maturity:results", args=[diagnostic.pk])).content.decode()
+    assert "écart 100 points" in page and " : 2</li>" in page
+    assert "La répartition des réponses n’est montrée" not in page
+
+
+def test_a_split_is_hidden_when_fewer_than_three_people_scored_the_question(questionnaire):
+    # Three respondents, but the third said "Je ne sais pas" everywhere: two people scored
+    # each question, so its split would still tell each of them the other's answer.
+    diagnostic, _first = _team(questionnaire, [strongest, weakest])
+    third = Respondent.objects.create(
+        diagnostic=diagnostic, user=MembershipFactory(organisation=diagnostic.organisation).user
+    )
+    structure = structure_for(questionnaire)
+    for question in structure.questions.values():
+        if question.choices and question.allow_unknown:
+            services.save_answer(
+                respondent=third,
+                structure=structure,
+                question=question,
+                parsed=services.parse_answer(question, ["unknown"]),
+            )
+    data = results.compute(diagnostic)
+    assert data["respondents"] == 3
+    assert data["divergence"]
+    assert all(i["answers"] == [] and i["spread"] is None for i in data["divergence"])
+
+
+def test_results_stored_before_the_rule_lose_their_small_splits(client, questionnaire):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("maturity.migrations.0003_divergence_splits_from_three")
+    diagnostic, first = _team(questionnaire, [strongest, weakest])
+    single = next(q for q in structure_for(questionnaire).questions.values() if q.kind == "single")
+    two = {"question": single.text, "dimension": "D", "spread": 100}
+    stored = [
+        {**two, "answers": [{"label": "Oui", "count": 1}, {"label": "Non", "count": 1}]},
+        {**two, "answers": [{"label": "Oui", "count": 2}, {"label": "Non", "count": 1}]},
+    ]
+    snapshot = services.complete(diagnostic=diagnostic, by=first.user)
+    snapshot.data = {**snapshot.data, "divergence": stored}
+    snapshot.save()
+
+    migration.hide_small_splits(apps, None)
+    snapshot.refresh_from_db()
+    assert snapshot.data["divergence"][0] == {**two, "spread": None, "answers": []}
+    assert snapshot.data["divergence"][1] == stored[1]
+    client.force_login(first.user)
+    page = client.get(reverse("maturity:results", args=[diagnostic.pk])).content.decode()
+    assert " : 1</li>" in page and "Oui : 2" in page  # the second split, from three people
+    assert page.count("écart 100 points") == 1
 
 
 def test_skills_are_shown_only_aggregated_from_three_respondents(questionnaire):
