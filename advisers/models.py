@@ -1,5 +1,7 @@
 """Consents, the access log, adviser notes and the adviser's name on recommendations."""
 
+from datetime import UTC
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -138,8 +140,16 @@ class Consent(models.Model):
         return self.adviser.display_name if self.adviser else self.email
 
 
+def log_hour(moment):
+    """The UTC hour an access-log line stands for (see AccessLog.hour)."""
+    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
 class AccessLog(models.Model):
-    """One adviser reading one organisation's data. Kept 12 months (see services.purge_logs)."""
+    """One adviser reading one organisation's data. Kept 12 months (see services.purge_logs).
+
+    One line per adviser, organisation, kind of page and hour: reloads and the pages of one
+    visit would otherwise fill the organisation's list with identical lines."""
 
     class What(models.TextChoices):
         CLIENT = "client", _("Résultats et feuille de route")
@@ -156,7 +166,10 @@ class AccessLog(models.Model):
     )
     adviser_name = models.CharField(max_length=300)
     what = models.CharField(max_length=15, choices=What.choices)
-    at = models.DateTimeField(default=timezone.now)
+    at = models.DateTimeField(default=timezone.now)  # the first reading of the hour
+    # The unique constraint, not a check before the insert, keeps one line per hour when
+    # requests arrive together; services.log_access skips the rows it refuses.
+    hour = models.DateTimeField()
 
     class Meta:
         verbose_name = _("consultation par un·e conseiller·e")
@@ -166,9 +179,19 @@ class AccessLog(models.Model):
             models.Index(fields=["organisation", "-at"], name="accesslog_org_at"),
             models.Index(fields=["at"], name="accesslog_at"),
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "adviser", "what", "hour"],
+                name="one_access_log_per_adviser_page_and_hour",
+            )
+        ]
 
     def __str__(self):
         return f"{self.adviser_name} · {self.organisation_id} · {self.what} · {self.at:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        self.hour = log_hour(self.at)
+        super().save(*args, **kwargs)
 
 
 class AdviserNote(models.Model):

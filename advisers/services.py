@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AdviserProfile, Organisation, User
 from accounts.tasks import send_email
-from advisers.models import AccessLog, AdviserNote, Consent, Recommendation
+from advisers.models import AccessLog, AdviserNote, Consent, Recommendation, log_hour
 from maturity.models import Diagnostic, Roadmap, RoadmapAction
 
 REMINDER_DAYS = 14  # admins and adviser are told this long before a consent ends
@@ -363,14 +363,19 @@ def purge_logs(now: datetime | None = None) -> int:
 
 
 def log_access(adviser: User, organisation_ids, what: str) -> None:
-    """Record that the adviser read these organisations' data (one insert for all)."""
+    """Record that the adviser read these organisations' data (one insert for all). The hour's
+    first reading is kept: the rows the unique constraint refuses are already there."""
     now = timezone.now()
+    hour = log_hour(now)
     name = adviser_label(adviser)
     AccessLog.objects.bulk_create(
         [
-            AccessLog(organisation_id=pk, adviser=adviser, adviser_name=name, what=what, at=now)
+            AccessLog(
+                organisation_id=pk, adviser=adviser, adviser_name=name, what=what, at=now, hour=hour
+            )
             for pk in organisation_ids
-        ]
+        ],
+        ignore_conflicts=True,
     )
 
 

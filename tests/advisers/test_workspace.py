@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -19,7 +20,7 @@ from maturity import pdf, roadmap
 from maturity import services as maturity_services
 from maturity.models import InventoryItem, PdfExport, Roadmap, RoadmapAction
 from tests.advisers.factories import completed_diagnostic, live_consent
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.factories import AdviserProfileFactory, MembershipFactory, OrganisationFactory
 from tests.maturity.factories import diagnostic_with_respondent, published_questionnaire
 from tests.maturity.test_collective_and_results import answer_all, weakest
 
@@ -432,3 +433,81 @@ def test_access_log_is_purged_after_twelve_months(cast, adviser):
 
         assert purge_access_logs.delay().get() == 1
     assert list(AccessLog.objects.values_list("what", flat=True)) == ["prediagnostic"]
+
+
+def test_one_access_log_line_per_adviser_organisation_and_page_kind_per_hour(
+    cast, client_for, adviser
+):
+    (organisation,) = _clients(adviser, 1)
+    admin = organisation.active_admins().first()
+    start = timezone.now().replace(minute=5, second=0, microsecond=0)
+    with time_machine.travel(start, tick=False):
+        client = client_for(adviser)
+        for _visit in range(5):
+            client.get(reverse("advisers:client", args=[organisation.pk]))
+        client.get(reverse("advisers:prediagnostic", args=[organisation.pk]))
+        client.get(reverse("advisers:portfolio"))
+    with time_machine.travel(start + timedelta(minutes=50), tick=False):
+        client_for(adviser).get(reverse("advisers:client", args=[organisation.pk]))
+        client_for(adviser).get(reverse("advisers:portfolio"))
+    with time_machine.travel(start + timedelta(minutes=60), tick=False):
+        client_for(adviser).get(reverse("advisers:client", args=[organisation.pk]))
+    html = client_for(admin).get(reverse("advisers:consents", args=[organisation.pk])).text
+    log = html.split("Qui a consulté vos données")[1]
+    assert log.count("Résultats et feuille de route") == 2  # this hour and the next one
+    assert log.count("Fiche de prédiagnostic") == 1
+    assert log.count("Synthèse dans le portefeuille") == 1
+    # Another adviser's visit in the same hour is a line of its own.
+    other = AdviserProfileFactory().user
+    live_consent(organisation, other, by=admin)
+    with time_machine.travel(start + timedelta(minutes=70), tick=False):
+        client_for(other).get(reverse("advisers:client", args=[organisation.pk]))
+    assert AccessLog.objects.filter(organisation=organisation, what="client").count() == 3
+
+
+def test_the_access_log_hour_is_unique_in_the_database(cast, adviser):
+    """Two simultaneous requests cannot both write the hour's line: the database refuses the
+    second one, and log_access skips it."""
+    (organisation,) = _clients(adviser, 1)
+    services.log_access(adviser, [organisation.pk], AccessLog.What.CLIENT)
+    line = AccessLog.objects.get()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AccessLog.objects.create(
+            organisation=organisation,
+            adviser=adviser,
+            adviser_name="x",
+            what=AccessLog.What.CLIENT,
+            hour=line.hour,
+        )
+    services.log_access(adviser, [organisation.pk], AccessLog.What.CLIENT)
+    assert AccessLog.objects.count() == 1
+
+
+def test_the_migration_keeps_the_first_line_of_each_hour(cast, adviser):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("advisers.migrations.0004_accesslog_hour")
+    (organisation,) = _clients(adviser, 1)
+    start = timezone.now().replace(minute=0, second=0, microsecond=0) - timedelta(days=2)
+    minutes = [10, 20, 30, 70]  # three readings in one hour, one in the next
+    # As the table was before: any hour (here a distinct one per line).
+    AccessLog.objects.bulk_create(
+        AccessLog(
+            organisation=organisation,
+            adviser=adviser,
+            adviser_name="x",
+            what=AccessLog.What.CLIENT,
+            at=start + timedelta(minutes=m),
+            hour=start - timedelta(hours=m),
+        )
+        for m in minutes
+    )
+    migration.fill_hours(apps, None)
+    lines = AccessLog.objects.order_by("at")
+    assert [line.at for line in lines] == [
+        start + timedelta(minutes=10),
+        start + timedelta(hours=1, minutes=10),
+    ]
+    assert [line.hour for line in lines] == [start, start + timedelta(hours=1)]
