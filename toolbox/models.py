@@ -6,12 +6,14 @@ where data lives (HostingOffer.data_country).
 """
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from toolbox.querysets import ToolQuerySet
@@ -35,6 +37,48 @@ class Usage(models.TextChoices):
     PAIEMENT_DONS = "paiement_dons", _("Paiement en ligne, adhésions et dons")
     GOUVERNANCE_VOTES = "gouvernance_votes", _("Gouvernance et votes")
     GESTION_PROJET = "gestion_projet", _("Gestion de projet et tâches")
+
+
+NEED_CODE_VALIDATOR = RegexValidator(
+    r"^[a-z][a-z_]*$",
+    _("Un code de besoin s'écrit en lettres minuscules sans accent et tirets bas (vote_secret)."),
+)
+
+
+class Need(models.Model):
+    """A need an organisation can have (sauvegarde, vote_secret…): the fine-grained vocabulary
+    by which tools are matched to roadmap actions. Curated content, loaded from
+    fixtures/toolbox.yaml; roadmap rules and tools refer to needs by code."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True, validators=[NEED_CODE_VALIDATOR])
+    label = models.CharField(_("libellé"), max_length=120)
+    description = models.CharField(_("description courte"), max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(_("ordre d'affichage"), default=0)
+
+    class Meta:
+        ordering = ["position", "label"]
+        verbose_name = _("besoin")
+        verbose_name_plural = _("besoins")
+
+    def __str__(self):
+        return self.label
+
+
+def validate_need_codes(value) -> None:
+    """Refuse a list of need codes that names a need the vocabulary does not have."""
+    if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+        raise ValidationError(_("Les besoins sont une liste de codes."))
+    unknown = sorted(set(value) - set(Need.objects.values_list("code", flat=True)))
+    if unknown:
+        raise ValidationError(
+            ngettext(
+                "Besoin inconnu : %(codes)s.",
+                "Besoins inconnus : %(codes)s.",
+                len(unknown),
+            ),
+            params={"codes": ", ".join(unknown)},
+            code="unknown_need",
+        )
 
 
 class Dimension(models.TextChoices):
@@ -85,6 +129,10 @@ class Tool(models.Model):
     summary = models.CharField(_("description courte"), max_length=300)
     description = models.TextField(_("description détaillée (Markdown)"), blank=True)
     usages = models.JSONField(_("usages"), default=list, blank=True)
+    # Codes of Need: what the tool truly serves (IHateMoney: partage_depenses, not accounting).
+    needs = models.JSONField(
+        _("besoins"), default=list, blank=True, validators=[validate_need_codes]
+    )
     licence_spdx = models.CharField(
         _("licence (expression SPDX)"),
         max_length=200,
