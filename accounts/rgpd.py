@@ -6,7 +6,6 @@ spreadsheet). Erasure deletes rows and the files stored for them; what it keeps 
 `erase_organisation` and `delete_account`.
 """
 
-import csv
 import io
 import json
 import logging
@@ -26,6 +25,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts import csvkit
 from accounts.models import Invitation, JoinRequest, Membership, Organisation, User
 from accounts.tasks import send_email
 
@@ -69,16 +69,13 @@ def rows(queryset: Iterable[models.Model], *, exclude: Iterable[str] = ()) -> li
     return result
 
 
-def _csv_cell(value) -> str:
+def _csv_cell(value):
+    # JSON for structures; csvkit.writer neutralises what a spreadsheet would run.
     if value is None:
         return ""
     if isinstance(value, dict | list):
         value = json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
-    text = str(value)
-    # A cell starting with = + - @ is a formula for spreadsheets: neutralised (CSV injection).
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        text = "'" + text
-    return text
+    return value
 
 
 def to_csv(table: list[dict]) -> str:
@@ -86,7 +83,7 @@ def to_csv(table: list[dict]) -> str:
     columns: list[str] = []
     for row in table:
         columns.extend(key for key in row if key not in columns)
-    writer = csv.writer(out)
+    writer = csvkit.writer(out)
     writer.writerow(columns)
     for row in table:
         writer.writerow([_csv_cell(row.get(column)) for column in columns])
@@ -131,7 +128,6 @@ def advisers_tables(organisation: Organisation) -> dict[str, list[dict]]:
 def organisation_tables(organisation: Organisation) -> dict[str, list[dict]]:
     from ambassadors.models import SupportRequest
     from maturity.models import (
-        Answer,
         Diagnostic,
         DimensionResult,
         EquipmentItem,
@@ -142,6 +138,7 @@ def organisation_tables(organisation: Organisation) -> dict[str, list[dict]]:
         Roadmap,
         RoadmapAction,
     )
+    from maturity.services import answers_shared_with_organisation
     from toolbox.models import ToolUse
 
     diagnostics = Diagnostic.objects.filter(organisation=organisation).order_by("pk")
@@ -155,9 +152,9 @@ def organisation_tables(organisation: Organisation) -> dict[str, list[dict]]:
         }
         for row, membership in zip(rows(memberships), memberships, strict=True)
     ]
-    answers = Answer.objects.filter(respondent__diagnostic__in=diagnostics).select_related(
-        "question"
-    )
+    # What the organisation's pages show, no more: individual answers only of the people who
+    # shared them, and never personal skills.
+    answers = answers_shared_with_organisation(diagnostics).select_related("question")
     answer_rows = [
         {**row, "question_code": answer.question.code}
         for row, answer in zip(rows(answers.order_by("pk")), answers.order_by("pk"), strict=True)

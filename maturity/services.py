@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership, Organisation, User
 from accounts.tasks import send_email
 from maturity import scoring
-from maturity.models import Answer, Diagnostic, Questionnaire, Respondent
+from maturity.models import Answer, Diagnostic, Questionnaire, Respondent, Section
 from maturity.structure import QuestionView, Structure, structure_for
 
 MAX_TEXT = 2000
@@ -91,6 +91,14 @@ def answers_of(respondent: Respondent) -> dict[int, GivenAnswer]:
             "question_id", "choice_ids", "unknown", "text"
         )
     }
+
+
+def answers_shared_with_organisation(diagnostics):
+    """The answers an organisation's admins may read (the respondent's answers page): of the
+    respondents who agreed to share them, and never the personal skills self-assessment."""
+    return Answer.objects.filter(
+        respondent__diagnostic__in=diagnostics, respondent__share_answers=True
+    ).exclude(question__section__kind=Section.Kind.SKILLS)
 
 
 def answer_values(answers: dict[int, AnswerLike]) -> dict[int, scoring.AnswerValue]:

@@ -22,7 +22,9 @@ from maturity.models import (
     Respondent,
     ResultSnapshot,
     RoadmapAction,
+    Section,
 )
+from maturity.structure import structure_for
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
 from tests.maturity.authz_rows import world
 
@@ -54,6 +56,35 @@ def test_an_admin_downloads_all_the_organisation_data_as_json_and_csv(cast, clie
     everything = "".join(files.values())
     assert "Association B" not in everything
     assert "token_hash" not in everything and "password" not in everything
+
+
+def test_the_organisation_export_holds_only_the_answers_its_admins_may_read(cast, client):
+    """Answers of respondents who shared them, as on the respondent's answers page; never those
+    of people who did not share, never anyone's personal skills self-assessment."""
+    maturity = world(cast)
+    structure = structure_for(maturity.questionnaire)
+    dimension_question = maturity.question
+    skills_question = structure.sections_of(Section.Kind.SKILLS)[0].questions[0]
+    maturity.guest.share_answers = False
+    maturity.guest.save()
+    Answer.objects.create(
+        respondent=maturity.member, question_id=dimension_question.id, text="partagée-membre"
+    )
+    Answer.objects.create(
+        respondent=maturity.member, question_id=skills_question.id, text="compétences-membre"
+    )
+    Answer.objects.create(
+        respondent=maturity.guest, question_id=dimension_question.id, text="privée-invitée"
+    )
+    client.force_login(cast.users["admin_a"])
+    files = unzip(client.get(reverse("organisation_export", args=[cast.org_a.pk])))
+    everything = "".join(files.values())
+    assert "partagée-membre" in files["csv/reponses.csv"]
+    assert "privée-invitée" not in everything
+    assert "compétences-membre" not in everything
+    assert [a["respondent_id"] for a in json.loads(files["json/reponses.json"])] == [
+        maturity.member.pk
+    ]
 
 
 def test_csv_cells_that_spreadsheets_would_run_are_neutralised():
