@@ -6,7 +6,6 @@ calls the services. Nothing here lets an adviser change an organisation's data o
 their own notes and the recommendations they propose.
 """
 
-import csv
 import json
 
 from django.contrib import messages
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts import csvkit
 from accounts.access import cress_admin_required, membership_for
 from advisers import charts, observatory, portfolio, services
 from advisers.access import adviser_required, consented_organisation, consented_organisations
@@ -285,7 +285,7 @@ def portfolio_csv(request):
     services.log_access(request.user, [r.organisation.pk for r in rows], AccessLog.What.EXPORT)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="portefeuille.csv"'
-    writer = csv.writer(response)
+    writer = csvkit.writer(response)
     writer.writerow(
         [
             "organisation",
@@ -639,7 +639,7 @@ def observatory_csv(request):
     _form, figures = _figures(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="observatoire.csv"'
-    writer = csv.writer(response)
+    writer = csvkit.writer(response)
     codes = [d["code"] for d in figures.dimensions]
     writer.writerow(
         ["regroupement", "groupe", "libelle", "masque", "organisations", "mediane_globale"]

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts import csvkit
 from toolbox import services
 from toolbox.models import HostingOffer, Tool, ToolStatus
 from toolbox.text import normalise
@@ -166,7 +167,7 @@ def catalogue_json() -> str:
 
 def _csv(rows: list[dict], columns: list[str]) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer = csvkit.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for row in rows:
         writer.writerow(
@@ -317,7 +318,14 @@ def _read_csv(text: str, name: str) -> tuple[str, list[tuple[int, dict]]]:
             % {"columns": ", ".join(missing or ["id", "name"])}
         )
     try:
-        rows = [(reader.line_num, dict(record)) for record in reader]
+        # Text cells the export neutralised (leading apostrophe) read back as written.
+        rows = [
+            (
+                reader.line_num,
+                {k: csvkit.unescape(v) if isinstance(v, str) else v for k, v in record.items()},
+            )
+            for record in reader
+        ]
     except csv.Error as exc:
         raise ImportFileError(_("CSV illisible : %(msg)s") % {"msg": exc}) from exc
     return kind, rows
