@@ -11,10 +11,12 @@ from django.utils.translation import gettext as _
 
 
 def client_ip(request) -> str | None:
-    """The address allauth's rate limits use (REMOTE_ADDR; the proxy in front sets it right).
+    """The client address every limit counts: allauth's rate limits (through the adapter),
+    django-axes (AXES_CLIENT_IP_CALLABLE) and the apps' own limits.
 
-    django-axes uses it too (AXES_CLIENT_IP_CALLABLE), so both count the same client. Axes
-    also asks on logout, where a request may carry no address: None then, not an error.
+    REMOTE_ADDR, or behind the proxy (BEHIND_TLS_PROXY) the X-Forwarded-For entry its last
+    trusted proxy appended, as allauth reads it (ALLAUTH_TRUSTED_PROXY_COUNT). None when there
+    is no usable address (axes also asks on logout, where a request may carry none).
     """
     try:
         return get_adapter().get_client_ip(request)

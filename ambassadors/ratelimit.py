@@ -2,6 +2,8 @@
 
 from django.core.cache import cache
 
+from accounts import security
+
 
 def hit(key: str, *, limit: int, period: int) -> bool:
     """Count one attempt; False once `limit` attempts were made within `period` seconds."""
@@ -16,6 +18,5 @@ def hit(key: str, *, limit: int, period: int) -> bool:
 
 
 def client_ip(request) -> str:
-    # REMOTE_ADDR is the proxy's address behind one; the deployment's proxy sets it right
-    # (gunicorn forwarded-allow-ips) — never trust a client-supplied X-Forwarded-For here.
-    return request.META.get("REMOTE_ADDR", "")
+    # The address the login limits count too, proxy-aware (never a client-written header).
+    return security.client_ip(request) or ""

@@ -231,7 +231,7 @@ AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 # Not in the admin: lockouts clear themselves; `manage.py axes_reset` lifts one at once.
 AXES_ENABLE_ADMIN = False
-# The same client address as allauth's rate limits (REMOTE_ADDR, set right by the proxy).
+# The same client address as allauth's rate limits (accounts.security, see "Reverse proxy").
 AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
 
 # Sessions: 2 h of inactivity or 12 h in all, whichever comes first (accounts.middleware).
@@ -305,6 +305,22 @@ DEFAULT_FROM_EMAIL = env_str(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Reverse proxy --------------------------------------------------------------------------------
+# Behind a proxy every request comes from the proxy's address: counting it would lock everyone
+# out at once. Only with BEHIND_TLS_PROXY=1 are the proxy's headers believed: X-Forwarded-Proto,
+# and the client address in X-Forwarded-For, read TRUSTED_PROXY_COUNT entries from the right
+# (each proxy appends the address it saw; anything further left was written by the client).
+# Without it X-Forwarded-For is ignored; a proxy count without it is a mistake, not a no-op.
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
+    ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1, minimum=1)
+elif env_str("TRUSTED_PROXY_COUNT", "").strip():
+    raise ImproperlyConfigured(
+        "TRUSTED_PROXY_COUNT is only read with BEHIND_TLS_PROXY=1 (remove it, or set both)."
+    )
+else:
+    ALLAUTH_TRUSTED_PROXY_COUNT = 0
+
 # --- Security -------------------------------------------------------------------------------------
 # The CSP is on in every environment so that development shows what production blocks.
 SECURE_CSP = {
@@ -334,7 +350,7 @@ if not DEBUG:
     # Container health checks call /sante/ over plain HTTP from inside.
     SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
     # Behind a reverse proxy that terminates TLS (see README).
-    if env_bool("BEHIND_TLS_PROXY", False):
+    if BEHIND_TLS_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
