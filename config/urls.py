@@ -1,7 +1,11 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from config import views
+from config.converters import IdConverter
+
+# Before the apps' URLs are included: their ids are <id:…>.
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", views.home, name="home"),

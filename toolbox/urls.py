@@ -16,15 +16,15 @@ urlpatterns = [
     path("donnees/catalogue.json", views.export_json, name="export_json"),
     path("proposer/", views.propose_tool, name="propose_tool"),
     path("mes-propositions/", views.my_proposals, name="my_proposals"),
-    path("mes-propositions/<int:pk>/", views.proposal_edit, name="proposal_edit"),
+    path("mes-propositions/<id:pk>/", views.proposal_edit, name="proposal_edit"),
     path("moderation/", views.moderation, name="moderation"),
     path(
-        "moderation/propositions/<int:pk>/",
+        "moderation/propositions/<id:pk>/",
         views.moderation_proposal,
         name="moderation_proposal",
     ),
     path(
-        "moderation/temoignages/<int:pk>/",
+        "moderation/temoignages/<id:pk>/",
         views.moderation_testimonial,
         name="moderation_testimonial",
     ),
