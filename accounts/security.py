@@ -1,4 +1,4 @@
-"""Abuse limits shared by the apps: the client address and the invitation rate limit.
+"""Abuse limits shared by the apps: the client address and the per-organisation rate limits.
 
 Counters live in Django's cache (Redis in production, shared by every process), through
 allauth's rate limiter, so all limits are configured together in ACCOUNT_RATE_LIMITS.
@@ -32,6 +32,13 @@ def invitation_allowed(request, organisation_pk: int) -> bool:
 
 def invitation_limit_message() -> str:
     return _("Vous avez envoyé beaucoup d'invitations en peu de temps. Réessayez dans une heure.")
+
+
+def organisation_action_allowed(request, action: str, organisation_pk: int) -> bool:
+    """Count one `action` (a key of ACCOUNT_RATE_LIMITS: "support_request", "roadmap_pdf"…)
+    by the requester for the organisation; False once the per-person or per-organisation
+    limit is reached."""
+    return ratelimit.consume(request, action=action, key=f"organisation:{organisation_pk}")
 
 
 def login_username(request, credentials: dict | None) -> str | None:

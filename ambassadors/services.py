@@ -487,11 +487,12 @@ def choose_ambassador(*, support_request: SupportRequest, ambassador_id: int) ->
     support_request = SupportRequest.objects.select_for_update().get(pk=support_request.pk)
     if not support_request.can_choose:
         raise CommunityError(_("Cette demande a déjà été envoyée."))
-    ambassador = Ambassador.objects.select_related("user").filter(pk=ambassador_id).first()
-    if ambassador is None or not ambassador.is_active:
+    # The directory's rule: a profile hidden from it cannot be written to either.
+    ambassador = Ambassador.objects.listed().select_related("user").filter(pk=ambassador_id).first()
+    if ambassador is None:
         raise CommunityError(
             _(
-                "Cette personne n'est plus ambassadeur·rice validé·e (validation expirée ou retirée) : choisissez quelqu'un d'autre."
+                "Cette personne ne figure plus dans l'annuaire des ambassadeur·rices (validation expirée ou retirée, ou profil masqué) : choisissez quelqu'un d'autre."
             )
         )
     if ambassador.user_id == support_request.created_by_id:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import security
 from accounts.access import cress_admin_required, membership_for
 from accounts.models import Organisation
 from ambassadors import ratelimit, services
@@ -460,16 +461,29 @@ def request_create(request, pk):
     """Members of the organisation ask for help; the next page suggests ambassadors."""
     membership = membership_for(request.user, pk)
     form = SupportRequestForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        support_request = services.create_support_request(
-            organisation=membership.organisation, user=request.user, request=form.save(commit=False)
+        if security.organisation_action_allowed(request, "support_request", pk):
+            support_request = services.create_support_request(
+                organisation=membership.organisation,
+                user=request.user,
+                request=form.save(commit=False),
+            )
+            return redirect(support_request.get_absolute_url())
+        form.add_error(
+            None,
+            _(
+                "Vous avez écrit beaucoup de demandes en peu de temps. Réessayez plus tard : votre texte est conservé ci-dessous."
+            ),
         )
-        return redirect(support_request.get_absolute_url())
+        status = 429
+    elif form.errors:
+        status = 400
     return TemplateResponse(
         request,
         "ambassadors/request_form.html",
         {"form": form, "organisation": membership.organisation},
-        status=400 if form.errors else 200,
+        status=status,
     )
 
 
@@ -510,6 +524,16 @@ def request_choose(request, pk):
     form = ChooseForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choisissez un·e ambassadeur·rice dans la liste."))
+        return redirect(support_request.get_absolute_url())
+    if not security.organisation_action_allowed(
+        request, "support_request_send", support_request.organisation_id
+    ):
+        messages.error(
+            request,
+            _(
+                "Vous avez envoyé beaucoup de demandes en peu de temps. Réessayez plus tard : cette demande reste enregistrée, prête à être envoyée."
+            ),
+        )
         return redirect(support_request.get_absolute_url())
     try:
         support_request = services.choose_ambassador(

@@ -211,6 +211,10 @@ ACCOUNT_RATE_LIMITS = {
     # Invitations of members and of guest respondents (accounts.security): per person and
     # per organisation, so a stolen admin session cannot turn the platform into a mailer.
     "invite": "30/h/user,100/d/key",
+    # Support requests to ambassadors, written and sent (each sending e-mails an ambassador),
+    # per person and per organisation.
+    "support_request": "10/h/user,15/d/key",
+    "support_request_send": "10/h/user,15/d/key",
 }
 
 # django-axes: 5 failed logins lock the (e-mail, IP) pair for 15 minutes. Locking the pair

@@ -235,3 +235,77 @@ def test_request_pages_queries_do_not_grow(client, member, count, django_assert_
         assert client.get(support_request.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(6):
         client.get(reverse("ambassadors:request_list", args=[member.organisation_id]))
+
+
+# --- Abuse: hidden ambassadors and rate limits --------------------------------------------------
+
+
+def test_a_request_to_an_ambassador_hidden_from_the_directory_is_refused(
+    client, member, mailoutbox, django_capture_on_commit_callbacks
+):
+    hidden = AmbassadorFactory(hidden=True)
+    support_request = SupportRequestFactory(organisation=member.organisation)
+    client.force_login(member.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("ambassadors:request_choose", args=[support_request.pk]),
+            {"ambassador": hidden.pk},
+            follow=True,
+        )
+    assert "ne figure plus dans" in response.text and "profil masqué" in response.text
+    support_request.refresh_from_db()
+    assert (support_request.status, support_request.ambassador) == ("draft", None)
+    assert mailoutbox == []
+    with pytest.raises(services.CommunityError):
+        services.choose_ambassador(support_request=support_request, ambassador_id=hidden.pk)
+
+
+def test_writing_support_requests_is_rate_limited_per_person_with_the_text_kept(client, member):
+    client.force_login(member.user)
+    url = reverse("ambassadors:request_create", args=[member.organisation_id])
+    for _n in range(10):
+        assert client.post(url, FORM).status_code == 302
+    refused = client.post(url, {**FORM, "message": "Mon texte tapé à ne pas perdre."})
+    assert refused.status_code == 429
+    assert "beaucoup de demandes" in refused.text
+    assert "Mon texte tapé à ne pas perdre." in refused.text
+    assert SupportRequest.objects.count() == 10
+
+
+def test_writing_support_requests_is_rate_limited_per_organisation(client, member):
+    url = reverse("ambassadors:request_create", args=[member.organisation_id])
+    colleagues = [MembershipFactory(organisation=member.organisation) for _n in range(3)]
+    for person in [member, *colleagues]:
+        client.force_login(person.user)
+        for _n in range(5):
+            client.post(url, FORM)
+    assert SupportRequest.objects.filter(organisation=member.organisation).count() == 15
+    # Another organisation is not held back by this one's requests.
+    other = MembershipFactory()
+    client.force_login(other.user)
+    response = client.post(
+        reverse("ambassadors:request_create", args=[other.organisation_id]), FORM
+    )
+    assert response.status_code == 302
+
+
+def test_sending_support_requests_is_rate_limited(
+    client, member, mailoutbox, django_capture_on_commit_callbacks
+):
+    ambassadors = AmbassadorFactory.create_batch(11)
+    drafts = SupportRequestFactory.create_batch(
+        11, organisation=member.organisation, created_by=member.user
+    )
+    client.force_login(member.user)
+    for draft, ambassador in zip(drafts, ambassadors, strict=True):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("ambassadors:request_choose", args=[draft.pk]),
+                {"ambassador": ambassador.pk},
+                follow=True,
+            )
+    assert "beaucoup de demandes" in response.text
+    assert SupportRequest.objects.filter(status="sent").count() == 10
+    drafts[-1].refresh_from_db()
+    assert drafts[-1].status == "draft"  # kept, to send later
+    assert len(mailoutbox) == 10
