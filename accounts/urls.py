@@ -1,14 +1,28 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from accounts import views
+
+
+class SirenConverter:
+    regex = "[0-9]{9}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(SirenConverter, "siren")
 
 urlpatterns = [
     path("organisations/nouvelle/", views.organisation_create, name="organisation_create"),
     path("organisations/changer/", views.switch_organisation, name="organisation_switch"),
     path("organisations/<id:pk>/", views.organisation_detail, name="organisation_detail"),
     path("organisations/<id:pk>/modifier/", views.organisation_edit, name="organisation_edit"),
+    # By SIREN, which the person knows: sequential ids would let anyone list the names.
     path(
-        "organisations/<id:pk>/demander-acces/",
+        "organisations/rejoindre/<siren:siren>/",
         views.organisation_join_request,
         name="organisation_join_request",
     ),

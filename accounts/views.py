@@ -53,9 +53,10 @@ def organisation_create(request):
 
 
 @login_required
-def organisation_join_request(request, pk):
-    """Any logged-in person who is not a member may ask an organisation's admins for access."""
-    organisation = get_object_or_404(Organisation, pk=pk)
+def organisation_join_request(request, siren):
+    """Any logged-in person who is not a member may ask an organisation's admins for access,
+    from its SIREN (the registration form links here when the SIREN is already registered)."""
+    organisation = get_object_or_404(Organisation, siren=siren)
     if Membership.objects.filter(
         user=request.user, organisation=organisation, is_active=True
     ).exists():

@@ -55,8 +55,11 @@ CORE_ROWS: dict[str, Row] = {
     "organisation_detail": Row(org_a(200, 200), kwargs=A),
     "organisation_edit": Row(org_a(403, 200), kwargs=A),
     "organisation_members": Row(org_a(200, 200), kwargs=A),
-    # Members of A are redirected to their page; everyone else may ask to join.
-    "organisation_join_request": Row(logged_in(200, member_a=302, admin_a=302), kwargs=A),
+    # Reached by SIREN (an id would let anyone list the names); members of A are
+    # redirected to their page; everyone else may ask to join.
+    "organisation_join_request": Row(
+        logged_in(200, member_a=302, admin_a=302), kwargs=lambda cast: {"siren": cast.org_a.siren}
+    ),
     # Admin of A is its last admin: refused with a message, redirected.
     "organisation_leave": Row(org_a(302, 302), kwargs=A, method="post"),
     "invitation_create": Row(org_a(403, 400), kwargs=A, method="post"),

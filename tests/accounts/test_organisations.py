@@ -83,8 +83,10 @@ def test_a_siren_already_registered_explains_how_to_ask_for_access(client):
     content = response.content.decode()
     assert response.status_code == 200
     assert "Lavoir historique" in content and "déjà inscrite" in content
-    assert reverse("organisation_join_request", args=[existing.pk]) in content
+    assert reverse("organisation_join_request", args=[existing.siren]) in content
     assert Organisation.objects.count() == 1
+    page = client.get(reverse("organisation_join_request", args=[existing.siren]))
+    assert page.status_code == 200 and "Rejoindre « Lavoir historique »" in page.text
 
 
 def test_join_request_reaches_the_admins_who_can_accept_it(
@@ -96,14 +98,14 @@ def test_join_request_reaches_the_admins_who_can_accept_it(
     client.force_login(newcomer)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            reverse("organisation_join_request", args=[organisation.pk]),
+            reverse("organisation_join_request", args=[organisation.siren]),
             {"message": "Je suis la trésorière"},
         )
     assert mailoutbox[-1].to == [admin.user.email]
     assert "Je suis la trésorière" in mailoutbox[-1].body
     # Asking twice does not create a second pending request.
     response = client.post(
-        reverse("organisation_join_request", args=[organisation.pk]),
+        reverse("organisation_join_request", args=[organisation.siren]),
         {"message": "encore"},
         follow=True,
     )
@@ -118,6 +120,23 @@ def test_join_request_reaches_the_admins_who_can_accept_it(
         )
     assert Membership.objects.get(user=newcomer, organisation=organisation).role == "member"
     assert "acceptée" in mailoutbox[-1].body
+
+
+def test_organisation_names_cannot_be_listed_by_trying_ids(client):
+    """The join page is reached by SIREN: sequential ids answer 404, like every other page of
+    an organisation one does not belong to, and no name comes out."""
+    organisations = OrganisationFactory.create_batch(3)
+    client.force_login(UserFactory())
+    last = max(o.pk for o in organisations)
+    for pk in range(1, last + 3):
+        for page in (f"/organisations/{pk}/demander-acces/", f"/organisations/{pk}/"):
+            response = client.get(page)
+            assert response.status_code == 404, page
+            assert not any(o.name in response.text for o in organisations), page
+    # Neither a wrong SIREN nor something else than 9 digits tells anything either.
+    for siren in ("732829320", "12345678", organisations[0].pk):
+        response = client.get(f"/organisations/rejoindre/{siren}/")
+        assert response.status_code == 404
 
 
 def test_only_admins_edit_the_organisation_and_the_siren_stays(client):
