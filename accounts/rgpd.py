@@ -17,8 +17,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-from django.db.models import F, Q
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, Replace
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -214,6 +214,36 @@ def _owned_relations():
                 yield model, field
 
 
+def adviser_account_tables(user: User) -> dict[str, list[dict]]:
+    """What an adviser wrote about organisations and when they read their data: their notes,
+    their recommendations (the roadmap action they proposed) and their access log. These rows
+    outlive the account (the organisation keeps them), so they are not among _owned_relations."""
+    try:
+        from advisers.models import AccessLog, AdviserNote, Recommendation
+    except ImportError:  # the platform without the advisers app
+        return {}
+    recommendations = list(
+        Recommendation.objects.filter(adviser=user).select_related("action__roadmap").order_by("pk")
+    )
+    return {
+        "avis_conseillers_rediges": rows(AdviserNote.objects.filter(adviser=user).order_by("pk")),
+        "recommandations_conseillers_redigees": [
+            {
+                **row,
+                "organisation_id": recommendation.action.roadmap.organisation_id,
+                **{
+                    name: getattr(recommendation.action, name)
+                    for name in ("title", "explanation", "dimension", "horizon", "priority")
+                },
+            }
+            for row, recommendation in zip(rows(recommendations), recommendations, strict=True)
+        ],
+        "journal_acces_conseillers_mes_consultations": rows(
+            AccessLog.objects.filter(adviser=user).order_by("pk")
+        ),
+    }
+
+
 def account_tables(user: User) -> dict[str, list[dict]]:
     from maturity.models import Answer, RoadmapAction
 
@@ -227,6 +257,7 @@ def account_tables(user: User) -> dict[str, list[dict]]:
     tables["actions_dont_je_suis_responsable"] = rows(
         RoadmapAction.objects.filter(owner=user).order_by("pk")
     )
+    tables.update(adviser_account_tables(user))
     return tables
 
 
@@ -352,6 +383,34 @@ def deletion_blockers(user: User) -> list[str]:
     return reasons
 
 
+def _forget_address_and_words(user: User) -> None:
+    """What the organisations keep after the account goes holds neither the person's address
+    nor their words. Invitations sent to the address (to join, or to read as an adviser) are
+    deleted: they led to this person only. Names kept on an adviser's notes, recommendations
+    and readings lose the address when it stood for the name. A testimonial is emptied, while
+    the organisation's "we use this tool" stays (it is the organisation's, and counts as such)."""
+    from toolbox.models import ToolUse
+
+    Invitation.objects.filter(Q(email__iexact=user.email) | Q(accepted_by=user)).delete()
+    ToolUse.objects.filter(declared_by=user).exclude(testimonial="").update(
+        testimonial="", testimonial_status=ToolUse.TestimonialStatus.NONE
+    )
+    try:
+        from advisers.models import AccessLog, AdviserNote, Consent, Recommendation
+    except ImportError:  # the platform without the advisers app
+        return
+    # Consents given to the account itself go with it (cascade).
+    Consent.objects.filter(adviser=None, email__iexact=user.email).delete()
+    for model in (AccessLog, AdviserNote, Recommendation):
+        model.objects.filter(adviser=user, adviser_name__contains=user.email).update(
+            adviser_name=Replace(
+                "adviser_name",
+                Value(user.email),
+                Value(_("Conseiller·e dont le compte est supprimé")),
+            )
+        )
+
+
 @transaction.atomic
 def delete_account(user: User) -> None:
     """Delete the account and what is only the person's.
@@ -360,7 +419,8 @@ def delete_account(user: User) -> None:
     or organise upcoming events. Organisations where they are the only member are erased.
     Their past and cancelled events are deleted with their registrations. Rows they only
     touched keep existing without them (who decided, who invited, roadmap action owner,
-    resources they wrote): those links become empty.
+    resources they wrote): those links become empty. Their address and testimonials leave
+    what the organisations keep (_forget_address_and_words).
     """
     from axes.models import AccessAttempt
 
@@ -378,6 +438,7 @@ def delete_account(user: User) -> None:
     RoadmapAction.history.filter(owner_id=user.pk).update(owner_id=None)
     RoadmapAction.history.filter(history_user_id=user.pk).update(history_user_id=None)
     AccessAttempt.objects.filter(username__iexact=user.email).delete()
+    _forget_address_and_words(user)
     user.delete()
 
 

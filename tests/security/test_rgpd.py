@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import rgpd
-from accounts.models import Membership, Organisation, User
+from accounts.models import Invitation, Membership, Organisation, User
 from ambassadors.models import Event
 from maturity import pdf
 from maturity.models import (
@@ -135,6 +135,43 @@ def test_a_person_downloads_their_own_data_only(cast, client):
     assert cast.users["admin_a"].email not in "".join(files.values())
 
 
+def test_an_advisers_export_holds_the_notes_and_recommendations_they_wrote_and_their_readings(
+    cast, client
+):
+    from advisers import services as advisers_services
+    from advisers.models import AccessLog
+    from tests.advisers.factories import completed_diagnostic
+
+    adviser = cast.users["adviser_with"]
+    cast.consent()
+    diagnostic = completed_diagnostic(cast.org_a)
+    dimension = diagnostic.snapshot.data["dimensions"][0]["code"]
+    advisers_services.save_note(
+        organisation=cast.org_a, adviser=adviser, dimension=dimension, text="Avis-du-conseiller"
+    )
+    advisers_services.recommend(
+        organisation=cast.org_a,
+        adviser=adviser,
+        title="Action-recommandée",
+        explanation="Pourquoi-recommandée",
+        dimension=dimension,
+        horizon="0-3",
+        priority=1,
+    )
+    advisers_services.log_access(adviser, [cast.org_a.pk], AccessLog.What.CLIENT)
+    client.force_login(adviser)
+    files = unzip(client.get(reverse("account_export")))
+    notes = json.loads(files["json/avis_conseillers_rediges.json"])
+    assert [n["text"] for n in notes] == ["Avis-du-conseiller"]
+    recommendations = json.loads(files["json/recommandations_conseillers_redigees.json"])
+    assert [(r["title"], r["explanation"]) for r in recommendations] == [
+        ("Action-recommandée", "Pourquoi-recommandée")
+    ]
+    readings = json.loads(files["json/journal_acces_conseillers_mes_consultations.json"])
+    assert [(r["organisation_id"], r["what"]) for r in readings] == [(cast.org_a.pk, "client")]
+    assert "Avis-du-conseiller" in files["csv/avis_conseillers_rediges.csv"]
+
+
 def test_the_last_admin_of_an_organisation_with_members_cannot_delete_their_account(cast, client):
     client.force_login(cast.users["admin_a"])
     page = client.get(reverse("account_delete")).content.decode()
@@ -160,6 +197,55 @@ def test_a_person_deletes_their_account_with_their_password(cast, client):
     assert not RoadmapAction.history.filter(owner_id=user.pk).exists()
     # Logged out: the profile now asks to log in.
     assert client.get(reverse("profile")).status_code == 302
+
+
+def test_a_deleted_persons_address_and_testimonial_leave_the_organisations_records(cast, client):
+    from advisers import services as advisers_services
+    from advisers.models import Consent
+    from tests.factories import make_invitation
+    from tests.toolbox.factories import ToolUseFactory
+    from toolbox.models import ToolUse
+
+    user, admin_ = cast.users["member_a"], cast.users["admin_a"]
+    accepted, _token = make_invitation(organisation=cast.org_a, email=user.email, invited_by=admin_)
+    accepted.accepted_at, accepted.accepted_by = timezone.now(), user
+    accepted.save()
+    make_invitation(organisation=cast.org_b, email=user.email.upper(), invited_by=cast.admin_b)
+    advisers_services.grant_by_email(organisation=cast.org_a, email=user.email, months=3, by=admin_)
+    use = ToolUseFactory(
+        organisation=cast.org_a,
+        declared_by=user,
+        testimonial="Témoignage-de-la-personne",
+        testimonial_status=ToolUse.TestimonialStatus.APPROVED,
+    )
+    client.force_login(user)
+    assert client.post(reverse("account_delete"), {"password": PASSWORD}).status_code == 302
+
+    client.force_login(admin_)
+    files = unzip(client.get(reverse("organisation_export", args=[cast.org_a.pk])))
+    everything = "".join(files.values()).lower()
+    assert user.email.lower() not in everything
+    assert "témoignage-de-la-personne" not in everything
+    assert not Consent.objects.filter(email__iexact=user.email).exists()
+    assert not Invitation.objects.filter(email__iexact=user.email).exists()
+    # The organisation still uses the tool: its declaration stays, without the person's words.
+    use.refresh_from_db()
+    assert (use.testimonial, use.testimonial_status) == ("", ToolUse.TestimonialStatus.NONE)
+    page = client.get(reverse("toolbox:tool_detail", args=[use.tool.slug])).content.decode()
+    assert "Témoignage-de-la-personne" not in page
+
+
+def test_a_deleted_advisers_address_leaves_the_names_kept_on_their_readings(cast):
+    from advisers import services as advisers_services
+    from advisers.models import AccessLog
+
+    adviser = cast.users["adviser_with"]
+    adviser.first_name = adviser.last_name = ""  # their name on the log is their address
+    adviser.save()
+    advisers_services.log_access(adviser, [cast.org_a.pk], AccessLog.What.CLIENT)
+    rgpd.delete_account(adviser)
+    names = list(AccessLog.objects.filter(organisation=cast.org_a).values_list("adviser_name"))
+    assert names and adviser.email not in str(names)
 
 
 def test_a_sole_member_deleting_their_account_erases_their_organisation():
