@@ -1,10 +1,12 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts import territories
 from accounts.models import AdviserProfile, LegalForm, Sector, StaffBand
 from advisers.models import DEFAULT_MONTHS, DURATION_CHOICES
 from advisers.observatory import BREAKDOWN_KEYS
+from config.converters import MAX_ID
 from maturity import roadmap_rules
 
 AGREE_LABEL = _("J'ai lu le texte ci-dessus et je donne mon accord au nom de l'organisation")
@@ -52,6 +54,28 @@ class SearchForm(forms.Form):
         max_length=100,
         required=False,
     )
+
+
+class IdListField(forms.Field):
+    """Ids from a repeated query parameter (?o=1&o=2), in order, once each. A value that is no
+    id (not a whole number, or past the id columns) is left out rather than refused, as the ids
+    of organisations outside the portfolio are."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[int]:
+        one_id = forms.IntegerField(min_value=1, max_value=MAX_ID)
+        ids = []
+        for item in value or []:
+            try:
+                ids.append(one_id.clean(item))
+            except ValidationError:
+                continue
+        return list(dict.fromkeys(ids))
+
+
+class CompareForm(forms.Form):
+    o = IdListField(required=False)
 
 
 class RequestForm(forms.Form):

@@ -26,6 +26,7 @@ from advisers import charts, observatory, portfolio, services
 from advisers.access import adviser_required, consented_organisation, consented_organisations
 from advisers.forms import (
     AcceptForm,
+    CompareForm,
     GrantForm,
     InviteForm,
     NoteForm,
@@ -321,7 +322,8 @@ def portfolio_csv(request):
 @adviser_required
 def compare(request):
     """Approved advisers: selected clients side by side, dimension by dimension."""
-    ids = [int(v) for v in request.GET.getlist("o") if v.isdigit()][:COMPARE_MAX]
+    form = CompareForm(request.GET)
+    ids = form.cleaned_data["o"][:COMPARE_MAX] if form.is_valid() else []
     rows, structure = portfolio.clients(request.user, ids=ids) if ids else ([], None)
     if ids:
         services.log_access(

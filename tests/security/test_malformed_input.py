@@ -4,9 +4,35 @@ event title on two lines, a JSON file nested too deep. Each now gets an ordinary
 import pytest
 from django.urls import resolve, reverse
 
+from tests.advisers.factories import completed_diagnostic, live_consent
+from tests.factories import AdviserProfileFactory, MembershipFactory
+
 pytestmark = pytest.mark.django_db
 
 BIGINT_MAX = 2**63 - 1
+
+
+def _adviser_with_two_clients():
+    adviser = AdviserProfileFactory().user
+    clients = []
+    for name in ("Coopérative Une", "Coopérative Deux"):
+        membership = MembershipFactory(admin=True, organisation__name=name)
+        completed_diagnostic(membership.organisation)
+        live_consent(membership.organisation, adviser, by=membership.user)
+        clients.append(membership.organisation)
+    return adviser, clients
+
+
+@pytest.mark.parametrize("bad", ["²", "١٢٣", str(BIGINT_MAX + 1), "9" * 5000, "-1", "1.5", ""])
+def test_comparison_leaves_out_values_that_are_not_ids(client, bad):
+    """`?o=²` passes str.isdigit() but not int(); a number past the largest id overflows the
+    database's integers: both are left out like an organisation outside the portfolio."""
+    adviser, (first, second) = _adviser_with_two_clients()
+    client.force_login(adviser)
+    response = client.get(reverse("advisers:compare"), {"o": [first.pk, bad, second.pk]})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert first.name in html and second.name in html and html.count("<svg") == 2
 
 
 @pytest.mark.parametrize("huge", [BIGINT_MAX + 1, 10**30])
