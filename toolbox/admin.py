@@ -1,11 +1,13 @@
 """Django admin for CRESS admins: direct curation (status, recommendation), with history."""
 
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from toolbox.models import (
     Alternative,
     HostingOffer,
+    Need,
     Proposal,
     ProprietaryProduct,
     Provider,
@@ -26,13 +28,54 @@ class OfferInline(admin.TabularInline):
     fields = ["provider", "name", "access", "price", "data_country"]
 
 
+class ToolAdminForm(forms.ModelForm):
+    """The admin's own form (it supplies the model and fields): needs as checkboxes."""
+
+    needs = forms.MultipleChoiceField(
+        label=Tool._meta.get_field("needs").verbose_name,
+        choices=[],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["needs"].choices = list(Need.objects.values_list("code", "label"))
+
+
+@admin.register(Need)
+class NeedAdmin(admin.ModelAdmin):
+    list_display = ["label", "code", "position"]
+    search_fields = ["label", "code", "description"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Tools and roadmap actions refer to a need by its code: it never changes.
+        return ["code"] if obj else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Tool)
 class ToolAdmin(SimpleHistoryAdmin):
+    form = ToolAdminForm
     list_display = ["name", "licence_status", "status", "recommendation", "last_reviewed"]
     list_filter = ["status", "licence_status", "recommendation"]
     search_fields = ["name", "summary"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [AlternativeInline, OfferInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Publication goes through the platform's status page (allowed moves, reason kept).
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields.append("status")
+        return fields
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        # The library's own select_related() names the tracked foreign keys; a tool has none,
+        # and select_related() without names is deprecated.
+        return history_manager.filter(**{pk_name: object_id}).select_related("history_user")
 
     def save_model(self, request, obj, form, change):
         # Admin edits are changes too: a pending proposal made on the old version must conflict.

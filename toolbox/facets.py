@@ -14,8 +14,8 @@ by grouping — the JSON lists unnested, offers and licence by filtered counts:
                          <one 0/1 column per active filter>
                   FROM (<published tools matching the search>) AS tool
                   LEFT JOIN (<offers grouped by tool>) AS offers … LIMIT n)  -- LIMIT: a fence
-    SELECT 'usage', value, COUNT(*) FROM base, <unnest>(base.usages) WHERE <other filters> …
-    UNION ALL …deployments, dimensions…
+    SELECT 'besoin', value, COUNT(*) FROM base, <unnest>(base.needs) WHERE <other filters> …
+    UNION ALL …usages, deployments, dimensions…
     UNION ALL SELECT '', '', <filtered counts of licence, access, data location, total>
     UNION ALL SELECT 'remplace', product_id, COUNT(*) FROM base JOIN alternatives … GROUP BY …
 
@@ -33,7 +33,12 @@ from toolbox.filters import EU_COUNTRIES, DataLocation
 from toolbox.models import Alternative, HostingOffer
 
 FENCE = 1_000_000
-LIST_FACETS = {"usage": "usages", "deploiement": "deployments", "dimension": "dimensions"}
+LIST_FACETS = {
+    "besoin": "needs",
+    "usage": "usages",
+    "deploiement": "deployments",
+    "dimension": "dimensions",
+}
 OWN_DEPLOYMENTS = ["self_hosted", "desktop"]
 
 
@@ -158,7 +163,7 @@ def count_facets(base, values: dict[str, list[str]], selected: dict[str, list[st
     )
     base_sql, base_params = (
         base.order_by()
-        .values("id", "licence_status", "usages", "deployments", "dimensions")
+        .values("id", "licence_status", "needs", "usages", "deployments", "dimensions")
         .query.sql_with_params()
     )
     sql = (

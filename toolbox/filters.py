@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from toolbox import services
 from toolbox.models import (
     Access,
     Deployment,
@@ -79,6 +80,8 @@ def _checkboxes(label, choices, method):
 class ToolFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Rechercher"), method="filter_search")
     usage = _checkboxes(_("Usages"), Usage.choices, "filter_usage")
+    # Choices come from the needs vocabulary (data), read once per request in __init__.
+    besoin = _checkboxes(_("Besoins"), [], "filter_need")
     licence = django_filters.MultipleChoiceFilter(
         label=_("Licence"),
         field_name="licence_status",
@@ -103,13 +106,19 @@ class ToolFilter(django_filters.FilterSet):
         fields = []
 
     # Facets in display order (q and remplace are rendered apart).
-    FACETS = ["usage", "licence", "deploiement", "donnees", "acces", "dimension"]
+    FACETS = ["besoin", "usage", "licence", "deploiement", "donnees", "acces", "dimension"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["besoin"].extra["choices"] = list(services.need_labels().items())
 
     # --- Conditions: one Q per facet value; within a facet values add up (OR) ---------------
 
     def value_condition(self, facet: str, value: str) -> Q:
         if facet == "usage":
             return list_contains_any("usages", [value])
+        if facet == "besoin":
+            return list_contains_any("needs", [value])
         if facet == "licence":
             return Q(licence_status=value)
         if facet == "deploiement":
@@ -145,6 +154,9 @@ class ToolFilter(django_filters.FilterSet):
 
     def filter_usage(self, queryset, name, value):
         return self._facet(queryset, "usage", value)
+
+    def filter_need(self, queryset, name, value):
+        return self._facet(queryset, "besoin", value)
 
     def filter_deployment(self, queryset, name, value):
         return self._facet(queryset, "deploiement", value)

@@ -37,6 +37,22 @@ class ToolValuesForm(forms.ModelForm):
     usages = forms.MultipleChoiceField(
         label=_("Usages"), choices=Usage.choices, widget=forms.CheckboxSelectMultiple
     )
+    needs = forms.MultipleChoiceField(
+        label=_("Besoins auxquels il répond vraiment"),
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={
+            "invalid_choice": _(
+                "« %(value)s » n'est pas un besoin connu de la boîte à outils (voir la liste "
+                "des codes sur la page des données ouvertes)."
+            )
+        },
+        help_text=_(
+            "Cochez seulement ce que l'outil sait faire lui-même : un sondage de dates n'est "
+            "pas un vote à bulletin secret."
+        ),
+    )
     deployments = forms.MultipleChoiceField(
         label=_("Modes d'utilisation"),
         choices=Deployment.choices,
@@ -98,6 +114,7 @@ class ToolValuesForm(forms.ModelForm):
         "summary",
         "description",
         "usages",
+        "needs",
         "licence_spdx",
         "licence_status",
         "deployments",
@@ -112,7 +129,13 @@ class ToolValuesForm(forms.ModelForm):
         "confirm_not_duplicate",
     ]
 
-    def __init__(self, *args, tool: Tool | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        tool: Tool | None = None,
+        need_choices: list[tuple[str, str]] | None = None,
+        **kwargs,
+    ):
         self.tool = tool
         instance = Tool()
         if tool is not None:
@@ -125,6 +148,10 @@ class ToolValuesForm(forms.ModelForm):
             initial = {**values, **initial}
         super().__init__(*args, instance=instance, initial=initial, **kwargs)
         self.similar: list[Tool] = []
+        # The needs vocabulary is data; an import passes it once for all its rows.
+        if need_choices is None:
+            need_choices = list(services.need_labels().items())
+        self.fields["needs"].choices = need_choices
         self.fields["summary"].help_text = _("Une ou deux phrases : à quoi sert l'outil.")
         self.fields["description"].help_text = _(
             "Markdown accepté (titres, listes, liens). Tout code HTML ou script est retiré."
@@ -327,8 +354,16 @@ class ImportRowForm(ToolValuesForm):
     class Meta(ToolValuesForm.Meta):
         fields = [*ToolValuesForm.Meta.fields, *services.CURATED_FIELDS]
 
-    def __init__(self, data, *, tool: Tool | None, slug: str, names: dict[str, str]):
-        super().__init__(data, tool=tool)
+    def __init__(
+        self,
+        data,
+        *,
+        tool: Tool | None,
+        slug: str,
+        names: dict[str, str],
+        need_choices: list[tuple[str, str]] | None = None,
+    ):
+        super().__init__(data, tool=tool, need_choices=need_choices)
         self.slug, self.names = slug, names
         del self.fields["comment"], self.fields["confirm_not_duplicate"]
         self.fields["recommendation"].required = False
@@ -349,6 +384,12 @@ class ImportRowForm(ToolValuesForm):
 
     def clean_recommendation(self):
         return self.cleaned_data.get("recommendation") or "recommended"
+
+    def clean_needs(self):
+        # A file made before needs existed has no such column: the tool keeps its needs.
+        if "needs" not in self.data and self.tool is not None:
+            return list(self.tool.needs)
+        return self.cleaned_data["needs"]
 
     def import_values(self) -> dict:
         values = self.values()

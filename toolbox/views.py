@@ -73,8 +73,10 @@ def tool_detail(request, slug):
     if current is not None:
         my_use = ToolUse.objects.filter(tool=tool, organisation_id=current.organisation_id).first()
     admin = request.user.is_authenticated and request.user.is_cress_admin
+    labels = services.need_labels()
     context = {
         "tool": tool,
+        "needs": [(code, labels.get(code, code)) for code in tool.needs],
         "transitions": services.allowed_transitions(tool) if admin else [],
         # Archived: the page stays, saying since when (and, for CRESS admins, why).
         "status_change": services.last_status_change(tool) if tool.status == "archived" else None,
@@ -133,6 +135,7 @@ def opendata_page(request):
         "toolbox/opendata.html",
         {
             "tool_schema": opendata.TOOL_SCHEMA,
+            "needs": list(services.need_labels().items()),
             "offer_schema": [
                 (column, kind, column in opendata.REQUIRED_OFFER_COLUMNS, description)
                 for column, kind, description in opendata.OFFER_SCHEMA

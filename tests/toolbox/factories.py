@@ -11,12 +11,28 @@ from toolbox import services
 from toolbox.models import (
     Alternative,
     HostingOffer,
+    Need,
     Proposal,
     ProprietaryProduct,
     Provider,
     Tool,
     ToolUse,
 )
+
+
+class NeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Need
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"besoin_{chr(97 + n % 26)}{n}")
+    label = factory.LazyAttribute(lambda o: o.code.replace("_", " ").capitalize())
+    position = factory.Sequence(lambda n: n)
+
+
+def needs(*codes: str) -> list[Need]:
+    """The needs of these codes, created when missing (labels derived from the codes)."""
+    return [NeedFactory(code=code) for code in codes]
 
 
 class ToolFactory(factory.django.DjangoModelFactory):

@@ -1,6 +1,7 @@
 """Load the curated toolbox content (fixtures/toolbox.yaml). Idempotent: run it as often as needed.
 
-Tools are matched by slug; a tool whose values did not change gets no new history version.
+Needs are matched by code, tools by slug; a tool whose values did not change gets no new history
+version. A tool naming a need the file does not define stops the load (nothing is written).
 """
 
 import datetime
@@ -12,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from toolbox import services
-from toolbox.models import Alternative, HostingOffer, Provider, Tool, ToolStatus
+from toolbox.models import Alternative, HostingOffer, Need, Provider, Tool, ToolStatus
 
 DEFAULT_FILE = Path(settings.BASE_DIR) / "fixtures" / "toolbox.yaml"
 TOOL_KEYS = {
@@ -20,6 +21,7 @@ TOOL_KEYS = {
     "summary": "summary",
     "description": "description",
     "usages": "usages",
+    "needs": "needs",
     "licence": "licence_spdx",
     "licence_status": "licence_status",
     "deployments": "deployments",
@@ -46,7 +48,10 @@ class Command(BaseCommand):
             raise CommandError(f"Fichier introuvable : {path}")
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         reviewed = data.get("reviewed")
+        self._check_needs(data)
         with transaction.atomic():
+            for position, item in enumerate(data.get("needs", []), start=1):
+                self._need(item, position)
             providers = {item["slug"]: self._provider(item) for item in data["providers"]}
             changed = sum(self._tool(item, reviewed) for item in data["tools"])
             tools = {tool.slug: tool for tool in Tool.objects.all()}
@@ -54,10 +59,38 @@ class Command(BaseCommand):
                 self._offer(item, tools, providers)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Boîte à outils : {len(data['tools'])} outils ({changed} créés ou modifiés), "
+                f"Boîte à outils : {len(data.get('needs', []))} besoins, "
+                f"{len(data['tools'])} outils ({changed} créés ou modifiés), "
                 f"{len(data['providers'])} hébergeurs, {len(data['offers'])} offres."
             )
         )
+
+    def _check_needs(self, data: dict) -> None:
+        defined = {item["code"] for item in data.get("needs", [])}
+        known = defined | set(Need.objects.values_list("code", flat=True))
+        for item in data["tools"]:
+            unknown = sorted(set(item.get("needs", [])) - known)
+            if unknown:
+                raise CommandError(
+                    f"Outil « {item['slug']} » : besoins inconnus {', '.join(unknown)} "
+                    "(à définir dans la section needs)."
+                )
+
+    def _need(self, item: dict, position: int) -> None:
+        values = {
+            "label": item["label"],
+            "description": item.get("description", ""),
+            "position": position,
+        }
+        need = Need.objects.filter(code=item["code"]).first()
+        if need is None:
+            need = Need(code=item["code"], **values)
+            need.full_clean()
+            need.save()
+        elif any(getattr(need, key) != value for key, value in values.items()):
+            for key, value in values.items():
+                setattr(need, key, value)
+            need.save()
 
     def _provider(self, item: dict) -> Provider:
         provider, _ = Provider.objects.update_or_create(
@@ -75,7 +108,7 @@ class Command(BaseCommand):
 
     def _tool(self, item: dict, reviewed) -> bool:
         values = {field: item.get(key, "") for key, field in TOOL_KEYS.items()}
-        for key in ("usages", "deployments", "dimensions"):
+        for key in ("usages", "needs", "deployments", "dimensions"):
             values[key] = item.get(key, [])
         values["ease"] = item.get("ease", 2)
         values["recommendation"] = item.get("recommendation", "recommended")
