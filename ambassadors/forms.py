@@ -156,6 +156,12 @@ class EventForm(forms.ModelForm):
         ]
         self.fields["capacity"].widget.attrs["min"] = 1
 
+    def clean_title(self):
+        title = self.cleaned_data["title"]
+        if len(title.splitlines()) > 1:
+            raise ValidationError(_("Le titre tient sur une seule ligne."), code="line_break")
+        return title
+
     def clean_starts_at(self):
         starts_at = self.cleaned_data["starts_at"]
         changed = "starts_at" in self.changed_data

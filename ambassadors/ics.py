@@ -5,10 +5,15 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import timezone
-from icalendar import Calendar
+from icalendar import Calendar, vText
 from icalendar import Event as VEvent
 
 from ambassadors.models import Event
+
+
+def _one_line(text: str) -> str:
+    # A title is one line; one saved before the form refused line breaks is joined up.
+    return " ".join(text.split())
 
 
 def _calendar(name: str) -> Calendar:
@@ -16,7 +21,8 @@ def _calendar(name: str) -> Calendar:
     calendar.add("prodid", "-//Boussole numérique ESS//Communauté//FR")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
+    # icalendar does not know this property's type and would write it unescaped.
+    calendar.add("x-wr-calname", vText(_one_line(name)))
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
     return calendar
 
@@ -30,7 +36,7 @@ def _vevent(event: Event, *, stamp) -> VEvent:
     vevent.add("dtstamp", stamp)
     vevent.add("dtstart", timezone.localtime(event.starts_at, tz))
     vevent.add("dtend", timezone.localtime(event.ends_at, tz))
-    vevent.add("summary", f"{event.get_kind_display()} — {event.title}")
+    vevent.add("summary", f"{event.get_kind_display()} — {_one_line(event.title)}")
     vevent.add("description", f"{event.description}\n\n{url}")
     vevent.add("url", url)
     if event.location:

@@ -1,10 +1,16 @@
 """Malformed input that once answered a 500: query parameters and path ids that are not ids, an
 event title on two lines, a JSON file nested too deep. Each now gets an ordinary answer."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import resolve, reverse
+from django.utils import timezone
+from icalendar import Calendar
 
+from ambassadors.forms import EventForm
 from tests.advisers.factories import completed_diagnostic, live_consent
+from tests.ambassadors.factories import EventFactory
 from tests.factories import AdviserProfileFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,3 +53,42 @@ def test_an_id_past_the_largest_integer_in_a_path_is_a_404(client, cast, huge):
     # The largest id a column holds still reaches its view.
     url = reverse("organisation_members", kwargs={"pk": BIGINT_MAX})
     assert resolve(url).kwargs == {"pk": BIGINT_MAX}
+
+
+@pytest.mark.parametrize("title", ["Atelier\nsuite", "Atelier\r\nsuite", "Atelier\rsuite"])
+def test_an_event_title_with_a_line_break_still_gives_a_calendar_file(client, title):
+    """Events saved before titles were checked may hold a line break: the .ics (named after the
+    title) and the feed are still served, the title on one escaped line."""
+    event = EventFactory(title=title)
+    for url in (
+        reverse("ambassadors:event_ics", args=[event.pk]),
+        reverse("ambassadors:events_feed"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        calendar = Calendar.from_ical(response.content)
+        (vevent,) = calendar.walk("VEVENT")
+        assert str(vevent["SUMMARY"]) == "Atelier — Atelier suite"
+    calendar = Calendar.from_ical(
+        client.get(reverse("ambassadors:event_ics", args=[event.pk])).content
+    )
+    assert str(calendar["X-WR-CALNAME"]) == "Atelier suite"
+
+
+def test_an_event_title_on_two_lines_is_refused_by_the_form():
+    form = EventForm(
+        data={
+            "title": "Atelier\r\nsuite",
+            "kind": "atelier",
+            "description": "Découverte des outils libres.",
+            "starts_at": (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (timezone.localtime() + timedelta(days=3, hours=2)).strftime(
+                "%Y-%m-%dT%H:%M"
+            ),
+            "location": "Bordeaux",
+            "capacity": 10,
+            "audience": "public",
+        }
+    )
+    assert not form.is_valid()
+    assert form.errors["title"] == ["Le titre tient sur une seule ligne."]
