@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 from django.db import transaction
 
+from config import safe_yaml
 from maturity.models import Choice, Question, Questionnaire, Section
 
 CODE_RE = re.compile(r"^[a-z0-9_]+$")
@@ -100,11 +101,11 @@ def _clean_questions(
             "allow_unknown": check.boolean(node, "allow_unknown", at, False),
             "weight": check.integer(node, "weight", at, default=1, low=1, high=3),
         }
-        if question["kind"] not in KINDS:
+        if not isinstance(question["kind"], str) or question["kind"] not in KINDS:
             check.error(f"{at}.kind", f"doit être l'un de : {', '.join(sorted(KINDS))}")
         if difficulties:
             kind = node.get("difficulty_type")
-            if kind is not None and kind not in DIFFICULTY_TYPES:
+            if kind is not None and (not isinstance(kind, str) or kind not in DIFFICULTY_TYPES):
                 check.error(
                     f"{at}.difficulty_type",
                     f"doit être l'un de : {', '.join(sorted(DIFFICULTY_TYPES))}",
@@ -163,15 +164,15 @@ def _clean_choices(
 def _clean_show_if(check: _Checker, raw: Any, where: str, earlier: dict[str, dict]) -> dict:
     node = check.mapping(raw, where)
     target = node.get("question")
-    choices = node.get("choices") or []
-    if target not in earlier:
+    choices = check.sequence(node.get("choices") or [], f"{where}.choices")
+    if not isinstance(target, str) or target not in earlier:
         check.error(
             f"{where}.question", f"« {target} » n'est pas une question précédente de la même partie"
         )
         return {"question": target, "choices": list(choices)}
     known = {c["code"] for c in earlier[target]["choices"]}
     for code in choices:
-        if code not in known:
+        if not isinstance(code, str) or code not in known:
             check.error(f"{where}.choices", f"« {code} » n'est pas un choix de « {target} »")
     if not choices:
         check.error(f"{where}.choices", "au moins un choix déclencheur est nécessaire")
@@ -206,7 +207,12 @@ def clean(data: Any) -> tuple[dict, list[str]]:
             }
         )
     thresholds = [level["min_score"] for level in levels]
-    if levels and (thresholds[0] != 0 or thresholds != sorted(set(thresholds))):
+    # A missing or malformed threshold is reported on its own level; order needs them all.
+    if (
+        levels
+        and None not in thresholds
+        and (thresholds[0] != 0 or thresholds != sorted(set(thresholds)))
+    ):
         check.error("levels", "les seuils commencent à 0 et sont strictement croissants")
     if not levels:
         check.error("levels", "au moins un niveau est nécessaire")
@@ -310,7 +316,7 @@ def clean(data: Any) -> tuple[dict, list[str]]:
         "usages": usages,
         "equipment": equipment,
     }
-    return out, check.errors
+    return out, safe_yaml.bound_errors(check.errors)
 
 
 def _required_bool(check: _Checker, node: dict, key: str, where: str) -> bool:
@@ -321,13 +327,11 @@ def _required_bool(check: _Checker, node: dict, key: str, where: str) -> bool:
 
 
 def load(text: str) -> tuple[dict, list[str]]:
-    """Parse YAML text and validate it."""
+    """Parse YAML text (no aliases, bounded size and depth) and validate it."""
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"ligne {mark.line + 1}, colonne {mark.column + 1}" if mark else "fichier"
-        return {}, [f"{where} : YAML illisible ({getattr(exc, 'problem', exc)})"]
+        data = safe_yaml.load(text)
+    except safe_yaml.YAMLFileError as exc:
+        return {}, [str(exc)]
     return clean(data)
 
 

@@ -5,11 +5,12 @@ proposals are ordered so that prerequisites come first (the guide's order: peopl
 strategy before tools), then by priority, then by how weak the action's dimension is.
 """
 
+import graphlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
+from config import safe_yaml
 
 HORIZONS = {"0-3": "0 à 3 mois", "3-6": "3 à 6 mois", "6-12": "6 à 12 mois"}
 EFFORTS = {"faible": "Effort faible", "moyen": "Effort moyen", "important": "Effort important"}
@@ -17,6 +18,7 @@ COSTS = {"gratuit": "Gratuit", "cout_solidaire": "Coût solidaire", "payant": "P
 FINDINGS = {"redundancy", "proprietary", "non_eu", "ageing", "no_reconditioned", "no_inventory"}
 DIFFICULTY_TYPES = {"techniques", "financieres", "humaines", "strategiques"}
 PRIORITY_LABELS = {1: "Priorité haute", 2: "Priorité moyenne", 3: "Priorité basse"}
+MAX_PREREQUISITE_CHAIN = 20
 
 
 class RulesFileError(Exception):
@@ -37,6 +39,19 @@ def clean(data: Any, *, questionnaire: dict | None = None) -> tuple[dict, list[s
             errors.append(f"{where}.{key} : champ obligatoire manquant ou mal formé")
             return kind()
         return value
+
+    def listed(node: dict, key: str, where: str, *, texts: bool = True) -> list:
+        """A list (missing is empty); with texts, its non-text items are errors and dropped."""
+        value = node.get(key) or []
+        if not isinstance(value, list):
+            errors.append(f"{where}.{key} : doit être une liste")
+            return []
+        if not texts:
+            return value
+        for j, item in enumerate(value):
+            if not isinstance(item, str):
+                errors.append(f"{where}.{key}[{j}] : doit être un texte")
+        return [item for item in value if isinstance(item, str)]
 
     dimensions = questions = areas = None
     if questionnaire:
@@ -60,7 +75,7 @@ def clean(data: Any, *, questionnaire: dict | None = None) -> tuple[dict, list[s
         errors.append("fichier.version : champ obligatoire manquant")
     for kind in ("funding_leads", "training_resources"):
         items = []
-        for i, node in enumerate(data.get(kind) or []):
+        for i, node in enumerate(listed(data, kind, "fichier", texts=False)):
             where = f"{kind}[{i}]"
             if not isinstance(node, dict):
                 errors.append(f"{where} : doit être une table")
@@ -78,7 +93,7 @@ def clean(data: Any, *, questionnaire: dict | None = None) -> tuple[dict, list[s
 
     actions = []
     codes: set[str] = set()
-    for i, node in enumerate(data.get("actions") or []):
+    for i, node in enumerate(listed(data, "actions", "fichier", texts=False)):
         where = f"actions[{i}]"
         if not isinstance(node, dict):
             errors.append(f"{where} : doit être une table")
@@ -88,16 +103,16 @@ def clean(data: Any, *, questionnaire: dict | None = None) -> tuple[dict, list[s
             "title": need(node, "title", where),
             "dimension": need(node, "dimension", where),
             "explanation": need(node, "explanation", where),
-            "steps": [s for s in node.get("steps") or [] if isinstance(s, str)],
+            "steps": listed(node, "steps", where),
             "priority": node.get("priority"),
             "horizon": node.get("horizon"),
             "effort": node.get("effort"),
             "cost": node.get("cost"),
-            "triggers": node.get("triggers") or [],
-            "prerequisites": list(node.get("prerequisites") or []),
-            "toolbox_usages": list(node.get("toolbox_usages") or []),
-            "funding": list(node.get("funding") or []),
-            "training": list(node.get("training") or []),
+            "triggers": listed(node, "triggers", where, texts=False),
+            "prerequisites": listed(node, "prerequisites", where),
+            "toolbox_usages": listed(node, "toolbox_usages", where),
+            "funding": listed(node, "funding", where),
+            "training": listed(node, "training", where),
         }
         if action["code"] in codes:
             errors.append(f"{where}.code : « {action['code']} » est déjà utilisé")
@@ -106,11 +121,11 @@ def clean(data: Any, *, questionnaire: dict | None = None) -> tuple[dict, list[s
             errors.append(f"{where}.steps : au moins une étape est nécessaire")
         if action["priority"] not in (1, 2, 3):
             errors.append(f"{where}.priority : 1, 2 ou 3")
-        if action["horizon"] not in HORIZONS:
+        if not _among(action["horizon"], HORIZONS):
             errors.append(f"{where}.horizon : l'un de {', '.join(HORIZONS)}")
-        if action["effort"] not in EFFORTS:
+        if not _among(action["effort"], EFFORTS):
             errors.append(f"{where}.effort : l'un de {', '.join(EFFORTS)}")
-        if action["cost"] not in COSTS:
+        if not _among(action["cost"], COSTS):
             errors.append(f"{where}.cost : l'un de {', '.join(COSTS)}")
         if dimensions is not None and action["dimension"] not in dimensions:
             errors.append(
@@ -143,12 +158,17 @@ def clean(data: Any, *, questionnaire: dict | None = None) -> tuple[dict, list[s
         for code in action["prerequisites"]:
             if code not in codes:
                 errors.append(f"actions[{i}].prerequisites : « {code} » n'existe pas")
-    if not errors and _has_cycle(actions):
-        errors.append("actions : les prérequis forment un cycle")
+    if not errors and (problem := _prerequisites_problem(actions)):
+        errors.append(problem)
     if not actions:
         errors.append("actions : au moins une action est nécessaire")
     out["actions"] = actions
-    return out, errors
+    return out, safe_yaml.bound_errors(errors)
+
+
+def _among(value: Any, allowed) -> bool:
+    """Membership that a list or a table (unhashable) in the file cannot turn into an exception."""
+    return isinstance(value, str) and value in allowed
 
 
 def _check_trigger(trigger: Any, where: str, dimensions, questions, areas) -> list[str]:
@@ -162,13 +182,18 @@ def _check_trigger(trigger: Any, where: str, dimensions, questions, areas) -> li
             or not 0 < value["score"] <= 100
         ):
             return [f"{where}.dimension_below : {{dimension, score (1 à 100)}}"]
-        if dimensions is not None and value.get("dimension") not in dimensions:
+        if dimensions is not None and not _among(value.get("dimension"), dimensions):
             return [f"{where}.dimension_below.dimension : « {value.get('dimension')} » inconnue"]
     elif kind == "answer":
-        if not isinstance(value, dict) or not value.get("choices"):
+        choices = value.get("choices") if isinstance(value, dict) else None
+        if (
+            not choices
+            or not isinstance(choices, list)
+            or not all(isinstance(c, str) for c in choices)
+        ):
             return [f"{where}.answer : {{question, choices}}"]
         if questions is not None:
-            if value.get("question") not in questions:
+            if not _among(value.get("question"), questions):
                 return [f"{where}.answer.question : « {value.get('question')} » inconnue"]
             unknown = set(value["choices"]) - questions[value["question"]]
             if unknown:
@@ -176,15 +201,17 @@ def _check_trigger(trigger: Any, where: str, dimensions, questions, areas) -> li
                     f"{where}.answer.choices : {', '.join(sorted(unknown))} ne sont pas des choix de « {value['question']} »"
                 ]
     elif kind == "finding":
-        if value not in FINDINGS:
+        if not _among(value, FINDINGS):
             return [f"{where}.finding : l'un de {', '.join(sorted(FINDINGS))}"]
     elif kind == "skills_need":
-        if not isinstance(value, dict) or (areas is not None and value.get("area") not in areas):
+        if not isinstance(value, dict) or (
+            areas is not None and not _among(value.get("area"), areas)
+        ):
             return [f"{where}.skills_need.area : domaine inconnu"]
     elif kind == "difficulty":
         if (
             not isinstance(value, dict)
-            or value.get("type") not in DIFFICULTY_TYPES
+            or not _among(value.get("type"), DIFFICULTY_TYPES)
             or not isinstance(value.get("min"), int)
         ):
             return [f"{where}.difficulty : {{type, min}}"]
@@ -193,29 +220,26 @@ def _check_trigger(trigger: Any, where: str, dimensions, questions, areas) -> li
     return []
 
 
-def _has_cycle(actions: list[dict]) -> bool:
+def _prerequisites_problem(actions: list[dict]) -> str | None:
+    """A cycle, or a chain longer than the engine orders (it places prerequisites recursively)."""
     graph = {a["code"]: a["prerequisites"] for a in actions}
-    state: dict[str, int] = {}
-
-    def visit(code: str) -> bool:
-        if state.get(code) == 1:
-            return True
-        if state.get(code) == 2:
-            return False
-        state[code] = 1
-        if any(visit(p) for p in graph.get(code, [])):
-            return True
-        state[code] = 2
-        return False
-
-    return any(visit(code) for code in graph)
+    try:
+        ordered = list(graphlib.TopologicalSorter(graph).static_order())
+    except graphlib.CycleError:
+        return "actions : les prérequis forment un cycle"
+    depth: dict[str, int] = {}
+    for code in ordered:  # prerequisites come first, so their depth is known
+        depth[code] = 1 + max((depth[p] for p in graph.get(code, [])), default=0)
+    if max(depth.values(), default=0) > MAX_PREREQUISITE_CHAIN:
+        return f"actions : les prérequis s'enchaînent sur plus de {MAX_PREREQUISITE_CHAIN} niveaux"
+    return None
 
 
 def load(text: str, *, questionnaire: dict | None = None) -> tuple[dict, list[str]]:
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        return {}, [f"fichier : YAML illisible ({exc})"]
+        data = safe_yaml.load(text)
+    except safe_yaml.YAMLFileError as exc:
+        return {}, [str(exc)]
     return clean(data, questionnaire=questionnaire)
 
 

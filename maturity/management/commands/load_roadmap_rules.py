@@ -33,7 +33,7 @@ class Command(BaseCommand):
         if errors:
             for error in errors:
                 self.stderr.write(error)
-            raise CommandError(f"{len(errors)} erreur(s) : rien n'a été importé.")
+            raise CommandError("Le fichier comporte des erreurs : rien n'a été importé.")
         if check:
             self.stdout.write(
                 self.style.SUCCESS(f"Règles valides : {len(data['actions'])} actions.")

@@ -39,7 +39,7 @@ class Command(BaseCommand):
             if errors:
                 for error in errors:
                     self.stderr.write(error)
-                raise CommandError(f"{len(errors)} erreur(s) : rien n'a été importé.")
+                raise CommandError("Le fichier comporte des erreurs : rien n'a été importé.")
             questions = sum(len(d["questions"]) for d in data["dimensions"])
             self.stdout.write(
                 self.style.SUCCESS(
@@ -51,7 +51,7 @@ class Command(BaseCommand):
             if errors:
                 for error in errors:
                     self.stderr.write(error)
-                raise CommandError(f"{len(errors)} erreur(s) : rien n'a été importé.")
+                raise CommandError("Le fichier comporte des erreurs : rien n'a été importé.")
             try:
                 questionnaire = questionnaire_file.import_questionnaire(data)
             except questionnaire_file.QuestionnaireFileError as exc:
