@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 
+from accounts import services
 from accounts.models import (
     AdviserProfile,
     DlaStructure,
@@ -40,7 +41,8 @@ class MembershipInline(admin.TabularInline):
     model = Membership
     fk_name = "organisation"
     extra = 0
-    raw_id_fields = ["user", "changed_by"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["changed_by"]
 
 
 @admin.register(Organisation)
@@ -50,6 +52,21 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name", "siren"]
     inlines = [MembershipInline]
     raw_id_fields = ["created_by"]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        # Memberships are the organisation admins' business: whoever changes them here (only
+        # a superuser may) is named on the organisation's log, which its admins read.
+        organisation = form.instance
+        before = services.membership_states(organisation) if change else {}
+        for membership_form in formset.forms:
+            if membership_form.has_changed():
+                membership_form.instance.changed_by = request.user
+        super().save_formset(request, form, formset, change)
+        services.record_membership_changes(
+            organisation=organisation, before=before, by=request.user
+        )
 
 
 @admin.register(Invitation)

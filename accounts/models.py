@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
@@ -292,6 +293,94 @@ class Membership(models.Model):
     @property
     def is_admin(self) -> bool:
         return self.is_active and self.role == self.Role.ADMIN
+
+
+class MembershipChange(models.Model):
+    """A change to an organisation's members made outside its own pages (by a superuser, in
+    the Django admin). Its admins see these beside the advisers' access log."""
+
+    class Action(models.TextChoices):
+        ADDED = "added", _("ajout")
+        CHANGED = "changed", _("modification")
+        REMOVED = "removed", _("suppression")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="membership_changes"
+    )
+    # Names are copied: the entry outlives the accounts it mentions.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField(max_length=300)
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    member_name = models.CharField(max_length=300)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    role_before = models.CharField(
+        max_length=10, choices=Membership.Role.choices, blank=True, default=""
+    )
+    role_after = models.CharField(
+        max_length=10, choices=Membership.Role.choices, blank=True, default=""
+    )
+    active_before = models.BooleanField(null=True, blank=True)
+    active_after = models.BooleanField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("changement de membres")
+        verbose_name_plural = _("changements de membres")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "-at"], name="membershipchange_org_at")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action="added", role_before="", role_after__in=Membership.Role.values)
+                | Q(action="removed", role_before__in=Membership.Role.values, role_after="")
+                | Q(
+                    action="changed",
+                    role_before__in=Membership.Role.values,
+                    role_after__in=Membership.Role.values,
+                ),
+                name="membershipchange_says_what_changed",
+                violation_error_message=_(
+                    "Ce changement d’adhésion est incomplet : un ajout indique le rôle donné, "
+                    "un retrait le rôle retiré, une modification les deux."
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.actor_name} · {self.organisation_id} · {self.action} · {self.at:%Y-%m-%d}"
+
+    @property
+    def summary(self) -> str:
+        """What changed, in a sentence for the organisation's admins."""
+        roles = dict(Membership.Role.choices)
+        before = str(roles.get(self.role_before, self.role_before)).lower()
+        after = str(roles.get(self.role_after, self.role_after)).lower()
+        if self.action == self.Action.ADDED:
+            return gettext("Ajout de %(member)s comme %(role)s") % {
+                "member": self.member_name,
+                "role": after,
+            }
+        if self.action == self.Action.REMOVED:
+            return gettext("Suppression de l’adhésion de %(member)s (%(role)s)") % {
+                "member": self.member_name,
+                "role": before,
+            }
+        parts = []
+        if self.role_before != self.role_after:
+            parts.append(
+                gettext("rôle %(before)s → %(after)s") % {"before": before, "after": after}
+            )
+        if self.active_before and self.active_after is False:
+            parts.append(gettext("retrait de l’organisation"))
+        elif self.active_before is False and self.active_after:
+            parts.append(gettext("retour dans l’organisation"))
+        return gettext("%(member)s : %(changes)s") % {
+            "member": self.member_name,
+            "changes": ", ".join(parts),
+        }
 
 
 def _hash_token(token: str) -> str:

@@ -26,7 +26,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts import csvkit
-from accounts.models import Invitation, JoinRequest, Membership, Organisation, User
+from accounts.models import (
+    Invitation,
+    JoinRequest,
+    Membership,
+    MembershipChange,
+    Organisation,
+    User,
+)
 from accounts.tasks import send_email
 
 log = logging.getLogger(__name__)
@@ -165,6 +172,9 @@ def organisation_tables(organisation: Organisation) -> dict[str, list[dict]]:
         "membres": members,
         "invitations": rows(Invitation.objects.filter(organisation=organisation)),
         "demandes_acces": rows(JoinRequest.objects.filter(organisation=organisation)),
+        "changements_membres": rows(
+            MembershipChange.objects.filter(organisation=organisation).order_by("pk")
+        ),
         "diagnostics": rows(diagnostics),
         "repondant_es": rows(Respondent.objects.filter(diagnostic__in=diagnostics)),
         "reponses": answer_rows,

@@ -15,6 +15,7 @@ from accounts.models import (
     Invitation,
     JoinRequest,
     Membership,
+    MembershipChange,
     Organisation,
     User,
 )
@@ -95,6 +96,57 @@ def deactivate_membership(*, membership: Membership, by: User) -> Membership:
     membership.changed_by = by
     membership.save(update_fields=["is_active", "changed_by", "updated_at"])
     return membership
+
+
+def membership_states(organisation: Organisation) -> dict[int, tuple[int, str, bool]]:
+    """Each membership of the organisation, by id: (user id, role, active)."""
+    return {
+        pk: (user_id, role, is_active)
+        for pk, user_id, role, is_active in Membership.objects.filter(
+            organisation=organisation
+        ).values_list("pk", "user_id", "role", "is_active")
+    }
+
+
+def record_membership_changes(
+    *, organisation: Organisation, before: dict[int, tuple[int, str, bool]], by: User
+) -> list[MembershipChange]:
+    """Note for the organisation's admins what `by` changed in its memberships since `before`
+    (from membership_states), outside the organisation's own pages."""
+    after = membership_states(organisation)
+    # (action, user id, role before, role after, active before, active after)
+    changes = []
+    for pk in sorted(before.keys() | after.keys()):
+        old, new = before.get(pk), after.get(pk)
+        if old == new:
+            continue
+        if old is not None and new is not None and old[0] == new[0]:
+            changes.append(("changed", new[0], old[1], new[1], old[2], new[2]))
+            continue
+        # A row now pointing at someone else: one person out, another in.
+        if old is not None:
+            changes.append(("removed", old[0], old[1], "", old[2], None))
+        if new is not None:
+            changes.append(("added", new[0], "", new[1], None, new[2]))
+    names = {
+        user.pk: user.display_name
+        for user in User.objects.filter(pk__in={change[1] for change in changes})
+    }
+    return MembershipChange.objects.bulk_create(
+        MembershipChange(
+            organisation=organisation,
+            actor=by,
+            actor_name=by.display_name,
+            member_id=user_id,
+            member_name=names.get(user_id, ""),
+            action=action,
+            role_before=role_before,
+            role_after=role_after,
+            active_before=active_before,
+            active_after=active_after,
+        )
+        for action, user_id, role_before, role_after, active_before, active_after in changes
+    )
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import csvkit
 from accounts.access import cress_admin_required, membership_for
+from accounts.models import MembershipChange
 from advisers import charts, observatory, portfolio, services
 from advisers.access import adviser_required, consented_organisation, consented_organisations
 from advisers.forms import (
@@ -84,6 +85,9 @@ def _consents_page(request, membership, *, grant_form=None, invite_form=None, ac
         ],
         "log": list(AccessLog.objects.filter(organisation=organisation)[:LOG_SHOWN]),
         "log_total": AccessLog.objects.filter(organisation=organisation).count(),
+        "membership_changes": list(
+            MembershipChange.objects.filter(organisation=organisation)[:LOG_SHOWN]
+        ),
         "notes": list(AdviserNote.objects.filter(organisation=organisation)),
         "titles": services.dimension_titles(services.latest_diagnostic(organisation)),
     }
