@@ -215,7 +215,13 @@ ACCOUNT_RATE_LIMITS = {
     # per person and per organisation.
     "support_request": "10/h/user,15/d/key",
     "support_request_send": "10/h/user,15/d/key",
+    # Roadmap PDFs actually built (an unchanged roadmap reuses its file and is not counted):
+    # each build takes a worker for seconds.
+    "roadmap_pdf": "10/h/user,30/d/key",
 }
+# Actions an organisation may add to its roadmap by hand (the rules propose the others): the
+# roadmap page and its PDF stay readable, and a PDF quick to build.
+ROADMAP_MAX_CUSTOM_ACTIONS = env_int("ROADMAP_MAX_CUSTOM_ACTIONS", 30, minimum=1)
 
 # django-axes: 5 failed logins lock the (e-mail, IP) pair for 15 minutes. Locking the pair
 # rather than the e-mail alone means an attacker cannot lock a person out from elsewhere;

@@ -1,5 +1,6 @@
 """The roadmap PDF: requested by a member, built by a Celery task, stored privately."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -16,6 +17,10 @@ class RenderError(Exception):
     """The PDF could not be rendered; the task retries, then records the error."""
 
 
+class BuildRefused(Exception):
+    """A new build was refused (the requester's rate limit); nothing was queued."""
+
+
 def storage_dir() -> Path:
     path = Path(settings.PRIVATE_STORAGE_ROOT) / "roadmaps"
     path.mkdir(parents=True, exist_ok=True)
@@ -26,11 +31,14 @@ def _actions(roadmap_obj: Roadmap) -> list[RoadmapAction]:
     return list(roadmap_obj.actions.for_roadmap_page())
 
 
-def request_pdf(roadmap_obj: Roadmap, *, user) -> tuple[PdfExport, bool]:
+def request_pdf(
+    roadmap_obj: Roadmap, *, user, may_build: Callable[[], bool] | None = None
+) -> tuple[PdfExport, bool]:
     """The export for the roadmap as it is now: reused when unchanged, else created and queued.
 
     Returns (export, queued). Two requests at once meet on the unique constraint: one row,
-    one task.
+    one task. `may_build` is asked only when a build would start (the rate limit counts
+    builds, not downloads of an unchanged file); BuildRefused when it says no.
     """
     from maturity.tasks import build_roadmap_pdf
 
@@ -38,6 +46,8 @@ def request_pdf(roadmap_obj: Roadmap, *, user) -> tuple[PdfExport, bool]:
     existing = PdfExport.objects.filter(roadmap=roadmap_obj, content_hash=digest).first()
     if existing and existing.status != PdfExport.Status.FAILED:
         return existing, False
+    if may_build is not None and not may_build():
+        raise BuildRefused
     try:
         with transaction.atomic():
             if existing:  # failed before: try again

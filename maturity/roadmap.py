@@ -6,10 +6,12 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Membership, Organisation, User
 from maturity import roadmap_rules
@@ -191,9 +193,29 @@ def move(action: RoadmapAction, *, direction: str, expected_rank: int) -> None:
             item.save(update_fields=["position"])
 
 
+def custom_action_limit() -> int:
+    return settings.ROADMAP_MAX_CUSTOM_ACTIONS
+
+
+def custom_limit_message(limit: int) -> str:
+    return ngettext(
+        "Votre feuille de route compte déjà %(n)s action ajoutée par l'organisation, le maximum : "
+        "complétez-la plutôt que d'en ajouter une autre.",
+        "Votre feuille de route compte déjà %(n)s actions ajoutées par l'organisation, le maximum : "
+        "complétez celles-ci plutôt que d'en ajouter d'autres.",
+        limit,
+    ) % {"n": limit}
+
+
+@transaction.atomic
 def add_custom(
     roadmap: Roadmap, *, title: str, dimension: str, horizon: str, notes: str
 ) -> RoadmapAction:
+    # The roadmap row is locked so that two additions at once cannot both take the last place.
+    Roadmap.objects.select_for_update().get(pk=roadmap.pk)
+    limit = custom_action_limit()
+    if roadmap.actions.filter(source=RoadmapAction.Source.CUSTOM).count() >= limit:
+        raise RoadmapError(custom_limit_message(limit))
     position = (roadmap.actions.aggregate(m=Max("position"))["m"] or 0) + 1
     return RoadmapAction.objects.create(
         roadmap=roadmap,

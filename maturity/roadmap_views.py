@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import security
 from accounts.access import membership_for
 from config.links import pk_urls
 from maturity import pdf, roadmap, roadmap_rules
@@ -104,6 +105,13 @@ def _card_context(
     }
 
 
+def custom_limit_message(actions: list[RoadmapAction]) -> str:
+    """Why no more action can be added by hand, or "" while some can."""
+    limit = roadmap.custom_action_limit()
+    custom = sum(1 for a in actions if a.source == RoadmapAction.Source.CUSTOM)
+    return roadmap.custom_limit_message(limit) if custom >= limit else ""
+
+
 @login_required
 def roadmap_page(request, org_pk):
     """Members of the organisation: the roadmap, its actions and their links."""
@@ -132,6 +140,8 @@ def roadmap_page(request, org_pk):
         # caught per use in the template: some fifty on this page).
         "detail": False,
         "custom_form_html": _custom_form_html(tuple(titles.items()), get_language()),
+        # At the cap, no form (what one typed in it would be refused): the reason instead.
+        "custom_limit_message": custom_limit_message(actions),
         "last_export": roadmap_obj.pdf_exports.order_by("-created_at").first(),
     }
     return TemplateResponse(request, "maturity/roadmap.html", context)
@@ -214,7 +224,11 @@ def action_add(request, org_pk):
         }
     form = CustomActionForm(request.POST, dimensions=list(titles.items()))
     if form.is_valid():
-        action = roadmap.add_custom(roadmap_obj, **form.cleaned_data)
+        try:
+            action = roadmap.add_custom(roadmap_obj, **form.cleaned_data)
+        except roadmap.RoadmapError as exc:
+            messages.error(request, str(exc))
+            return _back(org_pk)
         messages.success(request, _("L'action « %(t)s » est ajoutée.") % {"t": action.title})
         return _back(org_pk, action, request)
     for field, errors in form.errors.items():
@@ -290,7 +304,21 @@ def pdf_request(request, org_pk):
     _membership, roadmap_obj = _roadmap_for(request.user, org_pk)
     if roadmap_obj is None:
         raise Http404
-    export, _queued = pdf.request_pdf(roadmap_obj, user=request.user)
+    try:
+        export, _queued = pdf.request_pdf(
+            roadmap_obj,
+            user=request.user,
+            may_build=lambda: security.organisation_action_allowed(request, "roadmap_pdf", org_pk),
+        )
+    except pdf.BuildRefused:
+        messages.error(
+            request,
+            _(
+                "Vous avez demandé beaucoup de PDF en peu de temps. Réessayez plus tard ; "
+                "un PDF déjà fabriqué pour la feuille de route telle qu'elle est reste disponible."
+            ),
+        )
+        return _back(org_pk)
     return redirect("maturity:pdf_status", org_pk=org_pk, export_pk=export.pk)
 
 

@@ -391,3 +391,82 @@ def test_ambassador_matching_uses_the_latest_diagnostics_weakest_dimensions(comp
     assert len(weakest) == 3
     assert all(scores[w] <= min(s for c, s in scores.items() if c not in weakest) for w in weakest)
     assert weakest_dimensions(MembershipFactory().organisation) == []
+
+
+# --- Abuse: custom actions are capped, PDF builds rate-limited ----------------------------------
+
+
+def _add(client, org, title):
+    return client.post(
+        reverse("maturity:roadmap_action_add", args=[org.pk]),
+        {"title": title, "dimension": "", "horizon": "0-3"},
+        follow=True,
+    )
+
+
+def test_custom_actions_are_capped_per_roadmap(client, completed, settings):
+    settings.ROADMAP_MAX_CUSTOM_ACTIONS = 3
+    diagnostic, respondent = completed
+    org = diagnostic.organisation
+    client.force_login(respondent.user)
+    for n in range(3):
+        _add(client, org, f"Action maison {n}")
+    page = _add(client, org, "Une de trop").content.decode()
+    assert RoadmapAction.objects.filter(source="custom").count() == 3
+    assert "Une de trop" not in page
+    assert "déjà 3 actions ajoutées" in page
+    # At the cap the page offers no form that would lose what is typed in it.
+    assert reverse("maturity:roadmap_action_add", args=[org.pk]) not in page
+    with pytest.raises(roadmap.RoadmapError):
+        roadmap.add_custom(org.roadmap, title="Directe", dimension="", horizon="0-3", notes="")
+
+
+def test_the_default_cap_on_custom_actions_is_thirty():
+    from django.conf import settings
+
+    assert settings.ROADMAP_MAX_CUSTOM_ACTIONS == 30
+
+
+def test_pdf_builds_are_rate_limited_but_an_unchanged_pdf_is_always_served(
+    client, completed, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(pdf, "render", lambda export: b"%PDF-1.7 test")
+    diagnostic, respondent = completed
+    org = diagnostic.organisation
+    action = RoadmapAction.objects.filter(roadmap__organisation=org).first()
+    client.force_login(respondent.user)
+    url = reverse("maturity:pdf_request", args=[org.pk])
+    for n in range(10):
+        RoadmapAction.objects.filter(pk=action.pk).update(notes=f"Version {n}")
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url)
+        assert response.status_code == 302 and "/pdf/" in response["Location"]
+    assert PdfExport.objects.count() == 10
+    # Asking again for the same content starts no build, so it is never refused.
+    for _n in range(3):
+        assert "/pdf/" in client.post(url)["Location"]
+    RoadmapAction.objects.filter(pk=action.pk).update(notes="Version 11")
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = client.post(url, follow=True)
+    assert "beaucoup de PDF" in refused.content.decode()
+    assert PdfExport.objects.count() == 10
+
+
+def test_pdf_builds_are_rate_limited_per_organisation(
+    client, completed, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(pdf, "render", lambda export: b"%PDF-1.7 test")
+    diagnostic, respondent = completed
+    org = diagnostic.organisation
+    action = RoadmapAction.objects.filter(roadmap__organisation=org).first()
+    url = reverse("maturity:pdf_request", args=[org.pk])
+    people = [respondent.user] + [MembershipFactory(organisation=org).user for _n in range(3)]
+    n = 0
+    for person in people:
+        client.force_login(person)
+        for _i in range(9):
+            n += 1
+            RoadmapAction.objects.filter(pk=action.pk).update(notes=f"Version {n}")
+            with django_capture_on_commit_callbacks(execute=True):
+                client.post(url)
+    assert PdfExport.objects.count() == 30
