@@ -21,6 +21,9 @@ from toolbox.text import normalise
 LIST_SEPARATOR = "|"
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_IMPORT_ROWS = 5000
+# The catalogue nests 4 levels (file, list of tools, tool, list of usages): anything much
+# deeper is no catalogue, and Python's JSON parser recurses once per level.
+MAX_JSON_DEPTH = 10
 
 # (column, type, required on import, description) — rendered on the schema page.
 TOOL_SCHEMA = [
@@ -276,13 +279,33 @@ def _json_records(data, key: str, name: str) -> list[tuple[int, dict]]:
     return list(enumerate(records, start=1))
 
 
+def _nested_deeper_than(data, limit: int) -> bool:
+    """Whether lists and objects nest more than `limit` levels (walked without recursion)."""
+    stack = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, (list, dict)):
+            if depth > limit:
+                return True
+            children = node.values() if isinstance(node, dict) else node
+            stack.extend((child, depth + 1) for child in children)
+    return False
+
+
 def _read_json(text: str, name: str) -> Rows:
+    too_deep = _("Le JSON est trop imbriqué : %(max)s niveaux de listes et d'objets au plus.") % {
+        "max": MAX_JSON_DEPTH
+    }
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ImportFileError(
             _("JSON invalide ligne %(line)s : %(msg)s") % {"line": exc.lineno, "msg": exc.msg}
         ) from exc
+    except RecursionError as exc:
+        raise ImportFileError(too_deep) from exc
+    if _nested_deeper_than(data, MAX_JSON_DEPTH):
+        raise ImportFileError(too_deep)
     if isinstance(data, list):  # a bare list of tools
         data = {"tools": data}
     if not isinstance(data, dict) or not ({"tools", "offers"} & data.keys()):

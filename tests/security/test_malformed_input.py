@@ -4,6 +4,7 @@ event title on two lines, a JSON file nested too deep. Each now gets an ordinary
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import resolve, reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -11,7 +12,8 @@ from icalendar import Calendar
 from ambassadors.forms import EventForm
 from tests.advisers.factories import completed_diagnostic, live_consent
 from tests.ambassadors.factories import EventFactory
-from tests.factories import AdviserProfileFactory, MembershipFactory
+from tests.factories import AdviserProfileFactory, MembershipFactory, UserFactory
+from toolbox.models import Tool
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +94,20 @@ def test_an_event_title_on_two_lines_is_refused_by_the_form():
     )
     assert not form.is_valid()
     assert form.errors["title"] == ["Le titre tient sur une seule ligne."]
+
+
+@pytest.mark.parametrize("depth", [100_000, 5_000])
+def test_a_deeply_nested_json_import_is_refused_with_a_clear_message(client, depth):
+    """Python's JSON parser recurses once per level: a file of brackets (2 MB allowed) used to
+    end in a RecursionError, a 500."""
+    client.force_login(UserFactory(cress_admin=True))
+    content = (
+        b'{"tools": [{"id": "x", "name": "X", "usages": ' + b"[" * depth + b"]" * depth + b"}]}"
+    )
+    response = client.post(
+        reverse("toolbox:import"),
+        {"file": SimpleUploadedFile("catalogue.json", content, "application/json")},
+    )
+    assert response.status_code == 200
+    assert "imbriqué" in response.content.decode()
+    assert not Tool.objects.exists()
