@@ -205,20 +205,34 @@ class ToolFilter(django_filters.FilterSet):
         values = {facet: [value for value, _label in self.choices(facet)] for facet in self.FACETS}
         return count_facets(base, values, self.selected(), data.get("remplace"))
 
+    # Facets with many values of which, once other filters are active, most give nothing: only
+    # the values that would give tools (or are chosen) are listed — the page stays light.
+    SPARSE_FACETS = {"besoin"}
+
     def facets_for_display(self, counts: "FacetCounts") -> list[dict]:
-        """Each facet with its options as (value, label, count, checked), in display order."""
+        """Each facet with its options as (value, label, count, checked, index), in display
+        order; `index` is the value's place among all the facet's choices (stable ids)."""
         selected = self.selected()
-        return [
-            {
-                "name": facet,
-                "label": self.filters[facet].label,
-                "options": [
-                    (value, label, counts.facets[facet][value], value in selected[facet])
-                    for value, label in self.choices(facet)
-                ],
-            }
-            for facet in self.FACETS
-        ]
+        facets = []
+        for facet in self.FACETS:
+            options = [
+                (value, label, counts.facets[facet][value], value in selected[facet], index)
+                for index, (value, label) in enumerate(self.choices(facet))
+            ]
+            shown = [
+                option
+                for option in options
+                if facet not in self.SPARSE_FACETS or option[2] or option[3]
+            ]
+            facets.append(
+                {
+                    "name": facet,
+                    "label": self.filters[facet].label,
+                    "options": shown,
+                    "hidden": len(options) - len(shown),
+                }
+            )
+        return facets
 
     def products_for_display(self, counts: "FacetCounts") -> list[tuple[str, str, int]]:
         """(slug, name, count) of every proprietary product, for the "remplace" select."""

@@ -86,10 +86,28 @@ def test_each_count_is_the_number_of_results_its_choice_would_give(client, catal
     body = client.get(URL, query).content.decode()
     for facet in ToolFilter.FACETS:
         shown = label_counts(body, facet)
-        assert len(shown) == len(ToolFilter().choices(facet)), facet
+        choices = [value for value, _label in ToolFilter().choices(facet)]
+        if facet in ToolFilter.SPARSE_FACETS:
+            # Needs are many: a value that would give nothing is not listed (unless chosen).
+            for value in set(choices) - set(shown):
+                assert results(client, {**query, facet: [value]}) == 0, (facet, value)
+                assert value not in query.get(facet, []), (facet, value)
+        else:
+            assert len(shown) == len(choices), facet
         for value, count in shown.items():
             # Standard faceted search: the facet's own choices are replaced by this value.
             assert count == results(client, {**query, facet: [value]}), (facet, value)
+
+
+def test_needs_that_would_give_nothing_are_hidden_and_the_page_says_so(client, catalogue):
+    body = client.get(URL, {"usage": "visio"}).content.decode()
+    # Only Jitsi Meet is a visio tool: the needs of the other tools are not listed.
+    assert label_counts(body, "besoin") == {"visioconference": 1}
+    assert "3 choix sans outil correspondant sont masqués." in body
+    # Ids follow each need's place among all needs, whatever is hidden.
+    assert 'value="visioconference" id="id_besoin_2"' in body
+    body = client.get(URL, {"usage": "visio", "besoin": "sauvegarde"}).content.decode()
+    assert label_counts(body, "besoin")["sauvegarde"] == 0  # chosen: still listed, to uncheck
 
 
 def test_labels_carry_the_count_as_text(client, catalogue):
