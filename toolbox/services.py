@@ -739,8 +739,9 @@ def tools_for_needs(
     4. the CRESS's opinion: recommended, then under watch;
     5. ease of use (easiest first), then name.
 
-    Two queries whatever the number of needs: the tools (with their offer count) and the
-    products they replace. Every requested code is a key; an unknown code maps to [].
+    Two queries whatever the number of needs: the tools (annotated with `offer_count` and
+    `use_count`; description and notes deferred) and the products they replace. Every requested
+    code is a key, in the order given; an unknown code maps to [].
     """
     from toolbox.querysets import list_contains_any
 
