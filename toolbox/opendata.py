@@ -45,6 +45,15 @@ TOOL_SCHEMA = [
         ),
     ),
     (
+        "needs",
+        "liste de codes",
+        False,
+        gettext_lazy(
+            "Besoins auxquels l'outil répond vraiment : codes de la liste des besoins ci-dessous "
+            "(sauvegarde, vote_secret…). Colonne absente : les besoins de l'outil ne changent pas."
+        ),
+    ),
+    (
         "licence_spdx",
         "texte",
         False,
@@ -114,7 +123,7 @@ OFFER_SCHEMA = [
     ("support", "texte", gettext_lazy("Accompagnement proposé.")),
 ]
 TOOL_COLUMNS = [column for column, *_rest in TOOL_SCHEMA]
-LIST_COLUMNS = {"usages", "deployments", "replaces", "dimensions"}
+LIST_COLUMNS = {"usages", "needs", "deployments", "replaces", "dimensions"}
 CURATED = ["recommendation", "recommendation_reason", "recommendation_date", "last_reviewed"]
 
 
@@ -414,6 +423,8 @@ def _as_list(value) -> list[str]:
 def _form_data(record: dict) -> dict:
     data = {}
     for column in TOOL_COLUMNS[1:]:
+        if column == "needs" and column not in record:
+            continue  # a file made before needs existed: the tool keeps its own
         value = record.get(column)
         if column in LIST_COLUMNS:
             items = _as_list(value)
@@ -447,6 +458,7 @@ def _validate_tools(rows: Rows, report: ImportReport) -> set[str]:
 
     existing = {tool.slug: tool for tool in Tool.objects.prefetch_related("replaces")}
     names = {normalise(tool.name): tool.slug for tool in existing.values()}
+    need_choices = list(services.need_labels().items())
     seen_ids: set[str] = set()
     for line, record in rows.tools:
         identifier = str(record.get("id") or "").strip()
@@ -457,7 +469,9 @@ def _validate_tools(rows: Rows, report: ImportReport) -> set[str]:
             messages.append(_("id : « %(id)s » apparaît deux fois.") % {"id": identifier})
         seen_ids.add(identifier)
         tool = existing.get(identifier)
-        form = ImportRowForm(_form_data(record), tool=tool, slug=identifier, names=names)
+        form = ImportRowForm(
+            _form_data(record), tool=tool, slug=identifier, names=names, need_choices=need_choices
+        )
         if form.is_valid() and not messages:
             report.valid.append((identifier, form.import_values()))
             (report.updated if tool else report.created).append(form.cleaned_data["name"])
