@@ -1,3 +1,5 @@
+from allauth.account.admin import EmailAddressAdmin as BaseEmailAddressAdmin
+from allauth.account.models import EmailAddress
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
@@ -105,6 +107,18 @@ class AdviserProfileAdmin(admin.ModelAdmin):
     list_select_related = ["user", "structure"]
     raw_id_fields = ["user", "decided_by"]
 
+
+class EmailAddressAdmin(BaseEmailAddressAdmin):
+    # allauth's action declares no permission, so anyone who may see the list could run it.
+    @admin.action(
+        permissions=["change"], description=BaseEmailAddressAdmin.make_verified.short_description
+    )
+    def make_verified(self, request, queryset):
+        return super().make_verified(request, queryset)
+
+
+admin.site.unregister(EmailAddress)
+admin.site.register(EmailAddress, EmailAddressAdmin)
 
 # Roles are flags and profiles here, not Django groups: hide the unused screen.
 admin.site.unregister(Group)

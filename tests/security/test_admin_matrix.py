@@ -210,6 +210,36 @@ def test_cress_admin_cannot_write_read_only_models(label, objects, cress_admin, 
     assert _row(obj) == before
 
 
+@pytest.mark.parametrize("label", sorted(CRESS_ADMIN_MAY))
+def test_cress_admin_is_offered_only_the_actions_its_rights_allow(
+    label, cress_admin, superuser, rf
+):
+    """A changelist action runs with whatever rights it declares: none means anyone who can
+    see the list (allauth's "mark as verified" on e-mail addresses, for one)."""
+    model_admin = next(a for m, a in admin.site._registry.items() if m._meta.label_lower == label)
+    request = rf.get("/")
+    request.user = cress_admin
+    offered = set(model_admin.get_actions(request))
+    assert offered == ({"delete_selected"} if "delete" in CRESS_ADMIN_MAY[label] else set())
+    request.user = superuser
+    assert "delete_selected" in model_admin.get_actions(request) or label == "toolbox.need"
+
+
+def test_cress_admin_cannot_mark_an_email_address_verified(cress_admin, superuser, client):
+    user = UserFactory(verified=False)
+    address = EmailAddress.objects.create(user=user, email=user.email, verified=False)
+    data = {"action": "make_verified", "_selected_action": [address.pk]}
+    client.force_login(cress_admin)
+    client.post(_url("account.emailaddress", "changelist"), data)
+    address.refresh_from_db()
+    assert not address.verified
+
+    client.force_login(superuser)
+    assert client.post(_url("account.emailaddress", "changelist"), data).status_code == 302
+    address.refresh_from_db()
+    assert address.verified
+
+
 @pytest.mark.parametrize("target", ["superuser", "member", "other_cress_admin", "self"])
 def test_cress_admin_cannot_set_anyones_password(target, cress_admin, superuser, client):
     user = {
