@@ -38,7 +38,8 @@ CRESS_ADMIN_PERMISSIONS: dict[str, frozenset[str]] = {
     "ambassadors.ambassador": VIEW,
     "ambassadors.event": VIEW,
     "ambassadors.registration": VIEW,
-    "ambassadors.supportrequest": VIEW,
+    # Not listed, so closed: ambassadors.supportrequest, an organisation's message to its
+    # ambassador, private to both.
     "ambassadors.resource": VIEW,
 }
 
