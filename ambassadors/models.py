@@ -132,7 +132,7 @@ class Ambassador(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    decision_message = models.TextField(blank=True)
+    decision_message = models.TextField(blank=True, max_length=1000)
     valid_until = models.DateField(_("validé·e jusqu'au"), null=True, blank=True)
     renewal_requested_at = models.DateTimeField(null=True, blank=True)
     renewal_reminder_sent_for = models.DateField(
@@ -376,7 +376,7 @@ class SupportRequest(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
-    response_message = models.TextField(blank=True)
+    response_message = models.TextField(blank=True, max_length=2000)
     escalated_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
@@ -433,7 +433,7 @@ class Resource(models.Model):
     body = models.TextField(
         _("contenu"),
         blank=True,
-        max_length=30000,
+        max_length=20000,
         help_text=_("Markdown : titres (##), listes, liens, tableaux. Ou joignez un PDF."),
     )
     pdf = models.FileField(
@@ -449,7 +449,7 @@ class Resource(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    moderation_message = models.TextField(blank=True)
+    moderation_message = models.TextField(blank=True, max_length=1000)
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -30,7 +30,7 @@ class Questionnaire(models.Model):
 
     version = models.CharField(_("version"), max_length=20, unique=True)
     title = models.CharField(_("titre"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=2000)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     # Thresholds and inventory lists are data of the version, like its questions.
     levels = models.JSONField(default=list)
@@ -76,7 +76,7 @@ class Section(models.Model):
     kind = models.CharField(max_length=12, choices=Kind.choices)
     code = models.SlugField(max_length=60)
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=2000)
     weight = models.PositiveSmallIntegerField(default=1)
     order = models.PositiveSmallIntegerField()
 
@@ -106,8 +106,8 @@ class Question(models.Model):
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
     code = models.SlugField(max_length=80)
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    text = models.TextField()
-    help = models.TextField(blank=True)
+    text = models.TextField(max_length=1000)
+    help = models.TextField(blank=True, max_length=2000)
     required = models.BooleanField(default=True)
     allow_unknown = models.BooleanField(default=True)
     weight = models.PositiveSmallIntegerField(default=1)
@@ -134,7 +134,7 @@ class Choice(models.Model):
     code = models.SlugField(max_length=100)
     label = models.CharField(max_length=300)
     score = models.PositiveSmallIntegerField(null=True, blank=True)
-    explanation = models.TextField(blank=True)
+    explanation = models.TextField(blank=True, max_length=1000)
     exclusive = models.BooleanField(default=False)
     order = models.PositiveSmallIntegerField()
 
@@ -537,7 +537,7 @@ class RoadmapAction(models.Model):
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.RULE)
     template_code = models.CharField(max_length=80, blank=True)
     title = models.CharField(_("titre"), max_length=200)
-    explanation = models.TextField(_("pourquoi cette action"), blank=True)
+    explanation = models.TextField(_("pourquoi cette action"), blank=True, max_length=2000)
     steps = models.JSONField(default=list, blank=True)
     dimension = models.CharField(_("dimension"), max_length=60, blank=True)
     priority = models.PositiveSmallIntegerField(default=2)

@@ -18,6 +18,16 @@ CODE_RE = re.compile(r"^[a-z0-9_]+$")
 KINDS = {"single", "multiple", "scale", "text"}
 DIFFICULTY_TYPES = {"techniques", "financieres", "humaines", "strategiques"}
 PROFILE_CODE, DIFFICULTIES_CODE = "profil", "difficultes"
+# What the database columns hold, by key of the file (the same key has the same limit anywhere).
+TEXT_LIMITS = {
+    "code": Section._meta.get_field("code").max_length,
+    "title": Section._meta.get_field("title").max_length,
+    "description": Section._meta.get_field("description").max_length,
+    "text": Question._meta.get_field("text").max_length,
+    "help": Question._meta.get_field("help").max_length,
+    "label": Choice._meta.get_field("label").max_length,
+    "explanation": Choice._meta.get_field("explanation").max_length,
+}
 
 
 class QuestionnaireFileError(Exception):
@@ -43,7 +53,11 @@ class _Checker:
         if not isinstance(value, str):
             self.error(f"{where}.{key}", "doit être un texte")
             return ""
-        return value.strip()
+        value = value.strip()
+        limit = TEXT_LIMITS.get(key)
+        if limit and len(value) > limit:
+            self.error(f"{where}.{key}", f"{limit} caractères au plus")
+        return value
 
     def integer(self, node: dict, key: str, where: str, *, default=None, low=0, high=100):
         value = node.get(key, default)

@@ -127,7 +127,9 @@ class Tool(models.Model):
     name = models.CharField(_("nom"), max_length=120, unique=True)
     slug = models.SlugField(_("identifiant"), max_length=120, unique=True)
     summary = models.CharField(_("description courte"), max_length=300)
-    description = models.TextField(_("description détaillée (Markdown)"), blank=True)
+    description = models.TextField(
+        _("description détaillée (Markdown)"), blank=True, max_length=10000
+    )
     usages = models.JSONField(_("usages"), default=list, blank=True)
     # Codes of Need: what the tool truly serves (IHateMoney: partage_depenses, not accounting).
     needs = models.JSONField(
@@ -151,8 +153,8 @@ class Tool(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(3)],
         help_text=_("1 : facile, 2 : moyenne, 3 : demande de l'accompagnement."),
     )
-    accessibility_notes = models.TextField(_("accessibilité"), blank=True)
-    sobriety_notes = models.TextField(_("sobriété"), blank=True)
+    accessibility_notes = models.TextField(_("accessibilité"), blank=True, max_length=2000)
+    sobriety_notes = models.TextField(_("sobriété"), blank=True, max_length=2000)
     website_url = models.URLField(_("site web"), blank=True)
     source_url = models.URLField(_("code source"), blank=True)
     recommendation = models.CharField(
@@ -161,7 +163,7 @@ class Tool(models.Model):
         choices=Recommendation.choices,
         default=Recommendation.RECOMMENDED,
     )
-    recommendation_reason = models.TextField(_("raison de l'avis"), blank=True)
+    recommendation_reason = models.TextField(_("raison de l'avis"), blank=True, max_length=2000)
     recommendation_date = models.DateField(_("date de l'avis"), null=True, blank=True)
     last_reviewed = models.DateField(_("dernière relecture"), null=True, blank=True)
     status = models.CharField(
@@ -269,7 +271,7 @@ class Alternative(models.Model):
         ProprietaryProduct, on_delete=models.CASCADE, related_name="alternatives"
     )
     tool = models.ForeignKey(Tool, on_delete=models.CASCADE, related_name="alternatives")
-    migration_notes = models.TextField(_("conseils de migration"), blank=True)
+    migration_notes = models.TextField(_("conseils de migration"), blank=True, max_length=2000)
 
     class Meta:
         ordering = ["product__name", "tool__name"]
@@ -385,8 +387,10 @@ class Proposal(models.Model):
     payload = models.JSONField(default=dict)
     base_values = models.JSONField(default=dict, blank=True)
     base_version = models.PositiveIntegerField(null=True, blank=True)
-    comment = models.TextField(_("commentaire de la personne qui propose"), blank=True)
-    decision_message = models.TextField(_("message de la modération"), blank=True)
+    comment = models.TextField(
+        _("commentaire de la personne qui propose"), blank=True, max_length=2000
+    )
+    decision_message = models.TextField(_("message de la modération"), blank=True, max_length=2000)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -130,7 +130,7 @@ WRONG_SHAPES = [["a"], {"a": 1}, 7, None, [None]]
 
 
 def test_any_value_of_the_wrong_shape_is_an_error_never_an_exception():
-    data = questionnaire_data()
+    data = copy.deepcopy(questionnaire_data())  # never change the shared parsed file
     data["dimensions"] = data["dimensions"][:2]
     data["dimensions"][1]["questions"][1]["show_if"] = {
         "question": data["dimensions"][1]["questions"][0]["code"],
@@ -154,7 +154,7 @@ def test_any_rule_of_the_wrong_shape_is_an_error_never_an_exception():
 
 def test_a_list_where_a_code_is_expected_is_a_400_on_the_page_not_a_500(client):
     client.force_login(UserFactory(cress_admin=True))
-    data = questionnaire_data()
+    data = copy.deepcopy(questionnaire_data())  # never change the shared parsed file
     data["dimensions"][0]["questions"][0]["kind"] = ["single"]
     response = _upload(client, questionnaire_file.dump(data))
     assert response.status_code == 400
@@ -183,3 +183,15 @@ def test_a_long_chain_of_prerequisites_is_refused_not_a_recursion_error():
     actions[-1]["prerequisites"] = ["a0"]
     _, errors = roadmap_rules.clean({"version": "1", "actions": actions})
     assert errors == ["actions : les prérequis forment un cycle"]
+
+
+def test_texts_longer_than_the_database_holds_are_errors():
+    data = copy.deepcopy(questionnaire_data())  # never change the shared parsed file
+    question = data["dimensions"][0]["questions"][0]
+    question["text"] = "x" * 1001
+    question["choices"][0]["label"] = "x" * 301
+    data["dimensions"][1]["code"] = "x" * 61
+    _, errors = questionnaire_file.clean(data)
+    assert "dimensions[0].questions[0].text : 1000 caractères au plus" in errors
+    assert "dimensions[0].questions[0].choices[0].label : 300 caractères au plus" in errors
+    assert "dimensions[1].code : 60 caractères au plus" in errors
