@@ -19,6 +19,8 @@ FINDINGS = {"redundancy", "proprietary", "non_eu", "ageing", "no_reconditioned",
 DIFFICULTY_TYPES = {"techniques", "financieres", "humaines", "strategiques"}
 PRIORITY_LABELS = {1: "Priorité haute", 2: "Priorité moyenne", 3: "Priorité basse"}
 MAX_PREREQUISITE_CHAIN = 20
+# What a roadmap action (maturity.models.RoadmapAction) holds of an action's texts.
+TEXT_LIMITS = {"code": 80, "title": 200, "dimension": 60, "explanation": 2000}
 
 
 class RulesFileError(Exception):
@@ -38,6 +40,8 @@ def clean(data: Any, *, questionnaire: dict | None = None) -> tuple[dict, list[s
         if value is None or value == "" or not isinstance(value, kind):
             errors.append(f"{where}.{key} : champ obligatoire manquant ou mal formé")
             return kind()
+        if kind is str and len(value) > TEXT_LIMITS.get(key, len(value)):
+            errors.append(f"{where}.{key} : {TEXT_LIMITS[key]} caractères au plus")
         return value
 
     def listed(node: dict, key: str, where: str, *, texts: bool = True) -> list:

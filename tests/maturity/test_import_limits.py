@@ -195,3 +195,12 @@ def test_texts_longer_than_the_database_holds_are_errors():
     assert "dimensions[0].questions[0].text : 1000 caractères au plus" in errors
     assert "dimensions[0].questions[0].choices[0].label : 300 caractères au plus" in errors
     assert "dimensions[1].code : 60 caractères au plus" in errors
+
+
+def test_rule_texts_longer_than_a_roadmap_action_holds_are_errors():
+    data = roadmap_rules_data()
+    data["actions"][0]["title"] = "x" * 201
+    data["actions"][1]["explanation"] = "x" * 2001
+    _, errors = roadmap_rules.clean(data)
+    assert "actions[0].title : 200 caractères au plus" in errors
+    assert "actions[1].explanation : 2000 caractères au plus" in errors
