@@ -4,12 +4,14 @@
     DATABASE_URL=postgres://…/boussole_bench .venv/bin/python bench/maturity_bench.py
 
 Targets (issues): section ≤ 10 ms median and ≤ 10 queries; autosave ≤ 8 ms and ≤ 6 queries;
-results ≤ 25 ms; roadmap page (61 actions) ≤ 30 ms, queries constant in the number of actions
-(asserted in tests/maturity).
+results ≤ 25 ms; roadmap page ≤ 30 ms, queries constant in the number of actions (asserted in
+tests/maturity); roadmap generation for a 10-respondent diagnostic ≤ 50 ms.
 """
 
 import random
+import statistics
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -221,7 +223,8 @@ def main():
     full_progress.delete()
     call_command("load_roadmap_rules", verbosity=0)
     the_roadmap = roadmap.generate(diagnostic)
-    print(f"Feuille de route : {the_roadmap.actions.count()} actions")
+    later = the_roadmap.actions.filter(later=True).count()
+    print(f"Feuille de route : {the_roadmap.actions.count()} actions, dont {later} pour plus tard")
     out.append(
         measure(
             "feuille de route",
@@ -239,6 +242,22 @@ def main():
             "résultats (10 répondants)",
             lambda: team_client.get(reverse("maturity:results", args=[team.pk])),
         )
+    )
+    # Roadmap generation for the 10-respondent diagnostic (target ≤ 50 ms): each run merges
+    # with the roadmap already there, as generating from a new diagnostic does.
+    roadmap.generate(team)
+    timings = []
+    for _ in range(25):
+        start = time.perf_counter()
+        with transaction.atomic():
+            roadmap.generate(team)
+        timings.append((time.perf_counter() - start) * 1000)
+    actions = list(team.organisation.roadmap.actions.filter(obsolete=False))
+    print(
+        f"Génération de la feuille de route (10 répondants) : médiane "
+        f"{statistics.median(timings):.1f} ms, max {max(timings):.1f} ms ; "
+        f"{sum(not a.later for a in actions)} actions à faire en premier, "
+        f"{sum(a.later for a in actions)} pour plus tard"
     )
     in_progress.delete()
     return out

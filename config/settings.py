@@ -223,6 +223,9 @@ ACCOUNT_RATE_LIMITS = {
 # Actions an organisation may add to its roadmap by hand (the rules propose the others): the
 # roadmap page and its PDF stay readable, and a PDF quick to build.
 ROADMAP_MAX_CUSTOM_ACTIONS = env_int("ROADMAP_MAX_CUSTOM_ACTIONS", 30, minimum=1)
+# How many actions a generated roadmap proposes "à faire en premier"; the rest waits "pour plus
+# tard" (the guide's advice to small structures: few projects at a time).
+ROADMAP_PRIORITY_ACTIONS = env_int("ROADMAP_PRIORITY_ACTIONS", 7, minimum=1)
 
 # django-axes: 5 failed logins lock the (e-mail, IP) pair for 15 minutes. Locking the pair
 # rather than the e-mail alone means an attacker cannot lock a person out from elsewhere;

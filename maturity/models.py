@@ -499,6 +499,9 @@ class Roadmap(models.Model):
         Diagnostic, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     rules_version = models.CharField(max_length=20, blank=True)
+    # The diagnostic's profile answers the typology reads (maturity.typology), kept so that
+    # pages filter funding leads by eligibility without reading the answers again.
+    profile = models.JSONField(default=dict, blank=True)
     generated_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -545,7 +548,7 @@ class RoadmapAction(models.Model):
     effort = models.CharField(max_length=10, blank=True)
     cost = models.CharField(max_length=20, blank=True)
     reasons = models.JSONField(default=list, blank=True)
-    toolbox_usages = models.JSONField(default=list, blank=True)
+    needs = models.JSONField(default=list, blank=True)  # toolbox need codes
     funding = models.JSONField(default=list, blank=True)
     training = models.JSONField(default=list, blank=True)
     decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PROPOSED)
@@ -565,6 +568,8 @@ class RoadmapAction(models.Model):
     notes = models.TextField(_("notes"), blank=True, max_length=4000)
     position = models.PositiveIntegerField(default=0)
     is_new = models.BooleanField(default=False)
+    # "Pour plus tard": proposed, but not among the few priorities (roadmap_rules.select).
+    later = models.BooleanField(default=False)
     obsolete = models.BooleanField(default=False)
     edited = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)

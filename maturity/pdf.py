@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from maturity import charts, roadmap
+from maturity import charts, roadmap, roadmap_rules
 from maturity.models import PdfExport, Roadmap, RoadmapAction
 
 
@@ -89,7 +89,7 @@ def render(export: PdfExport) -> bytes:
             title=_("Scores par dimension"),
             description=_("Graphique radar des scores de 0 à 100, repris dans le tableau."),
         )
-    funding, training = roadmap.active_rules_lookup()
+    leads = roadmap.Leads(roadmap_obj)
     titles = {d["code"]: d["title"] for d in data["dimensions"]} if data else {}
     proprietary = data["inventory"].get("proprietary_tools", []) if data else []
     context = {
@@ -99,11 +99,14 @@ def render(export: PdfExport) -> bytes:
         "data": data,
         "chart": chart,
         "view": view,
-        "funding": funding,
-        "training": training,
+        # The PDF holds the priorities only; "pour plus tard" stays on the platform.
+        "leads": leads.by_action(view.up_front),
+        "all_leads": leads.all_of(view.up_front),
+        "horizons": roadmap_rules.HORIZONS,
+        "priority_labels": roadmap_rules.PRIORITY_LABELS,
         "titles": titles,
         "generated_at": timezone.localtime(),
-        "tools": roadmap.tools_by_action([a for a in actions if not a.obsolete], proprietary),
+        "tools": roadmap.tools_by_action(view.up_front, proprietary),
         "adviser_notes": _adviser_notes(roadmap_obj, titles),
     }
     html = render_to_string("maturity/roadmap_pdf.html", context)

@@ -155,16 +155,27 @@ def _clean_choices(
             "score": check.integer(node, "score", at),
             "explanation": check.text(node, "explanation", at, required=False),
             "exclusive": check.boolean(node, "exclusive", at, False),
+            "not_applicable": check.boolean(node, "not_applicable", at, False),
         }
-        if scored and choice["score"] is None:
+        if choice["not_applicable"]:
+            # "Non concerné": the question does not apply; left out of the scores.
+            if not scored:
+                check.error(f"{at}.not_applicable", "seulement pour une question notée")
+            elif choice["score"] is not None:
+                check.error(f"{at}.score", "un choix « non concerné » n'a pas de score")
+        elif scored and choice["score"] is None:
             check.error(f"{at}.score", "chaque choix d'une question notée a un score (0 à 100)")
-        if scored and not choice["explanation"]:
+        if scored and not choice["explanation"] and not choice["not_applicable"]:
             check.error(f"{at}.explanation", "chaque choix d'une question notée est expliqué")
         choices.append(choice)
     if len(choices) < 2:
         check.error(where, "au moins deux choix sont nécessaires")
+    if sum(c["not_applicable"] for c in choices) > 1:
+        check.error(where, "une question a au plus un choix « non concerné »")
+    if kind == "multiple" and any(c["not_applicable"] for c in choices):
+        check.error(where, "« non concerné » s'emploie pour un choix unique ou une échelle")
     scores = [c["score"] for c in choices if c["score"] is not None]
-    if kind == "scale" and scores and len(choices) != 5:
+    if kind == "scale" and scores and len(choices) - sum(c["not_applicable"] for c in choices) != 5:
         check.error(where, "une échelle a exactement 5 choix")
     if kind == "multiple" and sum(c["exclusive"] for c in choices) > 1:
         check.error(where, "une question à choix multiple a au plus un choix exclusif")
@@ -437,6 +448,8 @@ def import_questionnaire(
 
 
 def _export_questions(section: Section, *, with_difficulty: bool = False) -> list[dict]:
+    # In a scored part, a choice without a score can only be "non concerné" (see clean()).
+    scored = section.kind == Section.Kind.DIMENSION
     out = []
     for question in section.questions.all():
         q: dict[str, Any] = {
@@ -457,6 +470,7 @@ def _export_questions(section: Section, *, with_difficulty: bool = False) -> lis
                 "score": c.score,
                 "explanation": c.explanation,
                 "exclusive": c.exclusive,
+                "not_applicable": scored and c.score is None,
             }
             for c in question.choices.all()
         ]

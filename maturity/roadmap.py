@@ -3,7 +3,9 @@ ordering, links to tools and ambassadors, and the PDF's content."""
 
 import hashlib
 import json
-from dataclasses import dataclass
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
@@ -14,11 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import Membership, Organisation, User
-from maturity import roadmap_rules
+from maturity import hooks, roadmap_rules, scoring, typology
 from maturity.models import Answer, Diagnostic, Roadmap, RoadmapAction, RoadmapRules, Section
-from maturity.structure import structure_for
-
-UP_FRONT = 6  # a readable number of priority actions; the rest is grouped by horizon below
+from maturity.structure import Structure, structure_for
 
 
 class RoadmapError(Exception):
@@ -29,30 +29,112 @@ def active_rules() -> RoadmapRules | None:
     return RoadmapRules.objects.filter(is_active=True).first()
 
 
-def _facts(diagnostic: Diagnostic):
-    structure = structure_for(diagnostic.questionnaire)
-    choice_code = {
-        c.id: (q.code, c.code, c.label) for q in structure.questions.values() for c in q.choices
-    }
-    chosen: dict[str, set[str]] = {}
-    labels: dict[str, str] = {}
-    for choice_ids in Answer.objects.filter(respondent__diagnostic=diagnostic).values_list(
-        "choice_ids", flat=True
-    ):
-        for choice_id in choice_ids:
-            if choice_id in choice_code:
-                question, code, label = choice_code[choice_id]
-                chosen.setdefault(question, set()).add(code)
-                labels[code] = label
-    titles = {
-        s.code: s.title
-        for s in structure.sections
-        if s.kind in (Section.Kind.DIMENSION, Section.Kind.SKILLS)
-    }
-    facts = roadmap_rules.facts_from_results(
-        diagnostic.snapshot.data, {k: frozenset(v) for k, v in chosen.items()}
+def priority_limit() -> int:
+    return settings.ROADMAP_PRIORITY_ACTIONS
+
+
+_CATALOGUES: dict[tuple[int, str], roadmap_rules.Catalogue] = {}
+
+
+def catalogue_for(structure: Structure) -> roadmap_rules.Catalogue:
+    """The engine's view of a questionnaire version (kept in-process, like its structure)."""
+    key = (structure.questionnaire_id, structure.version)
+    catalogue = _CATALOGUES.get(key)
+    if catalogue is None:
+        scored = {s.code for s in structure.dimensions}
+        questions = {
+            q.code: roadmap_rules.QuestionInfo(
+                text=q.text,
+                multiple=q.is_multiple,
+                choices={c.code: (c.label, c.score) for c in q.choices},
+            )
+            for s in structure.sections
+            if s.kind != Section.Kind.SKILLS
+            for q in s.questions
+        }
+        catalogue = _CATALOGUES[key] = roadmap_rules.Catalogue(
+            titles={
+                s.code: s.title
+                for s in structure.sections
+                if s.kind in (Section.Kind.DIMENSION, Section.Kind.SKILLS)
+            },
+            weights={s.code: s.weight for s in structure.sections if s.code in scored},
+            questions=questions,
+        )
+    return catalogue
+
+
+def tallies(
+    structure: Structure, respondents: list[Mapping[int, scoring.AnswerValue]]
+) -> dict[str, roadmap_rules.Tally]:
+    """Each question's answers that count, by question code (pure: answers in, tallies out).
+
+    Left out: questions a person did not see (follow-ups of another answer), "Je ne sais pas",
+    "non concerné" (a choice without a score in a scored part), personal skills answers."""
+    kinds = (Section.Kind.PROFILE, Section.Kind.DIMENSION, Section.Kind.DIFFICULTIES)
+    specs = [spec for kind in kinds for spec in structure.specs_for(kind)]
+    by_id = {spec.id: spec for spec in specs}
+    scored_parts = {s.code for s in structure.dimensions}
+    out = {}
+    for spec in specs:
+        question = structure.questions[spec.id]
+        has_scores = any(c.score is not None for c in question.choices)
+        ignored = {
+            c.id for c in question.choices if c.score is None and spec.dimension in scored_parts
+        }
+        code_of = {c.id: c.code for c in question.choices if c.id not in ignored}
+        picks, scores = [], []
+        for answers in respondents:
+            answer = answers.get(spec.id)
+            if answer is None or answer.unknown or not scoring.is_shown(spec, by_id, answers):
+                continue
+            pick = frozenset(code_of[i] for i in answer.choice_ids if i in code_of)
+            if not pick:
+                continue
+            picks.append(pick)
+            if has_scores and (score := scoring.question_score(spec, answer)) is not None:
+                scores.append(score)
+        if picks:
+            mean = math.fsum(scores) / len(scores) if scores else None
+            out[question.code] = roadmap_rules.Tally(tuple(picks), mean)
+    return out
+
+
+def profile_answers(answers: Mapping[str, roadmap_rules.Tally]) -> dict[str, str]:
+    """The organisation's answer to each profile question the typology reads: the most given
+    one (the first in the questionnaire's order on a tie)."""
+    out = {}
+    for code in typology.PROFILE_QUESTIONS:
+        tally = answers.get(code)
+        if tally is None:
+            continue
+        counts: dict[str, int] = {}
+        for pick in tally.picks:
+            for choice in sorted(pick):
+                counts[choice] = counts.get(choice, 0) + 1
+        out[code] = max(counts, key=lambda c: counts[c])
+    return out
+
+
+def typology_of(organisation: Organisation, profile: Mapping[str, str]) -> typology.Typology:
+    """The organisation record first (kept up to date by the organisation), then the profile."""
+    return typology.classify(
+        legal_form=organisation.legal_form,
+        staff_band=organisation.staff_band,
+        volunteers_band=organisation.volunteers_band,
+        profile=profile,
     )
-    return facts, titles, labels
+
+
+def _respondents(diagnostic: Diagnostic) -> list[dict[int, scoring.AnswerValue]]:
+    by_respondent: dict[int, dict[int, scoring.AnswerValue]] = {}
+    for respondent_id, question_id, choice_ids, unknown in Answer.objects.filter(
+        respondent__diagnostic=diagnostic
+    ).values_list("respondent_id", "question_id", "choice_ids", "unknown"):
+        by_respondent.setdefault(respondent_id, {})[question_id] = scoring.AnswerValue(
+            frozenset(choice_ids), unknown
+        )
+    return list(by_respondent.values())
 
 
 def _template_fields(template: dict) -> dict:
@@ -65,7 +147,13 @@ def _template_fields(template: dict) -> dict:
         "horizon": template["horizon"],
         "effort": template["effort"],
         "cost": template["cost"],
-        "toolbox_usages": template["toolbox_usages"],
+    }
+
+
+def _links(template: dict) -> dict:
+    """What an action links to: never edited by the organisation, so always the rule's."""
+    return {
+        "needs": template.get("needs", []),
         "funding": template["funding"],
         "training": template["training"],
     }
@@ -77,24 +165,49 @@ def generate(diagnostic: Diagnostic) -> Roadmap | None:
 
     Actions the organisation accepted, declined, edited or completed keep their state and
     notes; new ones are added (flagged) after them; those no longer triggered are marked
-    obsolete, never deleted.
+    obsolete, never deleted. Each generation ranks the proposals again: at most
+    ROADMAP_PRIORITY_ACTIONS are "à faire en premier", the others "pour plus tard"
+    (roadmap_rules explains the ranking); those the organisation took on are ranked first.
     """
     rules = active_rules()
     if rules is None or not diagnostic.is_completed:
         return None
-    facts, titles, labels = _facts(diagnostic)
-    proposals = roadmap_rules.propose(rules.data, facts, titles=titles, labels=labels)
+    structure = structure_for(diagnostic.questionnaire)
+    answers = tallies(structure, _respondents(diagnostic))
+    profile = profile_answers(answers)
+    organisation = diagnostic.organisation
+    facts = roadmap_rules.facts_from_results(
+        diagnostic.snapshot.data,
+        answers,
+        typology=typology_of(organisation, profile),
+        legal_form=organisation.legal_form,
+    )
     templates = {a["code"]: a for a in rules.data["actions"]}
 
-    roadmap, _created = Roadmap.objects.get_or_create(organisation=diagnostic.organisation)
+    roadmap, _created = Roadmap.objects.get_or_create(organisation=organisation)
     roadmap = Roadmap.objects.select_for_update().get(pk=roadmap.pk)
     existing = {
         a.template_code: a for a in roadmap.actions.filter(source=RoadmapAction.Source.RULE)
     }
+    committed = {
+        code
+        for code, a in existing.items()
+        if a.status == RoadmapAction.Status.DOING
+        or (a.decision == RoadmapAction.Decision.ACCEPTED and a.status != RoadmapAction.Status.DONE)
+    }
+    proposals = roadmap_rules.propose(
+        rules.data,
+        facts,
+        catalogue=catalogue_for(structure),
+        limit=priority_limit(),
+        committed=committed,
+    )
     had_actions = roadmap.actions.exists()
     next_position = (roadmap.actions.aggregate(m=Max("position"))["m"] or 0) + 1
     proposed_codes = set()
     for index, proposal in enumerate(proposals):
+        if proposal.code not in templates:
+            continue
         proposed_codes.add(proposal.code)
         template = templates[proposal.code]
         action = existing.get(proposal.code)
@@ -102,9 +215,12 @@ def generate(diagnostic: Diagnostic) -> Roadmap | None:
             action.reasons = proposal.reasons
             action.obsolete = False
             action.is_new = False
+            action.later = proposal.later
             if not action.edited:
                 for name, value in _template_fields(template).items():
                     setattr(action, name, value)
+            for name, value in _links(template).items():
+                setattr(action, name, value)
             action.save()
             continue
         RoadmapAction.objects.create(
@@ -113,7 +229,9 @@ def generate(diagnostic: Diagnostic) -> Roadmap | None:
             reasons=proposal.reasons,
             position=next_position + index if had_actions else index,
             is_new=had_actions,
+            later=proposal.later,
             **_template_fields(template),
+            **_links(template),
         )
     for code, action in existing.items():
         if (
@@ -125,6 +243,7 @@ def generate(diagnostic: Diagnostic) -> Roadmap | None:
             action.save(update_fields=["obsolete", "updated_at"])
     roadmap.diagnostic = diagnostic
     roadmap.rules_version = rules.version
+    roadmap.profile = profile
     roadmap.generated_at = timezone.now()
     roadmap.save()
     return roadmap
@@ -234,8 +353,8 @@ def add_custom(
 
 @dataclass
 class RoadmapView:
-    up_front: list[RoadmapAction]
-    by_horizon: list[tuple[str, list[RoadmapAction]]]
+    up_front: list[RoadmapAction]  # "à faire en premier"
+    later: list[RoadmapAction]  # "pour plus tard": proposed, not (yet) among the priorities
     declined: list[RoadmapAction]
     obsolete: list[RoadmapAction]
     done: int
@@ -246,39 +365,56 @@ class RoadmapView:
         return round(100 * self.done / self.total) if self.total else 0
 
 
+def is_priority(action: RoadmapAction) -> bool:
+    """Among the priorities: ranked so, added by the organisation or an adviser, or taken on by
+    the organisation (accepted, under way or done): what it chose is never put aside."""
+    return (
+        not action.later
+        or action.source != RoadmapAction.Source.RULE
+        or action.decision == RoadmapAction.Decision.ACCEPTED
+        or action.status != RoadmapAction.Status.TODO
+    )
+
+
 def arrange(actions: list[RoadmapAction]) -> RoadmapView:
     live = [a for a in actions if not a.obsolete and a.decision != RoadmapAction.Decision.DECLINED]
-    up_front = live[:UP_FRONT]
-    rest = live[UP_FRONT:]
-    by_horizon = [
-        (label, [a for a in rest if a.horizon == code])
-        for code, label in roadmap_rules.HORIZONS.items()
-    ]
+    up_front = [a for a in live if is_priority(a)]
     return RoadmapView(
         up_front=up_front,
-        by_horizon=[(label, items) for label, items in by_horizon if items],
+        later=[a for a in live if not is_priority(a)],
         declined=[
             a for a in actions if a.decision == RoadmapAction.Decision.DECLINED and not a.obsolete
         ],
         obsolete=[a for a in actions if a.obsolete],
-        done=sum(1 for a in live if a.status == RoadmapAction.Status.DONE),
-        total=len(live),
+        done=sum(1 for a in up_front if a.status == RoadmapAction.Status.DONE),
+        total=len(up_front),
     )
 
 
-def rules_lookup(rules: RoadmapRules | None) -> tuple[dict, dict]:
+@dataclass(frozen=True)
+class RulesLookup:
+    """What pages need of the active rules, by code: funding leads and training resources."""
+
+    funding: dict = field(default_factory=dict)
+    training: dict = field(default_factory=dict)
+
+    def __iter__(self):  # funding, training = lookup
+        return iter((self.funding, self.training))
+
+
+def rules_lookup(rules: RoadmapRules | None) -> RulesLookup:
     if rules is None:
-        return {}, {}
-    return (
-        {f["code"]: f for f in rules.data.get("funding_leads", [])},
-        {t["code"]: t for t in rules.data.get("training_resources", [])},
+        return RulesLookup()
+    return RulesLookup(
+        funding={f["code"]: f for f in rules.data.get("funding_leads", [])},
+        training={t["code"]: t for t in rules.data.get("training_resources", [])},
     )
 
 
-_LOOKUP_CACHE: dict[tuple, tuple[dict, dict]] = {}
+_LOOKUP_CACHE: dict[tuple, RulesLookup] = {}
 
 
-def active_rules_lookup() -> tuple[dict, dict]:
+def active_rules_lookup() -> RulesLookup:
     """Funding leads and training resources of the active rules, by code.
 
     A version of the rules is written once (load_roadmap_rules never rewrites one), so its
@@ -290,13 +426,105 @@ def active_rules_lookup() -> tuple[dict, dict]:
         .first()
     )
     if current is None:
-        return {}, {}
+        return RulesLookup()
     lookup = _LOOKUP_CACHE.get(current)
     if lookup is None:
         lookup = rules_lookup(RoadmapRules.objects.get(pk=current[0]))
         _LOOKUP_CACHE.clear()  # only the active version is ever asked for
         _LOOKUP_CACHE[current] = lookup
     return lookup
+
+
+# --- Funding leads and training resources, as far as the organisation is eligible -------------
+
+
+@dataclass(frozen=True)
+class LocalHelp:
+    label: str
+    url: str
+    contacts: tuple[hooks.LocalContact, ...] = ()
+
+
+@dataclass(frozen=True)
+class Lead:
+    """A funding lead or a training resource, with where to find help near the organisation."""
+
+    code: str
+    title: str
+    description: str
+    cost: str
+    url: str
+    local_help: tuple[LocalHelp, ...]
+
+
+def organisation_typology(roadmap: Roadmap) -> typology.Typology:
+    return typology_of(roadmap.organisation, roadmap.profile or {})
+
+
+def eligible(entry: dict, kind: typology.Typology, legal_form: str) -> bool:
+    return typology.matches(entry.get("eligibility") or None, kind, legal_form=legal_form)
+
+
+class Leads:
+    """The leads and resources one page shows, filtered by eligibility, built once per page.
+
+    Local contacts (the DLA advisers covering the organisation's département) are asked for
+    once, and only when a lead shown needs them."""
+
+    def __init__(
+        self, roadmap: Roadmap, lookup: RulesLookup | None = None, *, contacts: bool = True
+    ):
+        self.organisation = roadmap.organisation
+        self.typology = organisation_typology(roadmap)
+        self.lookup = lookup if lookup is not None else active_rules_lookup()
+        # Pages that show only the leads' titles need no contacts (nor their query).
+        self._contacts: tuple[hooks.LocalContact, ...] | None = None if contacts else ()
+
+    def _dla_contacts(self) -> tuple[hooks.LocalContact, ...]:
+        if self._contacts is None:
+            self._contacts = tuple(hooks.local_dla_contacts(self.organisation.departement))
+        return self._contacts
+
+    def _lead(self, entry: dict) -> Lead:
+        helps = []
+        for code in entry.get("local_help", []):
+            label, url = roadmap_rules.LOCAL_HELP[code]
+            contacts = self._dla_contacts() if code == "dla" else ()
+            helps.append(LocalHelp(_(label), url, contacts))
+        return Lead(
+            code=entry["code"],
+            title=entry["title"],
+            description=entry.get("description", ""),
+            cost=entry.get("cost", ""),
+            url=entry.get("url", ""),
+            local_help=tuple(helps),
+        )
+
+    def _pick(self, codes: list[str], table: dict) -> list[Lead]:
+        legal_form = self.organisation.legal_form
+        return [
+            self._lead(table[code])
+            for code in codes
+            if code in table and eligible(table[code], self.typology, legal_form)
+        ]
+
+    def funding(self, action: RoadmapAction) -> list[Lead]:
+        return self._pick(action.funding, self.lookup.funding)
+
+    def training(self, action: RoadmapAction) -> list[Lead]:
+        return self._pick(action.training, self.lookup.training)
+
+    def by_action(self, actions: list[RoadmapAction]) -> dict[int, dict[str, list[Lead]]]:
+        return {a.pk: {"funding": self.funding(a), "training": self.training(a)} for a in actions}
+
+    def all_of(self, actions: list[RoadmapAction]) -> dict[str, list[Lead]]:
+        """Every lead and resource these actions name, each once (the PDF's appendix)."""
+        funding: dict[str, Lead] = {}
+        training: dict[str, Lead] = {}
+        for action in actions:
+            funding.update((lead.code, lead) for lead in self.funding(action))
+            training.update((lead.code, lead) for lead in self.training(action))
+        return {"funding": list(funding.values()), "training": list(training.values())}
 
 
 def gains_since_previous(organisation: Organisation) -> dict[str, float]:
@@ -317,33 +545,34 @@ def gains_since_previous(organisation: Organisation) -> dict[str, float]:
     }
 
 
-def usage_labels(roadmap: Roadmap) -> dict[str, str]:
-    if roadmap.diagnostic is None:
-        return {}
-    return {
-        u["code"]: u["label"]
-        for u in structure_for(roadmap.diagnostic.questionnaire).inventory.get("usages", [])
-    }
+@dataclass(frozen=True)
+class NeedTools:
+    need: str  # code
+    label: str
+    tools: list
 
 
 def tools_by_action(
-    actions: list[RoadmapAction], proprietary_in_use: list[str], per_action: int = 3
-) -> dict[int, list]:
-    """Published toolbox tools for each action's usages (libre first, replacements of the
-    proprietary tools found in the inventory first), fetched in one go for all actions."""
-    try:
-        from toolbox import services as toolbox_services
-    except ImportError:  # pragma: no cover - the toolbox app ships with the platform
+    actions: list[RoadmapAction], proprietary_in_use: list[str], per_need: int = 2
+) -> dict[int, list[NeedTools]]:
+    """For each action, each of its needs with the published tools serving it (libre first,
+    then those with a hosting offer, then those replacing a proprietary tool in use), asked
+    from the toolbox once for every action (maturity.hooks: none without the toolbox)."""
+    needs = list(dict.fromkeys(n for a in actions for n in a.needs))
+    if not needs:
         return {}
-    usages = sorted({u for a in actions for u in a.toolbox_usages})
-    if not usages:
-        return {}
-    ranked = toolbox_services.recommended_tools(usages, replaces=proprietary_in_use, limit=1000)
-    return {
-        a.pk: [t for t in ranked if set(t.usages) & set(a.toolbox_usages)][:per_action]
-        for a in actions
-        if a.toolbox_usages
-    }
+    by_need = hooks.tools_for_needs(needs, replaces=proprietary_in_use, per_need=per_need)
+    labels = hooks.need_labels()
+    out = {}
+    for action in actions:
+        entries = [
+            NeedTools(need, labels.get(need, need), by_need[need])
+            for need in action.needs
+            if by_need.get(need)
+        ]
+        if entries:
+            out[action.pk] = entries
+    return out
 
 
 def ambassadors_by_action(
@@ -367,6 +596,7 @@ def _adviser_notes_digest(roadmap: Roadmap) -> list:
 
 def content_hash(roadmap: Roadmap, actions: list[RoadmapAction]) -> str:
     """What the PDF shows, hashed: asking again for an unchanged roadmap reuses the file."""
+    shown = arrange(actions).up_front
     payload = {
         "organisation": roadmap.organisation.name,
         "diagnostic": roadmap.diagnostic_id,
@@ -374,9 +604,15 @@ def content_hash(roadmap: Roadmap, actions: list[RoadmapAction]) -> str:
         "actions": [
             [
                 a.pk, a.title, a.explanation, a.steps, a.decision, a.status, a.position, a.horizon,
-                a.owner_id, str(a.due_date), a.notes, a.reasons, a.obsolete,
+                a.owner_id, str(a.due_date), a.notes, a.reasons, a.obsolete, a.later, a.needs,
             ]
             for a in actions
+        ],
+        # Eligibility and local contacts change what the leads pages say.
+        "leads": [
+            [lead.code, [(h.label, [c.name for c in h.contacts]) for h in lead.local_help]]
+            for kind in Leads(roadmap).all_of(shown).values()
+            for lead in kind
         ],
         "adviser_notes": _adviser_notes_digest(roadmap),
     }  # fmt: skip

@@ -79,27 +79,36 @@ def _custom_form_html(dimensions: tuple[tuple[str, str], ...], language: str) ->
 
 
 def _card_context(
-    roadmap_obj: Roadmap, organisation, actions: list[RoadmapAction], *, ambassadors_for: list
+    roadmap_obj: Roadmap,
+    organisation,
+    actions: list[RoadmapAction],
+    *,
+    ambassadors_for: list,
+    detail: bool = False,
 ) -> dict:
     """What an action card shows: labels, links to tools, funding, training, ambassadors."""
     data = roadmap_obj.diagnostic.snapshot.data if roadmap_obj.diagnostic else None
     proprietary = data["inventory"].get("proprietary_tools", []) if data else []
-    funding, training = roadmap.active_rules_lookup()
     return {
         "organisation": organisation,
         "roadmap": roadmap_obj,
         "titles": {d["code"]: d["title"] for d in data["dimensions"]} if data else {},
-        "funding": funding,
-        "training": training,
-        "usage_labels": roadmap.usage_labels(roadmap_obj),
+        # Funding leads and training resources the organisation is eligible for, by action.
+        "leads": roadmap.Leads(roadmap_obj, contacts=detail).by_action(actions),
         "tools": roadmap.tools_by_action(actions, proprietary),
         "ambassadors": roadmap.ambassadors_by_action(organisation, ambassadors_for),
-        "gains": roadmap.gains_since_previous(organisation),
+        # Progress is shown on done actions only: no query while none is done.
+        "gains": (
+            roadmap.gains_since_previous(organisation)
+            if any(a.status == RoadmapAction.Status.DONE for a in actions)
+            else {}
+        ),
         "statuses": RoadmapAction.Status.choices,
         # Labels translated once per page, not once per action (get_FOO_display).
         "decision_labels": {value: str(label) for value, label in RoadmapAction.Decision.choices},
         "status_labels": {value: str(label) for value, label in RoadmapAction.Status.choices},
         "horizons": roadmap_rules.HORIZONS,
+        "priority_labels": roadmap_rules.PRIORITY_LABELS,
         "efforts": roadmap_rules.EFFORTS,
         "costs": roadmap_rules.COSTS,
     }
@@ -139,6 +148,7 @@ def roadmap_page(request, org_pk):
         # The cards' full version is the action's own page (a missing variable is an exception
         # caught per use in the template: some fifty on this page).
         "detail": False,
+        "priority_limit": roadmap.priority_limit(),
         "custom_form_html": _custom_form_html(tuple(titles.items()), get_language()),
         # At the cap, no form (what one typed in it would be refused): the reason instead.
         "custom_limit_message": custom_limit_message(actions),
@@ -277,7 +287,7 @@ def action_detail(request, org_pk, action_pk):
     action.rank = ranks.index(action.pk) if action.pk in ranks else 0
     set_action_urls(organisation.pk, [action])
     context = {
-        **_card_context(roadmap_obj, organisation, [action], ambassadors_for=[action]),
+        **_card_context(roadmap_obj, organisation, [action], ambassadors_for=[action], detail=True),
         "a": action,
         "detail": True,
         "owners": list(ActionEditForm(organisation=organisation).fields["owner"].queryset),

@@ -104,6 +104,14 @@ def _shown(question: QuestionSpec, by_id: Mapping[int, QuestionSpec], answers: A
     return True
 
 
+def is_shown(
+    question: QuestionSpec, by_id: Mapping[int, QuestionSpec], answers: Answers
+) -> bool:
+    """Whether the question is shown to someone with these answers, through its whole chain of
+    conditions (`by_id`: the questions by id)."""
+    return _shown(question, by_id, answers)
+
+
 def question_score(question: QuestionSpec, answer: AnswerValue | None) -> float | None:
     """Score of one answer, 0..100, or None when it must not count.
 

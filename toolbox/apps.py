@@ -3,3 +3,12 @@ from django.apps import AppConfig
 
 class ToolboxConfig(AppConfig):
     name = "toolbox"
+
+    def ready(self):
+        # The roadmap (maturity) asks for tools by need without importing the toolbox.
+        from maturity import hooks
+        from toolbox import services
+
+        hooks.tools_for_needs.register(services.tools_for_needs)
+        hooks.known_need_codes.register(services.known_need_codes)
+        hooks.need_labels.register(services.need_labels)

@@ -149,7 +149,7 @@ def run_journey(visitor, *, javascript: bool, email: str, siren: str, shots: str
     assert Diagnostic.objects.get(pk=diagnostic.pk).is_completed
 
     page = tab.go(f"/diagnostic/organisation/{organisation.pk}/feuille-de-route/")
-    page.wait_for_selector("text=Par où commencer")
+    page.wait_for_selector("text=À faire en premier")
     tab.shoot(f"{shots}-roadmap")
     first_action = (
         RoadmapAction.objects.filter(roadmap__organisation=organisation)

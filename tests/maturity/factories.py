@@ -1,5 +1,6 @@
 """The real questionnaire (fixtures/questionnaire.yaml) and diagnostics built on it."""
 
+import copy
 from functools import cache
 from pathlib import Path
 
@@ -12,10 +13,15 @@ from tests.factories import MembershipFactory
 
 
 @cache
-def questionnaire_data() -> dict:
+def _questionnaire_data() -> dict:
     return yaml.safe_load(
         (Path(settings.BASE_DIR) / "fixtures" / "questionnaire.yaml").read_text(encoding="utf-8")
     )
+
+
+def questionnaire_data() -> dict:
+    """The shipped file, parsed once; each caller gets its own copy to change as it likes."""
+    return copy.deepcopy(_questionnaire_data())
 
 
 def published_questionnaire(version: str | None = None) -> Questionnaire:

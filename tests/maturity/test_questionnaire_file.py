@@ -93,7 +93,7 @@ def test_publishing_a_new_version_keeps_old_diagnostics_on_theirs():
 def test_cress_admin_manages_versions_from_their_pages(client):
     published = published_questionnaire()
     client.force_login(UserFactory(cress_admin=True))
-    assert "2026.1" in client.get(reverse("maturity:questionnaires")).content.decode()
+    assert published.version in client.get(reverse("maturity:questionnaires")).content.decode()
     response = client.post(
         reverse("maturity:questionnaire_new_draft", args=[published.pk]), {"version": "2027.1"}
     )

@@ -42,7 +42,7 @@ def test_the_shipped_rules_are_valid_and_cover_every_dimension():
     assert {a["dimension"] for a in data["actions"]} == dimensions
 
 
-def test_rules_engine_orders_prerequisites_first_then_priority_then_weakness():
+def test_rules_engine_ranks_by_gap_and_priority_with_prerequisites_first():
     rules = {
         "actions": [
             {
@@ -78,9 +78,19 @@ def test_rules_engine_orders_prerequisites_first_then_priority_then_weakness():
     facts = roadmap_rules.Facts(
         {"collab": 10, "skills": 40, "secu": 5, "comm": 80}, {}, frozenset(), frozenset(), {}
     )
-    proposals = roadmap_rules.propose(rules, facts, titles={}, labels={})
+    proposals = roadmap_rules.propose(rules, facts)
+    # tools: gap 0.9 × priority 1 → 0.9; weak: 0.95 × 0.75; people: 0.6 × 0.75, but it is the
+    # prerequisite of tools, so it comes with it and before it.
     assert [p.code for p in proposals] == ["people", "tools", "weak"]
+    assert [p.value for p in proposals] == [0.45, 0.9, 0.7125]
     assert proposals[1].reasons == ["Score de 10/100 en « collab »."]
+    # With room for two, the prerequisite and its action fill it; the rest waits.
+    limited = roadmap_rules.propose(rules, facts, limit=2)
+    assert [(p.code, p.later) for p in limited] == [
+        ("people", False),
+        ("tools", False),
+        ("weak", True),
+    ]
 
 
 def test_completing_a_diagnostic_proposes_explained_actions(client, completed):
@@ -92,7 +102,7 @@ def test_completing_a_diagnostic_proposes_explained_actions(client, completed):
     page = client.get(
         reverse("maturity:roadmap", args=[diagnostic.organisation.pk])
     ).content.decode()
-    assert "Par où commencer" in page and "Pourquoi pour vous" in page
+    assert "À faire en premier" in page and "Pourquoi pour vous" in page
     assert actions[0].title in page.replace("&#x27;", "'")
 
 
@@ -127,7 +137,16 @@ def test_regenerating_keeps_the_organisations_edits_and_flags_new_actions(client
         and worked.status == "doing"
     )
     assert RoadmapAction.objects.filter(roadmap__organisation=organisation, obsolete=True).exists()
-    assert RoadmapAction.objects.filter(roadmap__organisation=organisation).count() == len(actions)
+    # Nothing is deleted; what the new answers call for (strong felt difficulties here) is added
+    # and flagged as new.
+    kept = RoadmapAction.objects.filter(
+        roadmap__organisation=organisation, pk__in=[a.pk for a in actions]
+    )
+    assert kept.count() == len(actions)
+    added = RoadmapAction.objects.filter(roadmap__organisation=organisation).exclude(
+        pk__in=[a.pk for a in actions]
+    )
+    assert all(a.is_new for a in added)
 
 
 def test_reordering_with_buttons_and_refusing_a_stale_order(client, completed):
@@ -261,9 +280,9 @@ def test_roadmap_cards_show_the_ambassadors_and_tools_each_action_calls_for(
             expertise_dimensions=[dimension],
         )
     AmbassadorFactory(public_name="Cachée", hidden=True, expertise_dimensions=dimensions)
-    usages = sorted({u for a in up_front for u in a.toolbox_usages})
-    for usage in usages:
-        ToolFactory(usages=[usage])
+    need_codes = sorted({n for a in up_front for n in a.needs})
+    for need in need_codes:
+        ToolFactory(needs=[need])
     client.force_login(respondent.user)
     url = reverse("maturity:roadmap", args=[org.pk])
     client.get(url)
@@ -280,7 +299,7 @@ def test_roadmap_cards_show_the_ambassadors_and_tools_each_action_calls_for(
         assert "Loin" not in cards[action.pk] and "Cachée" not in cards[action.pk]
     assert all("près de chez vous" in cards[a.pk] for a in up_front if a.dimension)
     assert any("Région" in card for card in cards.values())
-    assert any("Outils conseillés" in card for card in cards.values()) == bool(usages)
+    assert any("Outils conseillés" in card for card in cards.values()) == bool(need_codes)
 
 
 def test_action_urls_are_the_reversed_ones(completed):
@@ -305,7 +324,7 @@ def test_a_newly_activated_rules_version_is_used_at_once(completed):
     rules.is_active = False
     rules.save()
     RoadmapRules.objects.create(version="2099.1", data=data, is_active=True)
-    assert set(roadmap.active_rules_lookup()[0]) == {"x"}
+    assert set(roadmap.active_rules_lookup().funding) == {"x"}
 
 
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) is needed")

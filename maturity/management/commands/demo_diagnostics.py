@@ -38,15 +38,21 @@ class Command(BaseCommand):
             )
             structure = structure_for(diagnostic.questionnaire)
             tilt = rng.random()  # some organisations are further along than others
+            coherent = _profile_answers(organisation)
             for section in structure.sections:
                 for question in section.questions:
                     if not question.choices or question.is_multiple:
                         continue
-                    index = min(
-                        len(question.choices) - 1,
-                        int(rng.random() * len(question.choices) * (0.5 + tilt)),
-                    )
-                    parsed = services.parse_answer(question, [str(question.choices[index].id)])
+                    # "Non concerné" only where it is true; the profile matches the record.
+                    choices = [
+                        c
+                        for c in question.choices
+                        if c.score is not None or section.kind != "dimension"
+                    ]
+                    if question.code in coherent:
+                        choices = [c for c in question.choices if c.code == coherent[question.code]]
+                    index = min(len(choices) - 1, int(rng.random() * len(choices) * (0.5 + tilt)))
+                    parsed = services.parse_answer(question, [str(choices[index].id)])
                     services.save_answer(
                         respondent=respondent, structure=structure, question=question, parsed=parsed
                     )
@@ -62,3 +68,34 @@ class Command(BaseCommand):
             services.complete(diagnostic=diagnostic, by=admin.user)
             made += 1
         self.stdout.write(self.style.SUCCESS(f"Diagnostics de démonstration : {made} créé(s)."))
+
+
+STAFF = {
+    "0": "profil_salaries_0",
+    "1-2": "profil_salaries_1_2",
+    "3-9": "profil_salaries_3_9",
+    "10-49": "profil_salaries_10_49",
+    "50+": "profil_salaries_50_plus",
+}
+VOLUNTEERS = {
+    "0": "profil_benevoles_0",
+    "1-9": "profil_benevoles_1_10",
+    "10-49": "profil_benevoles_11_50",
+    "50-199": "profil_benevoles_51_200",
+    "200+": "profil_benevoles_200_plus",
+}
+
+
+def _profile_answers(organisation: Organisation) -> dict[str, str]:
+    """Profile answers that agree with the organisation record (a demo should not contradict
+    itself), and "non concerné" on volunteering when it has no volunteers."""
+    answers = {
+        "profil_salaries": STAFF.get(organisation.staff_band, "profil_salaries_0"),
+        "profil_benevoles": VOLUNTEERS.get(organisation.volunteers_band, "profil_benevoles_0"),
+        "profil_insertion": (
+            "profil_insertion_10_29" if organisation.legal_form == "siae" else "profil_insertion_0"
+        ),
+    }
+    if organisation.volunteers_band == "0":
+        answers["financement_benevoles"] = "financement_benevoles_non_concerne"
+    return answers

@@ -29,7 +29,9 @@ class Command(BaseCommand):
             text = Path(path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise CommandError(f"Lecture impossible de {path} : {exc}") from exc
-        data, errors = roadmap_rules.load(text, questionnaire=reference)
+        data, errors = roadmap_rules.load(
+            text, questionnaire=reference, need_codes=roadmap_rules.known_need_codes()
+        )
         if errors:
             for error in errors:
                 self.stderr.write(error)
