@@ -219,6 +219,8 @@ ACCOUNT_RATE_LIMITS = {
     # Roadmap PDFs actually built (an unchanged roadmap reuses its file and is not counted):
     # each build takes a worker for seconds.
     "roadmap_pdf": "10/h/user,30/d/key",
+    # The printable results document, built in the web process (a fraction of a second each).
+    "results_pdf": "20/h/user,60/d/key",
 }
 # Actions an organisation may add to its roadmap by hand (the rules propose the others): the
 # roadmap page and its PDF stay readable, and a PDF quick to build.

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from maturity import charts, roadmap, roadmap_rules
+from maturity import charts, roadmap, roadmap_rules, synthesis
 from maturity.models import PdfExport, Roadmap, RoadmapAction
 
 
@@ -97,6 +97,8 @@ def render(export: PdfExport) -> bytes:
         "organisation": roadmap_obj.organisation,
         "diagnostic": diagnostic,
         "data": data,
+        # The written synthesis opens the PDF, the same text as on the results page.
+        "synthesis": synthesis.build(data, diagnostic.questionnaire.levels) if data else None,
         "chart": chart,
         "view": view,
         # The PDF holds the priorities only; "pour plus tard" stays on the platform.

@@ -20,6 +20,7 @@ urlpatterns = [
     path("<id:pk>/inventaire/", views.inventory, name="inventory"),
     path("<id:pk>/terminer/", views.complete, name="complete"),
     path("<id:pk>/resultats/", views.results_page, name="results"),
+    path("<id:pk>/resultats/document.pdf", views.results_pdf, name="results_pdf"),
     path(
         "<id:pk>/reponses/<id:respondent_pk>/",
         views.respondent_answers,

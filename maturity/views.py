@@ -12,12 +12,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import cress_admin_required, membership_for
-from accounts.security import invitation_allowed, invitation_limit_message
+from accounts.security import (
+    invitation_allowed,
+    invitation_limit_message,
+    organisation_action_allowed,
+)
 from config.links import pk_urls
-from maturity import charts, questionnaire_file, results, services, versions
+from maturity import questionnaire_file, results_document, services, versions
 from maturity.access import (
     GUEST_SESSION_KEY,
     diagnostic_for_member,
+    member_of,
     respondent_for,
     respondent_required,
 )
@@ -522,19 +527,6 @@ def results_page(request, pk):
         )
     structure = structure_for(diagnostic.questionnaire)
     data = snapshot.data
-    groups = results.comparison_groups(diagnostic)
-    shown_group = next((g for g in groups if g["shown"]), None)
-    titles = {d["code"]: d["title"] for d in data["dimensions"]}
-    chart = charts.radar_svg(
-        [(d["title"], d["score"]) for d in data["dimensions"]],
-        comparison=[shown_group["medians"].get(d["code"]) for d in data["dimensions"]]
-        if shown_group
-        else None,
-        title=_("Scores par dimension"),
-        description=_(
-            "Graphique radar des scores de 0 à 100 ; le tableau qui suit donne les mêmes valeurs."
-        ),
-    )
     history = list(
         Diagnostic.objects.filter(
             organisation=diagnostic.organisation,
@@ -567,35 +559,45 @@ def results_page(request, pk):
                 ],
             }
         )
-    dimension_rows = [
-        {
-            **d,
-            "level_text": structure.level_texts.get(d["level"]) if d["level"] else None,
-            "medians": [g["medians"].get(d["code"]) for g in groups if g["shown"]],
-        }
-        for d in data["dimensions"]
-    ]
     return TemplateResponse(
         request,
         "maturity/results.html",
         {
             "diagnostic": diagnostic,
+            # The links to the next steps: granting a DLA adviser access is for admins.
+            "membership": member_of(request, diagnostic.organisation_id),
             "data": data,
-            "overall_level": structure.level_texts.get(data["overall"]["level"])
-            if data["overall"]["level"]
-            else None,
-            "levels": structure.level_texts.values(),
-            "chart": chart,
-            "dimension_rows": dimension_rows,
-            "strengths": [titles[c] for c in data["strengths"]],
-            "priorities": [titles[c] for c in data["priorities"]],
-            "groups": groups,
-            "shown_groups": [g for g in groups if g["shown"]],
             "history": history_rows,
-            "divergence_split_hidden": any(not item["answers"] for item in data["divergence"]),
-            "divergence_split_minimum": results.MIN_SKILLS_RESPONDENTS,
+            **results_document.overview(diagnostic, data, structure),
         },
     )
+
+
+@login_required
+@require_POST
+def results_pdf(request, pk):
+    """Members of the organisation: the results alone as a PDF, for the board or the DLA
+    interview (results_document). A diagnostic still in progress leads to the results page,
+    which says so. A POST: each one builds the document, and the rate limit counts POSTs."""
+    diagnostic = diagnostic_for_member(request.user, pk)
+    snapshot = ResultSnapshot.objects.filter(diagnostic=diagnostic).first()
+    if snapshot is None:
+        return redirect("maturity:results", pk=pk)
+    # Built in this process: counted, so that nobody keeps a web worker busy with it.
+    if not organisation_action_allowed(request, "results_pdf", diagnostic.organisation_id):
+        messages.error(
+            request,
+            _("Vous avez demandé beaucoup de documents en peu de temps. Réessayez dans une heure."),
+        )
+        return redirect("maturity:results", pk=pk)
+    content = results_document.render_pdf(
+        diagnostic, snapshot.data, structure_for(diagnostic.questionnaire)
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="resultats-diagnostic-{diagnostic.pk}.pdf"'
+    )
+    return response
 
 
 @login_required

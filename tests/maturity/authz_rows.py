@@ -116,6 +116,8 @@ ROWS = {
     "maturity:inventory": Row(org_a(200, 200), kwargs=D),
     "maturity:complete": Row(org_a(403, 200), kwargs=D),
     "maturity:results": Row(org_a(200, 200), kwargs=D),
+    # A diagnostic in progress has no results yet: its members are sent to the results page.
+    "maturity:results_pdf": Row(org_a(302, 302), kwargs=D, method="post"),
     "maturity:respondent_answers": Row(
         org_a(403, 200),
         kwargs=lambda cast: {
