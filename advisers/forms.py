@@ -1,9 +1,11 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts import territories
 from accounts.models import AdviserProfile, LegalForm, Sector, StaffBand
+from advisers import public_observatory
 from advisers.models import DEFAULT_MONTHS, DURATION_CHOICES
 from advisers.observatory import BREAKDOWN_KEYS
 from config.converters import MAX_ID
@@ -185,3 +187,32 @@ class ObservatoryForm(forms.Form):
         if not self.is_valid():
             return {}
         return {name: self.cleaned_data[name] for name in self.FILTERS if self.cleaned_data[name]}
+
+
+class PublicObservatoryForm(forms.Form):
+    """The public observatory's breakdown and the year of its medians by dimension; a value
+    out of range is said and the default shown (by sector, the last closed year)."""
+
+    par = forms.ChoiceField(label=_("Répartir par"), required=False)
+    annee = forms.IntegerField(label=_("Année des médianes"), required=False, min_value=2000)
+
+    def __init__(self, *args, last_year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["par"].choices = list(public_observatory.breakdown_labels().items())
+        self.fields["annee"].max_value = last_year
+        self.fields["annee"].validators.append(MaxValueValidator(last_year))
+        self.fields["annee"].widget.attrs["max"] = last_year
+        self.last_year = last_year
+
+    def _valid(self, name):
+        """The field's value if it is valid (the other one may not be)."""
+        if not self.is_bound:
+            return None
+        self.is_valid()
+        return self.cleaned_data.get(name)
+
+    def breakdown(self) -> str:
+        return self._valid("par") or public_observatory.BREAKDOWNS[0]
+
+    def year(self) -> int:
+        return self._valid("annee") or self.last_year

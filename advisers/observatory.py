@@ -24,6 +24,7 @@ page is then one grouping query, one query for rule 2 when filters apply, and on
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -53,6 +54,8 @@ MIN_GROUP = MIN_COMPARISON_GROUP  # 5, as everywhere statistics about organisati
 # fresh, a page costs a few hundred ms over 100,000 diagnostics: bench/advisers_bench.py).
 CACHE_SECONDS = 600
 RECORD_CHUNK = 2000  # diagnostics per record() call when rebuilding
+# Changed each time facts are written: the public observatory's cache keys carry it.
+VERSION_KEY = "advisers:observatory:version"
 
 
 def _breakdowns() -> dict[str, tuple[str, str, list[tuple[str, str]]]]:
@@ -215,7 +218,18 @@ def record(diagnostic_ids: Iterable[int]) -> int:
     ObservatoryFact.objects.filter(diagnostic_id__in=ids).delete()
     ObservatoryFact.objects.bulk_create(facts, batch_size=RECORD_CHUNK)
     _mark_latest(sorted(organisation_ids))
+    # After the commit: a page computed before it would be kept under the new version.
+    transaction.on_commit(_figures_changed)
     return len(facts)
+
+
+def figures_version() -> int:
+    """Changes whenever facts are recorded (a diagnostic completed, the table rebuilt)."""
+    return cache.get_or_set(VERSION_KEY, 0, None)
+
+
+def _figures_changed() -> None:
+    cache.set(VERSION_KEY, time.time_ns(), None)
 
 
 def rebuild() -> int:

@@ -20,6 +20,7 @@ urlpatterns = [
     path("outils/", include("toolbox.urls")),
     path("communaute/", include("ambassadors.urls")),
     path("conseil/", include("advisers.urls")),
+    path("observatoire/", include("advisers.public_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -2,7 +2,7 @@
 (cast.consent()), "adviser_without" is an approved adviser without any consent."""
 
 from advisers.models import Consent
-from tests.authz import Row, cress_only, logged_in, org_a
+from tests.authz import Row, cress_only, everyone, logged_in, org_a
 from tests.factories import AdviserProfileFactory
 
 
@@ -65,4 +65,9 @@ ROWS = {
     "advisers:observatory": Row(cress_only()),
     "advisers:observatory_csv": Row(cress_only()),
     "advisers:observatory_json": Row(cress_only()),
+    # The public observatory and its open data: everyone, visitors included.
+    "public_observatory:page": Row(everyone()),
+    "public_observatory:csv": Row(everyone()),
+    "public_observatory:schema": Row(everyone()),
+    "public_observatory:datapackage": Row(everyone()),
 }
