@@ -433,7 +433,7 @@ class Resource(models.Model):
     body = models.TextField(
         _("contenu"),
         blank=True,
-        max_length=20000,
+        max_length=15000,
         help_text=_("Markdown : titres (##), listes, liens, tableaux. Ou joignez un PDF."),
     )
     pdf = models.FileField(

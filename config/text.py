@@ -1,14 +1,19 @@
 """Markdown written by people, rendered safe: every rendering goes through nh3 (Ammonia).
 
 The parser is cmark-gfm, the C reference implementation of CommonMark with GitHub's tables:
-its time is linear in the input, so a hostile text costs milliseconds (bench/markdown_bench.py).
+its time is linear in the input. The sanitiser's time grows with the square of the nesting
+depth, though, and both ">>>>…" (one quote per character) and raw tags can nest deeply: a text
+whose markup nests deeper than any real text is shown as plain text instead. Hostile inputs at
+each field's maximum length cost milliseconds (bench/markdown_bench.py).
 """
 
 import re
+from itertools import accumulate
 
 import cmarkgfm
 import nh3
 from cmarkgfm.cmark import Options
+from django.utils.html import linebreaks
 from django.utils.safestring import SafeString, mark_safe
 
 ALLOWED_TAGS = {
@@ -16,14 +21,15 @@ ALLOWED_TAGS = {
     "h2", "h3", "h4", "table", "thead", "tbody", "tr", "th", "td", "hr",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}}
-# cmark's default (safe) mode: raw HTML is left out, not passed through. Nothing here needs it,
-# and deeply nested raw tags would cost the sanitiser time quadratic in their depth.
-CMARK_OPTIONS = Options.CMARK_OPT_DEFAULT
-# cmark caps list nesting (100 levels) but not quotes: ">>>>…" opens one quote per character,
-# and the sanitiser's time grows with the square of the depth. Quote markers beyond this many
-# at the start of a line are shown as plain ">".
-MAX_QUOTE_DEPTH = 20
-_LINE_PREFIX = re.compile(r"^[ \t>*+\-.)0-9]*", re.MULTILINE)
+# Raw HTML goes through the parser ("unsafe") because nh3 cleans everything after it.
+CMARK_OPTIONS = Options.CMARK_OPT_UNSAFE
+MAX_DEPTH = 100
+# Opening ("") and closing ("/") tags, void elements (which never close) left out.
+_TAG = re.compile(
+    r"<(/?)(?!(?:area|base|br|col|embed|hr|img|input|link|meta|source|track|wbr)\b)[a-z]",
+    re.IGNORECASE,
+)
+_STEP = {"": 1, "/": -1}
 
 _cleaner = nh3.Cleaner(
     tags=ALLOWED_TAGS,
@@ -33,12 +39,9 @@ _cleaner = nh3.Cleaner(
 )
 
 
-def _shallow_quotes(match: re.Match) -> str:
-    prefix = match.group()
-    if prefix.count(">") <= MAX_QUOTE_DEPTH:
-        return prefix
-    cut = [i for i, char in enumerate(prefix) if char == ">"][MAX_QUOTE_DEPTH]
-    return prefix[:cut] + prefix[cut:].replace(">", "\\>")
+def _too_deep(html: str) -> bool:
+    """Whether tags nest deeper than MAX_DEPTH (an unclosed tag counts as open: it errs on depth)."""
+    return max(accumulate(map(_STEP.__getitem__, _TAG.findall(html))), default=0) > MAX_DEPTH
 
 
 def render_markdown(text: str) -> SafeString:
@@ -47,9 +50,9 @@ def render_markdown(text: str) -> SafeString:
         return mark_safe("")
     # A lone surrogate cannot be encoded for the C parser: replaced, like any invalid character.
     text = text.encode("utf-8", "replace").decode("utf-8")
-    if text.count(">") > MAX_QUOTE_DEPTH:
-        text = _LINE_PREFIX.sub(_shallow_quotes, text)
     html = cmarkgfm.markdown_to_html_with_extensions(
         text, options=CMARK_OPTIONS, extensions=["table"]
     )
+    if _too_deep(html):
+        html = linebreaks(text, autoescape=True)
     return mark_safe(_cleaner.clean(html))  # sanitised by nh3

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='resource',
             name='body',
-            field=models.TextField(blank=True, help_text='Markdown : titres (##), listes, liens, tableaux. Ou joignez un PDF.', max_length=20000, verbose_name='contenu'),
+            field=models.TextField(blank=True, help_text='Markdown : titres (##), listes, liens, tableaux. Ou joignez un PDF.', max_length=15000, verbose_name='contenu'),
         ),
         migrations.AlterField(
             model_name='resource',
