@@ -1,5 +1,4 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -8,7 +7,7 @@ from accounts.models import AdviserProfile, LegalForm, Sector, StaffBand
 from advisers import public_observatory
 from advisers.models import DEFAULT_MONTHS, DURATION_CHOICES
 from advisers.observatory import BREAKDOWN_KEYS
-from config.converters import MAX_ID
+from config.ids import IdListField
 from maturity import roadmap_rules
 
 AGREE_LABEL = _("J'ai lu le texte ci-dessus et je donne mon accord au nom de l'organisation")
@@ -56,24 +55,6 @@ class SearchForm(forms.Form):
         max_length=100,
         required=False,
     )
-
-
-class IdListField(forms.Field):
-    """Ids from a repeated query parameter (?o=1&o=2), in order, once each. A value that is no
-    id (not a whole number, or past the id columns) is left out rather than refused, as the ids
-    of organisations outside the portfolio are."""
-
-    widget = forms.MultipleHiddenInput
-
-    def to_python(self, value) -> list[int]:
-        one_id = forms.IntegerField(min_value=1, max_value=MAX_ID)
-        ids = []
-        for item in value or []:
-            try:
-                ids.append(one_id.clean(item))
-            except ValidationError:
-                continue
-        return list(dict.fromkeys(ids))
 
 
 class CompareForm(forms.Form):

@@ -1,4 +1,8 @@
-"""Path converters of the URL conf."""
+"""Ids read from requests (paths, query strings, posted lists): whole numbers within the id
+columns' range, anything else no one's id."""
+
+from django import forms
+from django.core.exceptions import ValidationError
 
 # The id columns are bigint (DEFAULT_AUTO_FIELD = BigAutoField).
 MAX_ID = 2**63 - 1
@@ -19,3 +23,21 @@ class IdConverter:
 
     def to_url(self, value) -> str:
         return str(value)
+
+
+class IdListField(forms.Field):
+    """Ids from a repeated parameter (?o=1&o=2, ticked boxes), in order, once each. A value
+    that is no id (not a whole number, or past the id columns) is left out rather than refused,
+    as ids the person may not act on are left out by the view."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[int]:
+        one_id = forms.IntegerField(min_value=1, max_value=MAX_ID)
+        ids = []
+        for item in value or []:
+            try:
+                ids.append(one_id.clean(item))
+            except ValidationError:
+                continue
+        return list(dict.fromkeys(ids))

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, register_converter
 
 from config import views
-from config.converters import IdConverter
+from config.ids import IdConverter
 
 # Before the apps' URLs are included: their ids are <id:…>.
 register_converter(IdConverter, "id")
