@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import territories
 from accounts.models import Organisation
 from ambassadors.models import Ambassador, Dimension, Event, Format, Resource, SupportRequest
+from config.ids import IdListField
 
 MAX_PDF_BYTES = 5 * 1024 * 1024
 MAX_TOOLS = 20
@@ -193,6 +194,10 @@ class EventForm(forms.ModelForm):
         if not cleaned.get("location") and not cleaned.get("online_url"):
             self.add_error("location", _("Indiquez un lieu, un lien de connexion, ou les deux."))
         return cleaned
+
+
+class AttendanceForm(forms.Form):
+    present = IdListField(required=False)
 
 
 class SupportRequestForm(forms.ModelForm):

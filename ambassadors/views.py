@@ -25,6 +25,7 @@ from ambassadors import ratelimit, services
 from ambassadors.filters import DirectoryFilter, EventFilter, ResourceFilter
 from ambassadors.forms import (
     ApplicationForm,
+    AttendanceForm,
     ChooseForm,
     ContactForm,
     DecisionForm,
@@ -424,7 +425,8 @@ def event_attendance(request, pk):
         if not event.is_past:
             messages.error(request, _("La présence se note une fois l'événement commencé."))
         else:
-            present = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
+            form = AttendanceForm(request.POST)
+            present = set(form.cleaned_data["present"]) if form.is_valid() else set()
             count = services.mark_attendance(event=event, present_ids=present)
             messages.success(
                 request, _("Présences enregistrées : %(n)d participant·e(s).") % {"n": count}

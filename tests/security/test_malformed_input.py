@@ -11,7 +11,7 @@ from icalendar import Calendar
 
 from ambassadors.forms import EventForm
 from tests.advisers.factories import completed_diagnostic, live_consent
-from tests.ambassadors.factories import EventFactory
+from tests.ambassadors.factories import AmbassadorFactory, EventFactory, RegistrationFactory
 from tests.factories import AdviserProfileFactory, MembershipFactory, UserFactory
 from toolbox.models import Tool
 
@@ -111,3 +111,16 @@ def test_a_deeply_nested_json_import_is_refused_with_a_clear_message(client, dep
     assert response.status_code == 200
     assert "imbriqué" in response.content.decode()
     assert not Tool.objects.exists()
+
+
+@pytest.mark.parametrize("bad", ["²", str(BIGINT_MAX + 1)])
+def test_attendance_leaves_out_values_that_are_not_registrations(client, bad):
+    organiser = AmbassadorFactory().user
+    event = EventFactory(organiser=organiser, past=True)
+    came, missed = RegistrationFactory.create_batch(2, event=event)
+    client.force_login(organiser)
+    url = reverse("ambassadors:event_attendance", args=[event.pk])
+    assert client.post(url, {"present": [came.pk, bad]}).status_code == 302
+    came.refresh_from_db()
+    missed.refresh_from_db()
+    assert (came.attended, missed.attended) == (True, False)
