@@ -38,10 +38,13 @@ def parse_answer(question: QuestionView, values: list[str], text: str = "") -> P
     """Turn posted values into an answer, refusing anything the question does not offer."""
     unknown = "unknown" in values
     ids: set[int] = set()
+    # Compared as text, as the page sends them: no other spelling ("²", "007", 5,000 digits)
+    # is ever parsed.
+    offered = {str(choice_id) for choice_id in question.choice_ids}
     for value in values:
         if value in ("unknown", ""):
             continue
-        if not value.isdigit() or int(value) not in question.choice_ids:
+        if value not in offered:
             raise DiagnosticError(_("Cette réponse ne correspond à aucun choix de la question."))
         ids.add(int(value))
     text = (text or "").strip()

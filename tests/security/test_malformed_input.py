@@ -10,9 +10,12 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from ambassadors.forms import EventForm
+from maturity.models import Answer
+from maturity.structure import structure_for
 from tests.advisers.factories import completed_diagnostic, live_consent
 from tests.ambassadors.factories import AmbassadorFactory, EventFactory, RegistrationFactory
 from tests.factories import AdviserProfileFactory, MembershipFactory, UserFactory
+from tests.maturity.factories import diagnostic_with_respondent, published_questionnaire
 from toolbox.models import Tool
 
 pytestmark = pytest.mark.django_db
@@ -124,3 +127,18 @@ def test_attendance_leaves_out_values_that_are_not_registrations(client, bad):
     came.refresh_from_db()
     missed.refresh_from_db()
     assert (came.attended, missed.attended) == (True, False)
+
+
+@pytest.mark.parametrize("bad", ["²", "١", "9" * 5000])
+def test_an_answer_that_is_no_choice_id_is_refused_with_a_message(client, bad):
+    """'²' is a digit to str.isdigit() but no number to int(); '١' (Arabic one) is 1 to int()
+    but not how the page writes an id; int() refuses 5,000 digits."""
+    questionnaire = published_questionnaire()
+    _, respondent = diagnostic_with_respondent(questionnaire=questionnaire)
+    question = structure_for(questionnaire).section_by_code["strategie"].questions[0]
+    client.force_login(respondent.user)
+    url = reverse("maturity:autosave", args=[respondent.pk, question.id])
+    response = client.post(url, {f"q{question.id}": [bad]})
+    assert response.status_code == 400
+    assert "ne correspond à aucun choix" in response.content.decode()
+    assert not Answer.objects.exists()
