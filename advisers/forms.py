@@ -183,6 +183,7 @@ class PublicObservatoryForm(forms.Form):
         self.fields["annee"].max_value = last_year
         self.fields["annee"].validators.append(MaxValueValidator(last_year))
         self.fields["annee"].widget.attrs["max"] = last_year
+        self.fields["annee"].initial = last_year
         self.last_year = last_year
 
     def _valid(self, name):

@@ -407,7 +407,14 @@ def test_bad_parameters_are_said_and_the_defaults_shown(client, sectors):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Sélectionnez un choix valide" in html
-    assert "Par Secteur" in html
+    assert "Par secteur" in html
+    html = client.get(reverse("public_observatory:page"), {"annee": LAST_YEAR + 1}).content.decode()
+    assert f"inférieure ou égale à {LAST_YEAR}" in html  # the current year is not closed
+    for hostile in ("²", "9223372036854775808", "-1", "<script>", ""):
+        response = client.get(
+            reverse("public_observatory:page"), {"par": hostile, "annee": hostile}
+        )
+        assert response.status_code == 200 and "<script>" not in response.content.decode()
 
 
 @pytest.mark.django_db
