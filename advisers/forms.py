@@ -11,19 +11,27 @@ from config.ids import IdListField
 from maturity import roadmap_rules
 
 AGREE_LABEL = _("J'ai lu le texte ci-dessus et je donne mon accord au nom de l'organisation")
+AGREE_REQUIRED = _("Cochez la case pour donner votre accord.")
 
 
 class _Duration(forms.Form):
+    """A duration and the agreement to the text shown for it. The box is checked by the view:
+    before any text was shown (an invitation without JavaScript) there is nothing to agree to
+    yet, and that is a step, not an error."""
+
     months = forms.TypedChoiceField(
         label=_("Durée de l'accès"),
         choices=DURATION_CHOICES,
         coerce=int,
         initial=DEFAULT_MONTHS,
     )
-    agree = forms.BooleanField(
-        label=AGREE_LABEL,
-        error_messages={"required": _("Cochez la case pour donner votre accord.")},
-    )
+    # The signed token of the text shown (services.consent_offer); empty before any text.
+    offer = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
+    agree = forms.BooleanField(label=AGREE_LABEL, required=False)
+
+    def chosen_months(self) -> int:
+        """The duration to show the text for: the one chosen when valid, else the default."""
+        return self.cleaned_data.get("months") or DEFAULT_MONTHS
 
 
 class GrantForm(_Duration):

@@ -5,9 +5,12 @@ shows as is. E-mails leave after the commit, through the accounts' e-mail task.
 """
 
 import calendar
+import hashlib
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.template.loader import render_to_string
@@ -83,6 +86,95 @@ def adviser_label(user: User) -> str:
     return f"{user.display_name} ({profile.structure.name})"
 
 
+def _approved_adviser(email: str) -> User | None:
+    user = (
+        User.objects.filter(email__iexact=email)
+        .select_related("adviser_profile__structure")
+        .first()
+    )
+    return user if user is not None and user.is_adviser else None
+
+
+def invitee_label(email: str) -> str:
+    """Who the text names when access is given by e-mail: the approved adviser with this
+    address, or the address itself (an invitation)."""
+    email = email.strip().lower()
+    user = _approved_adviser(email)
+    return adviser_label(user) if user is not None else email
+
+
+@dataclass(frozen=True)
+class ConsentOffer:
+    """A consent text as shown to an admin, and the signed token that lets the same text be
+    recorded once they agree (the form sends it back)."""
+
+    text: str
+    expires_at: datetime
+    token: str
+
+
+class OfferChanged(ConsentError):
+    """The text the admin saw is not the one that would be recorded (another duration, a token
+    too old, a name that changed): they must see the new text and agree again."""
+
+
+# Expiry dates are computed when the text is shown, so that a confirmation after midnight
+# records the date that was read; a day-old page shows its text again instead.
+OFFER_MAX_AGE = timedelta(hours=24)
+_OFFER_SALT = "advisers.consent-offer"
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def consent_offer(
+    *, organisation: Organisation, adviser_label: str, months: int, now: datetime | None = None
+) -> ConsentOffer:
+    """The text for this organisation, adviser and duration, as of now, ready to be shown."""
+    expires_at = add_months(now or timezone.now(), months)
+    text = consent_text(
+        organisation=organisation, adviser_label=adviser_label, expires_at=expires_at
+    )
+    token = signing.dumps(
+        {
+            "organisation": organisation.pk,
+            "months": months,
+            "expires_at": expires_at.isoformat(),
+            "text": _digest(text),
+        },
+        salt=_OFFER_SALT,
+        compress=True,
+    )
+    return ConsentOffer(text=text, expires_at=expires_at, token=token)
+
+
+def _agreed(
+    token: str, *, organisation: Organisation, adviser_label: str, months: int
+) -> tuple[datetime, str]:
+    """The expiry date and text the admin agreed to, when they are exactly those the token
+    was issued with; OfferChanged otherwise."""
+    try:
+        data = signing.loads(token, salt=_OFFER_SALT, max_age=OFFER_MAX_AGE)
+        expires_at = datetime.fromisoformat(data["expires_at"])
+        text = consent_text(
+            organisation=organisation, adviser_label=adviser_label, expires_at=expires_at
+        )
+        agreed = (
+            data["organisation"] == organisation.pk
+            and data["months"] == months
+            and data["text"] == _digest(text)
+            and expires_at > timezone.now()
+        )
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        agreed = False
+    if not agreed:
+        raise OfferChanged(
+            _("Le texte de l'accord a changé : lisez-le ci-dessous puis donnez votre accord.")
+        )
+    return expires_at, text
+
+
 # --- Search -------------------------------------------------------------------------------------
 
 
@@ -114,17 +206,35 @@ def _close_expired(organisation: Organisation, adviser: User) -> None:
     ).update(status=Consent.Status.EXPIRED)
 
 
-@transaction.atomic
-def grant(*, organisation: Organisation, adviser: User, months: int, by: User) -> Consent:
-    """An admin opens access to an approved adviser. A pending request from that adviser
-    becomes the grant; a live grant is replaced by the new one (a renewal)."""
-    if not adviser.is_adviser:
-        raise ConsentError(_("Cette personne n'a pas de compte conseiller·e validé."))
+def _text_and_expiry(
+    *, organisation: Organisation, label: str, months: int, offer: str | None
+) -> tuple[datetime, str]:
     if months not in (3, 6, 12):
         raise ConsentError(_("La durée est de 3, 6 ou 12 mois."))
+    if offer is None:  # no one to show it to (data loading, tests): the text as of now
+        expires_at = add_months(timezone.now(), months)
+        return expires_at, consent_text(
+            organisation=organisation, adviser_label=label, expires_at=expires_at
+        )
+    return _agreed(offer, organisation=organisation, adviser_label=label, months=months)
+
+
+@transaction.atomic
+def grant(
+    *, organisation: Organisation, adviser: User, months: int, by: User, offer: str | None = None
+) -> Consent:
+    """An admin opens access to an approved adviser. A pending request from that adviser
+    becomes the grant; a live grant is replaced by the new one (a renewal).
+
+    `offer` is the token of the text the admin agreed to (consent_offer): that very text and
+    its expiry date are recorded, or OfferChanged is raised."""
+    if not adviser.is_adviser:
+        raise ConsentError(_("Cette personne n'a pas de compte conseiller·e validé."))
+    expires_at, text = _text_and_expiry(
+        organisation=organisation, label=adviser_label(adviser), months=months, offer=offer
+    )
     _close_expired(organisation, adviser)
     now = timezone.now()
-    expires_at = add_months(now, months)
     current = (
         Consent.objects.select_for_update()
         .filter(
@@ -145,9 +255,7 @@ def grant(*, organisation: Organisation, adviser: User, months: int, by: User) -
     consent.expires_at = expires_at
     consent.granted_at = now
     consent.granted_by = by
-    consent.consent_text = consent_text(
-        organisation=organisation, adviser_label=adviser_label(adviser), expires_at=expires_at
-    )
+    consent.consent_text = text
     consent.save()
     _mail(
         to=[adviser.email],
@@ -162,16 +270,19 @@ def grant(*, organisation: Organisation, adviser: User, months: int, by: User) -
 
 
 @transaction.atomic
-def grant_by_email(*, organisation: Organisation, email: str, months: int, by: User) -> Consent:
+def grant_by_email(
+    *, organisation: Organisation, email: str, months: int, by: User, offer: str | None = None
+) -> Consent:
     """Grant to an approved adviser with this address, or invite the address: once the person
-    has an approved adviser account, the invitation becomes the grant (see attach_invitations)."""
+    has an approved adviser account, the invitation becomes the grant (see attach_invitations).
+    The text names whom invitee_label says; `offer` as for grant()."""
     email = email.strip().lower()
-    user = User.objects.filter(email__iexact=email).select_related("adviser_profile").first()
-    if user is not None and user.is_adviser:
-        return grant(organisation=organisation, adviser=user, months=months, by=by)
-    if months not in (3, 6, 12):
-        raise ConsentError(_("La durée est de 3, 6 ou 12 mois."))
-    expires_at = add_months(timezone.now(), months)
+    user = _approved_adviser(email)
+    if user is not None:
+        return grant(organisation=organisation, adviser=user, months=months, by=by, offer=offer)
+    expires_at, text = _text_and_expiry(
+        organisation=organisation, label=email, months=months, offer=offer
+    )
     try:
         with transaction.atomic():
             consent = Consent.objects.create(
@@ -182,9 +293,7 @@ def grant_by_email(*, organisation: Organisation, email: str, months: int, by: U
                 expires_at=expires_at,
                 granted_at=timezone.now(),
                 granted_by=by,
-                consent_text=consent_text(
-                    organisation=organisation, adviser_label=email, expires_at=expires_at
-                ),
+                consent_text=text,
             )
     except IntegrityError as exc:
         raise ConsentError(_("Cette adresse a déjà une invitation en attente.")) from exc
@@ -203,7 +312,8 @@ def grant_by_email(*, organisation: Organisation, email: str, months: int, by: U
 
 def attach_invitations(user: User) -> int:
     """Turn invitations sent to the user's address into grants, once they are an approved
-    adviser. The clock started when the admin invited: expiry is unchanged."""
+    adviser. The clock started when the admin invited: expiry is unchanged, and so is the text
+    the admin agreed to (it names the address)."""
     if not AdviserProfile.objects.filter(user=user, status=AdviserProfile.Status.APPROVED).exists():
         return 0
     attached = 0
@@ -214,9 +324,6 @@ def attach_invitations(user: User) -> int:
             with transaction.atomic():
                 consent.adviser = user
                 consent.status = Consent.Status.ACTIVE
-                consent.consent_text = consent.consent_text.replace(
-                    consent.email, adviser_label(user), 1
-                )
                 consent.save()
                 attached += 1
         except IntegrityError:  # a live consent for this pair already exists: keep that one

@@ -26,6 +26,8 @@ from accounts.models import MembershipChange
 from advisers import charts, observatory, portfolio, services
 from advisers.access import adviser_required, consented_organisation, consented_organisations
 from advisers.forms import (
+    AGREE_LABEL,
+    AGREE_REQUIRED,
     AcceptForm,
     CompareForm,
     GrantForm,
@@ -37,7 +39,7 @@ from advisers.forms import (
     RequestForm,
     SearchForm,
 )
-from advisers.models import AccessLog, AdviserNote, Consent, Recommendation
+from advisers.models import DEFAULT_MONTHS, AccessLog, AdviserNote, Consent, Recommendation
 from maturity import charts as maturity_charts
 from maturity import roadmap, roadmap_rules
 from maturity.models import InventoryItem, Roadmap, RoadmapAction
@@ -49,12 +51,21 @@ COMPARE_MAX = 8
 # --- The organisation's side: who may read our results ----------------------------------------
 
 
-def _consents_page(request, membership, *, grant_form=None, invite_form=None, accept_form=None):
+def _offered(organisation, label: str, months: int = DEFAULT_MONTHS) -> services.ConsentOffer:
+    return services.consent_offer(organisation=organisation, adviser_label=label, months=months)
+
+
+def _consents_page(request, membership):
     organisation = membership.organisation
     search = SearchForm(request.GET or None)
     found = []
     if search.is_valid() and search.cleaned_data["q"]:
-        found = services.search_advisers(search.cleaned_data["q"])
+        # Each adviser's card shows the exact text that granting records (12 months, the
+        # default; htmx or the confirmation page show it for another duration).
+        found = [
+            (p, f"grant-{p.pk}", _offered(organisation, services.adviser_label(p.user)))
+            for p in services.search_advisers(search.cleaned_data["q"])
+        ]
     consents = list(
         Consent.objects.filter(organisation=organisation).select_related(
             "adviser__adviser_profile__structure", "granted_by", "revoked_by", "refused_by"
@@ -66,16 +77,17 @@ def _consents_page(request, membership, *, grant_form=None, invite_form=None, ac
         "membership": membership,
         "search": search,
         "found": found,
-        "grant_form": grant_form or GrantForm(),
-        "invite_form": invite_form or InviteForm(),
-        "accept_form": accept_form or AcceptForm(),
-        "consent_preview": services.consent_text(
-            organisation=organisation,
-            adviser_label=_("la personne choisie"),
-            expires_at=services.add_months(now, 12),
-        ),
+        "grant_form": GrantForm(),
+        "invite_form": InviteForm(),
+        "accept_form": AcceptForm(),
+        "agree_label": AGREE_LABEL,
+        "months": DEFAULT_MONTHS,
         "live": [c for c in consents if c.status == Consent.Status.ACTIVE and c.expires_at > now],
-        "requests": [c for c in consents if c.status == Consent.Status.REQUESTED],
+        "requests": [
+            (c, f"request-{c.pk}", _offered(organisation, services.adviser_label(c.adviser)))
+            for c in consents
+            if c.status == Consent.Status.REQUESTED
+        ],
         "invitations": [c for c in consents if c.status == Consent.Status.INVITED],
         "past": [
             c
@@ -109,31 +121,86 @@ def _after(request, pk, action):
     return redirect("advisers:consents", pk=pk)
 
 
+def _agreement(request, membership, form, *, kind, key, action, heading, label_of, record):
+    """Grant, accept a request or invite: record only the text the admin agreed to, the one
+    shown for the duration chosen (services.consent_offer). Otherwise show that text: in place
+    for htmx (the duration or the address changed; never recorded), or on a confirmation page
+    that keeps what was chosen and typed."""
+    organisation = membership.organisation
+    valid = form.is_valid()
+    notice = ""
+    if valid and not request.htmx:
+        data = form.cleaned_data
+        if data["agree"]:
+            try:
+                record(data)
+            except services.OfferChanged as changed:
+                notice = str(changed)
+            except services.ConsentError as error:
+                messages.error(request, str(error))
+                return redirect("advisers:consents", pk=organisation.pk)
+            else:
+                return redirect("advisers:consents", pk=organisation.pk)
+        elif data["offer"]:  # a text was shown, the box left unticked
+            form.add_error("agree", AGREE_REQUIRED)
+    label = label_of(form.cleaned_data) if valid else None
+    months = form.chosen_months()
+    context = {
+        "organisation": organisation,
+        "form": form,
+        "kind": kind,
+        "key": key,
+        "action": action,
+        "heading": heading,
+        "notice": notice,
+        "months": months,
+        "offer": _offered(organisation, label, months) if label else None,
+        "agree_error": " ".join(form.errors.get("agree", [])),
+        "agree_label": AGREE_LABEL,
+    }
+    template = "advisers/consent_confirm.html"
+    if request.htmx:
+        template += "#offer_body"
+    return TemplateResponse(request, template, context)
+
+
 @login_required
 @require_POST
 def consent_grant(request, pk):
     """Admins of the organisation grant access to an approved adviser found by the search."""
     membership = membership_for(request.user, pk, admin=True)
     form = GrantForm(request.POST)
-    if not form.is_valid():
-        return _consents_page(request, membership, grant_form=form)
-    adviser = form.cleaned_data["adviser"].user
-    try:
+
+    def record(data):
+        adviser = data["adviser"].user
         services.grant(
             organisation=membership.organisation,
             adviser=adviser,
-            months=form.cleaned_data["months"],
+            months=data["months"],
             by=request.user,
+            offer=data["offer"],
         )
-    except services.ConsentError as error:
-        messages.error(request, str(error))
-    else:
         messages.success(
             request,
             _("%(name)s peut consulter vos résultats et votre feuille de route.")
             % {"name": adviser.display_name},
         )
-    return redirect("advisers:consents", pk=pk)
+
+    form.is_valid()
+    profile = form.cleaned_data.get("adviser")
+    return _agreement(
+        request,
+        membership,
+        form,
+        kind="grant",
+        key=f"grant-{profile.pk}" if profile else "grant",
+        action=reverse("advisers:consent_grant", args=[pk]),
+        heading=_("Ouvrir l'accès à %(name)s") % {"name": profile.user.display_name}
+        if profile
+        else _("Ouvrir l'accès à un·e conseiller·e"),
+        label_of=lambda data: services.adviser_label(data["adviser"].user),
+        record=record,
+    )
 
 
 @login_required
@@ -142,23 +209,31 @@ def consent_invite(request, pk):
     """Admins of the organisation grant access by e-mail (an invitation if not yet an adviser)."""
     membership = membership_for(request.user, pk, admin=True)
     form = InviteForm(request.POST)
-    if not form.is_valid():
-        return _consents_page(request, membership, invite_form=form)
-    try:
+
+    def record(data):
         consent = services.grant_by_email(
             organisation=membership.organisation,
-            email=form.cleaned_data["email"],
-            months=form.cleaned_data["months"],
+            email=data["email"],
+            months=data["months"],
             by=request.user,
+            offer=data["offer"],
         )
-    except services.ConsentError as error:
-        messages.error(request, str(error))
-    else:
         if consent.status == Consent.Status.INVITED:
             messages.success(request, _("Invitation envoyée à %(e)s.") % {"e": consent.email})
         else:
             messages.success(request, _("Accès accordé à %(e)s.") % {"e": consent.adviser_label})
-    return redirect("advisers:consents", pk=pk)
+
+    return _agreement(
+        request,
+        membership,
+        form,
+        kind="invite",
+        key="invite",
+        action=reverse("advisers:consent_invite", args=[pk]),
+        heading=_("Ouvrir l'accès par adresse e-mail"),
+        label_of=lambda data: services.invitee_label(data["email"]),
+        record=record,
+    )
 
 
 def _consent_of(membership, consent_pk) -> Consent:
@@ -203,19 +278,28 @@ def consent_decide(request, pk, consent_pk):
 
         return _after(request, pk, refuse)
     form = AcceptForm(request.POST)
-    if not form.is_valid():
-        return _consents_page(request, membership, accept_form=form)
 
-    def accept():
+    def accept(data):
         services.grant(
             organisation=membership.organisation,
             adviser=consent.adviser,
-            months=form.cleaned_data["months"],
+            months=data["months"],
             by=request.user,
+            offer=data["offer"],
         )
         messages.success(request, _("Demande acceptée."))
 
-    return _after(request, pk, accept)
+    return _agreement(
+        request,
+        membership,
+        form,
+        kind="accept",
+        key=f"request-{consent.pk}",
+        action=reverse("advisers:consent_decide", args=[pk, consent.pk]),
+        heading=_("Accepter la demande de %(name)s") % {"name": consent.adviser.display_name},
+        label_of=lambda data: services.adviser_label(consent.adviser),
+        record=accept,
+    )
 
 
 # --- The adviser's workspace --------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """Consents and completed diagnostics built directly (not through the answering flow)."""
 
+import re
 from datetime import timedelta
+from html import unescape
 
 from django.utils import timezone
 
@@ -62,3 +64,15 @@ def completed_diagnostic(organisation: Organisation, score: float = 50.0, *, whe
     # What maturity.results.store_snapshot does after storing a snapshot.
     observatory.record([diagnostic.pk])
     return diagnostic
+
+
+def shown_offer(html: str, key: str | None = None) -> tuple[str, str]:
+    """The consent text a page shows in the form `key` (or the one of an htmx fragment), as a
+    person reads it, and the token its form sends back with the agreement."""
+    if key is not None:
+        assert f'id="offer-{key}"' in html, f"no consent text for {key}"
+        html = html.split(f'id="offer-{key}"', 1)[1]
+    text = re.search(r'<blockquote class="consent-text"[^>]*>(.*?)</blockquote>', html, re.S)
+    token = re.search(r'name="offer" value="([^"]+)"', html)
+    assert text and token, "no consent text shown"
+    return unescape(text.group(1)), token.group(1)

@@ -1,19 +1,20 @@
 """Consent: granted, asked, invited, revoked, expiring; the adviser's access follows it at once."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import time_machine
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts import services as account_services
 from accounts.models import AdviserProfile
 from advisers import services
 from advisers.access import consented_organisation
 from advisers.models import AccessLog, Consent
-from tests.advisers.factories import completed_diagnostic, live_consent
+from tests.advisers.factories import completed_diagnostic, live_consent, shown_offer
 from tests.factories import AdviserProfileFactory, UserFactory
 
 
@@ -104,13 +105,14 @@ def test_admin_finds_an_adviser_and_grants_with_the_exact_text(
     page = client.get(reverse("advisers:consents", args=[cast.org_a.pk]), {"q": "example.org"})
     assert adviser.display_name not in page.content.decode()
 
+    url = reverse("advisers:consent_grant", args=[cast.org_a.pk])
+    data = {"adviser": adviser.adviser_profile.pk, "months": 6, "agree": "on"}
+    text, token = shown_offer(client.post(url, data, headers={"HX-Request": "true"}).text)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("advisers:consent_grant", args=[cast.org_a.pk]),
-            {"adviser": adviser.adviser_profile.pk, "months": 6, "agree": "on"},
-        )
+        response = client.post(url, {**data, "offer": token})
     assert response.status_code == 302
     consent = Consent.objects.get()
+    assert consent.consent_text == text
     assert consent.status == Consent.Status.ACTIVE and consent.granted_by == admin
     assert consent.months == 6
     assert consent.scope == Consent.Scope.RESULTS_ROADMAP
@@ -125,9 +127,11 @@ def test_grant_needs_the_agreement_box_and_defaults_to_twelve_months(
     cast, client_for, adviser, admin
 ):
     client = client_for(admin)
+    page = client.get(reverse("advisers:consents", args=[cast.org_a.pk]), {"q": adviser.last_name})
+    _text, token = shown_offer(page.text, f"grant-{adviser.adviser_profile.pk}")
     response = client.post(
         reverse("advisers:consent_grant", args=[cast.org_a.pk]),
-        {"adviser": adviser.adviser_profile.pk, "months": 12},
+        {"adviser": adviser.adviser_profile.pk, "months": 12, "offer": token},
     )
     assert response.status_code == 200
     assert "Cochez la case pour donner votre accord." in response.content.decode()
@@ -191,6 +195,179 @@ def test_add_months_keeps_the_day_or_takes_the_last_one():
     assert services.add_months(moment, -12).date().isoformat() == "2024-08-31"
 
 
+# --- The text agreed to is the text recorded ----------------------------------------------------
+
+HTMX = {"HX-Request": "true"}
+
+
+def _until(months: int, now=None) -> str:
+    """The end date a text shows for a duration starting now."""
+    end = services.add_months(now or timezone.now(), months)
+    return date_format(timezone.localtime(end), "j F Y")
+
+
+def _urls(cast):
+    pk = cast.org_a.pk
+    return (
+        reverse("advisers:consents", args=[pk]),
+        reverse("advisers:consent_grant", args=[pk]),
+        reverse("advisers:consent_invite", args=[pk]),
+    )
+
+
+def test_without_javascript_another_duration_leads_to_its_text_before_anything_is_recorded(
+    cast, client_for, adviser, admin
+):
+    page_url, grant_url, _invite = _urls(cast)
+    client = client_for(admin)
+    page = client.get(page_url, {"q": adviser.last_name}).text
+    key = f"grant-{adviser.adviser_profile.pk}"
+    text, token = shown_offer(page, key)
+    assert services.adviser_label(adviser) in text and _until(12) in text
+    # 6 months chosen and the box ticked under the 12-month text: nothing is recorded, the
+    # 6-month text is shown with the duration kept.
+    data = {"adviser": adviser.adviser_profile.pk, "months": 6, "agree": "on"}
+    response = client.post(grant_url, {**data, "offer": token})
+    assert response.status_code == 200 and not Consent.objects.exists()
+    html = response.text
+    assert '<option value="6" selected>' in html
+    text, token = shown_offer(html, key)
+    assert _until(6) in text and _until(12) not in text
+    assert 'name="agree" value="on">' in html  # to tick again, for this text
+    response = client.post(grant_url, {**data, "offer": token})
+    assert response.status_code == 302
+    consent = Consent.objects.get()
+    assert (consent.consent_text, consent.months) == (text, 6)
+
+
+def test_htmx_shows_the_text_of_the_duration_chosen_in_place_and_records_nothing(
+    cast, client_for, adviser, admin
+):
+    page_url, grant_url, _invite = _urls(cast)
+    client = client_for(admin)
+    page = client.get(page_url, {"q": adviser.last_name}).text
+    key = f"grant-{adviser.adviser_profile.pk}"
+    # The duration field asks for the text of the new duration, to put in the text's place.
+    assert f'data-hx-post="{grant_url}" data-hx-trigger="change"' in page
+    assert f'data-hx-target="#offer-{key}"' in page
+    _text, token = shown_offer(page, key)
+    data = {"adviser": adviser.adviser_profile.pk, "months": 3, "agree": "on"}
+    fragment = client.post(grant_url, {**data, "offer": token}, headers=HTMX)
+    assert fragment.status_code == 200 and "<html" not in fragment.text
+    assert not Consent.objects.exists()  # even with the box ticked: the new text is unread
+    text, token = shown_offer(fragment.text)
+    assert _until(3) in text and "checked" not in fragment.text
+    client.post(grant_url, {**data, "offer": token})
+    consent = Consent.objects.get()
+    assert (consent.consent_text, consent.months) == (text, 3)
+
+
+def test_after_an_unticked_box_the_duration_chosen_is_kept(cast, client_for, adviser, admin):
+    request = services.request_access(adviser=adviser, siren=cast.org_a.siren, message="")
+    url = reverse("advisers:consent_decide", args=[cast.org_a.pk, request.pk])
+    key = f"request-{request.pk}"
+    client = client_for(admin)
+    response = client.post(url, {"decision": "accept", "months": 6})
+    assert response.status_code == 200
+    assert '<option value="6" selected>' in response.text
+    text, token = shown_offer(response.text, key)
+    assert services.adviser_label(adviser) in text and _until(6) in text
+    # The 6-month text was shown; the box left unticked is an error, the 6 months stay.
+    response = client.post(url, {"decision": "accept", "months": 6, "offer": token})
+    html = response.text
+    assert "Cochez la case pour donner votre accord." in html
+    assert '<option value="6" selected>' in html
+    assert shown_offer(html, key)[0] == text
+    request.refresh_from_db()
+    assert request.status == Consent.Status.REQUESTED
+    _text, token = shown_offer(html, key)
+    client.post(url, {"decision": "accept", "months": 6, "offer": token, "agree": "on"})
+    request.refresh_from_db()
+    assert request.status == Consent.Status.ACTIVE
+    assert (request.consent_text, request.months) == (text, 6)
+
+
+def test_a_request_shows_the_text_that_accepting_it_records(cast, client_for, adviser, admin):
+    request = services.request_access(adviser=adviser, siren=cast.org_a.siren, message="")
+    page = client_for(admin).get(reverse("advisers:consents", args=[cast.org_a.pk])).text
+    text, token = shown_offer(page, f"request-{request.pk}")
+    client_for(admin).post(
+        reverse("advisers:consent_decide", args=[cast.org_a.pk, request.pk]),
+        {"decision": "accept", "months": 12, "offer": token, "agree": "on"},
+    )
+    request.refresh_from_db()
+    assert request.status == Consent.Status.ACTIVE and request.consent_text == text
+
+
+def test_an_invitation_shows_the_text_naming_the_address_before_it_is_sent(cast, client_for, admin):
+    _page, _grant, invite_url = _urls(cast)
+    client = client_for(admin)
+    data = {"email": "Nouvelle.Conseillere@Example.org", "months": 3, "agree": "on"}
+    # Without JavaScript no text could be shown before the address was typed: a step.
+    response = client.post(invite_url, data)
+    html = response.text
+    assert response.status_code == 200 and not Consent.objects.exists()
+    assert "Cochez la case" not in html
+    assert 'value="Nouvelle.Conseillere@Example.org"' in html
+    assert '<option value="3" selected>' in html
+    text, token = shown_offer(html, "invite")
+    assert "nouvelle.conseillere@example.org" in text and _until(3) in text
+    # htmx shows the same text as soon as the address and the duration are given.
+    fragment = client.post(invite_url, {**data, "agree": ""}, headers=HTMX)
+    assert shown_offer(fragment.text)[0] == text
+    client.post(invite_url, {**data, "offer": token})
+    invitation = Consent.objects.get()
+    assert invitation.status == Consent.Status.INVITED and invitation.consent_text == text
+
+
+def test_an_address_of_an_approved_adviser_shows_their_name_in_the_text(
+    cast, client_for, adviser, admin
+):
+    _page, _grant, invite_url = _urls(cast)
+    client = client_for(admin)
+    response = client.post(invite_url, {"email": adviser.email.upper(), "months": 12})
+    text, token = shown_offer(response.text, "invite")
+    assert services.adviser_label(adviser) in text
+    client.post(
+        invite_url, {"email": adviser.email.upper(), "months": 12, "offer": token, "agree": "on"}
+    )
+    consent = Consent.objects.get()
+    assert consent.adviser == adviser and consent.consent_text == text
+
+
+def test_the_end_date_recorded_is_the_one_read_even_after_midnight(
+    cast, client_for, adviser, admin
+):
+    _page_url, grant_url, _invite = _urls(cast)
+    evening = timezone.make_aware(datetime(2031, 5, 10, 23, 58))
+    key = f"grant-{adviser.adviser_profile.pk}"
+    data = {"adviser": adviser.adviser_profile.pk, "months": 3, "agree": "on"}
+    with time_machine.travel(evening, tick=False):
+        fragment = client_for(admin).post(grant_url, data, headers=HTMX)
+        text, token = shown_offer(fragment.text)
+        read = _until(3)
+        assert read in text
+    with time_machine.travel(evening + timedelta(minutes=5), tick=False):
+        assert _until(3) != read  # a text computed now would say the next day
+        client_for(admin).post(grant_url, {**data, "offer": token})
+    consent = Consent.objects.get()
+    assert consent.consent_text == text
+    assert date_format(timezone.localtime(consent.expires_at), "j F Y") == read
+    # A text read two days ago, or made for another organisation, or a forged token: the
+    # text is shown again, nothing is recorded.
+    services.revoke(consent=consent, by=admin)
+    with time_machine.travel(evening + timedelta(days=2), tick=False):
+        other = services.consent_offer(
+            organisation=cast.org_b, adviser_label=services.adviser_label(adviser), months=3
+        )
+        for old in (token, other.token, token[:-2] + "xx"):
+            response = client_for(admin).post(grant_url, {**data, "offer": old})
+            assert response.status_code == 200, old
+            assert "accord a changé" in response.text
+            assert shown_offer(response.text, key)[0] != text
+    assert Consent.objects.live().count() == 0
+
+
 # --- Invitations --------------------------------------------------------------------------------
 
 
@@ -198,11 +375,11 @@ def test_invited_person_signs_up_asks_for_an_adviser_account_and_the_grant_attac
     cast, client_for, admin, django_capture_on_commit_callbacks, mailoutbox
 ):
     client = client_for(admin)
+    url = reverse("advisers:consent_invite", args=[cast.org_a.pk])
+    data = {"email": "Nouvelle.Conseillere@example.org", "months": 12, "agree": "on"}
+    agreed, token = shown_offer(client.post(url, data).text, "invite")
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            reverse("advisers:consent_invite", args=[cast.org_a.pk]),
-            {"email": "Nouvelle.Conseillere@example.org", "months": 12, "agree": "on"},
-        )
+        client.post(url, {**data, "offer": token})
     invitation = Consent.objects.get()
     assert invitation.status == Consent.Status.INVITED
     assert invitation.email == "nouvelle.conseillere@example.org"
@@ -215,7 +392,9 @@ def test_invited_person_signs_up_asks_for_an_adviser_account_and_the_grant_attac
         account_services.decide_adviser(profile=profile, approve=True, by=cast.users["cress_admin"])
     invitation.refresh_from_db()
     assert invitation.status == Consent.Status.ACTIVE and invitation.adviser == person
-    assert person.display_name in invitation.consent_text
+    # The text stays the one the admin agreed to, which names the address.
+    assert invitation.consent_text == agreed
+    assert "nouvelle.conseillere@example.org" in agreed
     person.refresh_from_db()
     response = client_for(person).get(reverse("advisers:client", args=[cast.org_a.pk]))
     assert response.status_code == 200
@@ -265,9 +444,10 @@ def test_adviser_requests_access_and_admin_accepts(
         {"decision": "accept", "months": 6},
     )
     assert missing.status_code == 200  # the agreement box is required
+    _text, token = shown_offer(missing.text, f"request-{request.pk}")
     client_for(admin).post(
         reverse("advisers:consent_decide", args=[cast.org_a.pk, request.pk]),
-        {"decision": "accept", "months": 6, "agree": "on"},
+        {"decision": "accept", "months": 6, "offer": token, "agree": "on"},
     )
     request.refresh_from_db()
     assert request.status == Consent.Status.ACTIVE and request.granted_by == admin

@@ -19,7 +19,7 @@ from advisers.models import AccessLog, AdviserNote, Recommendation
 from maturity import pdf, roadmap
 from maturity import services as maturity_services
 from maturity.models import InventoryItem, PdfExport, Roadmap, RoadmapAction
-from tests.advisers.factories import completed_diagnostic, live_consent
+from tests.advisers.factories import completed_diagnostic, live_consent, shown_offer
 from tests.factories import AdviserProfileFactory, MembershipFactory, OrganisationFactory
 from tests.maturity.factories import diagnostic_with_respondent, published_questionnaire
 from tests.maturity.test_collective_and_results import answer_all, weakest
@@ -283,10 +283,14 @@ def test_done_when_grant_review_note_recommend_accept_pdf_who_viewed_revoke(
     admin = cast.users["admin_a"]
     admin_client = client_for(admin)
 
-    # 1. The organisation grants access.
+    # 1. The organisation grants access, agreeing to the text shown with the adviser's card.
+    page = admin_client.get(
+        reverse("advisers:consents", args=[cast.org_a.pk]), {"q": adviser.email}
+    )
+    _text, token = shown_offer(page.text, f"grant-{adviser.adviser_profile.pk}")
     admin_client.post(
         reverse("advisers:consent_grant", args=[cast.org_a.pk]),
-        {"adviser": adviser.adviser_profile.pk, "months": 12, "agree": "on"},
+        {"adviser": adviser.adviser_profile.pk, "months": 12, "offer": token, "agree": "on"},
     )
     # 2. The adviser reviews the results, writes a note and recommends an action.
     client = client_for(adviser)

@@ -3,8 +3,11 @@ organisation revokes and the adviser loses access at once — in a real browser.
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
+from django.utils.formats import date_format
 
-from advisers.models import AdviserNote
+from advisers import services as advisers_services
+from advisers.models import AdviserNote, Consent
 from maturity import services
 from tests.browser.conftest import axe_violations
 from tests.factories import PASSWORD, AdviserProfileFactory, MembershipFactory, UserFactory
@@ -68,3 +71,42 @@ def test_observatory_page_has_no_wcag_violations(visitor, settings):
     page = tab.go("/conseil/observatoire/")
     assert page.locator("h1").count() == 1
     assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "sans-javascript"])
+def test_the_text_agreed_to_for_six_months_is_the_text_recorded(visitor, javascript):
+    membership = MembershipFactory(admin=True)
+    organisation = membership.organisation
+    adviser = AdviserProfileFactory(user=UserFactory(first_name="Nadia", last_name="Benali")).user
+    six_months = date_format(
+        timezone.localtime(advisers_services.add_months(timezone.now(), 6)), "j F Y"
+    )
+
+    admin = visitor(javascript=javascript)
+    admin.login(membership.user.email, PASSWORD)
+    page = admin.go(f"/conseil/organisation/{organisation.pk}/acces/?q=Benali")
+    page.select_option("select[name=months]", "6")
+    if javascript:
+        # The text changes in place, with the box to tick for it; left unticked, the
+        # confirmation page says so and keeps the 6 months. (axe needs JavaScript.)
+        page.wait_for_selector(f"blockquote.consent-text:has-text('{six_months}')")
+        assert axe_violations(page) == []
+        page.click("text=Accorder l’accès")
+        page.wait_for_selector("text=Cochez la case pour donner votre accord.")
+        assert page.locator("select[name=months]").input_value() == "6"
+        assert axe_violations(page) == []
+    else:
+        # The box ticked under the 12-month text: the 6-month one is shown to agree to.
+        page.locator("input[name=agree]").first.check()
+        page.click("text=Accorder l’accès")
+        page.wait_for_selector("h1:has-text('Ouvrir l')")
+    assert six_months in page.locator("blockquote.consent-text").inner_text()
+    assert not Consent.objects.exists()
+    page.locator("input[name=agree]").check()
+    page.click("main button[type=submit]")
+    page.wait_for_selector("text=Accès en cours")
+    consent = Consent.objects.get()
+    assert consent.adviser == adviser and consent.months == 6
+    assert six_months in consent.consent_text
+    page.locator("summary:has-text('Texte accepté')").click()
+    assert consent.consent_text in page.content().replace("&#x27;", "'")
