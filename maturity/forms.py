@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.models import Membership
 
@@ -70,14 +71,59 @@ class NewDraftForm(forms.Form):
     )
 
 
+def _range_messages(message) -> dict:
+    """One clear message for any value out of range or not a whole number."""
+    return {"invalid": message, "min_value": message, "max_value": message}
+
+
 class EquipmentForm(forms.Form):
-    count = forms.IntegerField(label=_("Nombre"), min_value=0, max_value=100_000, required=False)
+    count = forms.IntegerField(
+        label=_("Nombre"),
+        min_value=0,
+        max_value=100_000,
+        required=False,
+        error_messages=_range_messages(
+            _("Indiquez un nombre entier d'appareils, entre 0 et 100 000.")
+        ),
+    )
     average_age = forms.IntegerField(
-        label=_("Âge moyen (années)"), min_value=0, max_value=50, required=False
+        label=_("Âge moyen (années)"),
+        min_value=0,
+        max_value=50,
+        required=False,
+        error_messages=_range_messages(_("Indiquez un âge moyen en années, entre 0 et 50.")),
     )
     reconditioned_percent = forms.IntegerField(
-        label=_("Part reconditionnée (%)"), min_value=0, max_value=100, required=False
+        label=_("Part reconditionnée (%)"),
+        min_value=0,
+        max_value=100,
+        required=False,
+        error_messages=_range_messages(_("Indiquez un pourcentage entier, entre 0 et 100.")),
     )
+    renewal_years = forms.IntegerField(
+        label=_("Renouvelés au bout de (années)"),
+        min_value=1,
+        max_value=30,
+        required=False,
+        help_text=_("Facultatif : au bout de combien d'années vous les remplacez en général."),
+        error_messages=_range_messages(_("Indiquez une durée en années, entre 1 et 30.")),
+    )
+
+    def clean(self):
+        data = super().clean()
+        age, renewal = data.get("average_age"), data.get("renewal_years")
+        if age is not None and renewal is not None and age > renewal:
+            # Devices replaced after N years cannot be older than N years on average.
+            self.add_error(
+                "renewal_years",
+                ngettext(
+                    "Des appareils renouvelés au bout de %(renewal)s an ne peuvent pas avoir %(age)s ans en moyenne : corrigez l'âge moyen ou la durée.",
+                    "Des appareils renouvelés au bout de %(renewal)s ans ne peuvent pas avoir %(age)s ans en moyenne : corrigez l'âge moyen ou la durée.",
+                    renewal,
+                )
+                % {"renewal": renewal, "age": age},
+            )
+        return data
 
 
 class ActionEditForm(forms.Form):

@@ -395,11 +395,24 @@ class EquipmentItem(models.Model):
     reconditioned_percent = models.PositiveSmallIntegerField(
         _("part reconditionnée (%)"), null=True, blank=True
     )
+    # The organisation's renewal practice: its devices' manufacturing footprint is spread over
+    # these years (maturity.footprint.lifespan).
+    renewal_years = models.PositiveSmallIntegerField(
+        _("renouvelés au bout de (années)"), null=True, blank=True
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["diagnostic", "kind"], name="equipment_kind_once_per_diagnostic"
+            ),
+            models.CheckConstraint(
+                condition=Q(renewal_years__isnull=True)
+                | Q(renewal_years__gte=1, renewal_years__lte=30),
+                name="equipment_renewal_plausible",
+                violation_error_message=_(
+                    "La durée avant renouvellement doit être comprise entre 1 et 30 ans."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(reconditioned_percent__isnull=True) | Q(reconditioned_percent__lte=100),

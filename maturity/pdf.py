@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from maturity import charts, roadmap, roadmap_rules, synthesis
+from maturity import charts, footprint, roadmap, roadmap_rules, synthesis
 from maturity.models import PdfExport, Roadmap, RoadmapAction
 
 
@@ -109,7 +109,11 @@ def render(export: PdfExport) -> bytes:
         "titles": titles,
         "generated_at": timezone.localtime(),
         "tools": roadmap.tools_by_action(view.up_front, proprietary),
+        "savings": footprint.savings_by_action(
+            view.up_front, leads.lookup.savings, data.get("footprint") if data else None
+        ),
         "adviser_notes": _adviser_notes(roadmap_obj, titles),
+        "footprint": footprint.for_page(data.get("footprint") if data else None),
     }
     html = render_to_string("maturity/roadmap_pdf.html", context)
     try:

@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from maturity import inventory, scoring
+from maturity import footprint, inventory, scoring
 from maturity.models import Answer, DimensionResult, Question, ResultSnapshot, Section
 from maturity.structure import Structure, structure_for
 
@@ -139,6 +139,7 @@ def compute(diagnostic) -> dict:
 
     usage_labels = {u["code"]: u["label"] for u in structure.inventory.get("usages", [])}
     equipment_labels = {e["code"]: e["label"] for e in structure.inventory.get("equipment", [])}
+    equipment = list(diagnostic.equipment_items.all())
     findings = inventory.findings(
         [
             inventory.ToolUse(i.usage, i.tool_name, i.libre, i.eu_hosted)
@@ -146,10 +147,23 @@ def compute(diagnostic) -> dict:
         ],
         [
             inventory.Equipment(e.kind, e.count, e.average_age, e.reconditioned_percent)
-            for e in diagnostic.equipment_items.all()
+            for e in equipment
         ],
         usage_labels,
         equipment_labels,
+    )
+    # Stored with the factors' version: regenerating the factors never changes a past result.
+    organisation = diagnostic.organisation
+    equipment_footprint = footprint.compute(
+        [
+            footprint.Devices(
+                e.kind, e.count, e.average_age, e.reconditioned_percent, e.renewal_years
+            )
+            for e in equipment
+        ],
+        equipment_labels,
+        footprint.factors(),
+        footprint.people(organisation.staff_band, organisation.volunteers_band),
     )
 
     return {
@@ -166,6 +180,7 @@ def compute(diagnostic) -> dict:
         "skills": skills,
         "difficulties": difficulties,
         "inventory": findings,
+        "footprint": equipment_footprint,
     }
 
 

@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
 from config import safe_yaml
-from maturity import hooks
+from maturity import footprint, hooks
 from maturity import typology as typology_module
 
 HORIZONS = {"0-3": "0 à 3 mois", "3-6": "3 à 6 mois", "6-12": "6 à 12 mois"}
@@ -233,6 +233,8 @@ def clean(
             "needs": listed(node, "needs", where),
             "funding": listed(node, "funding", where),
             "training": listed(node, "training", where),
+            # What the action saves (maturity.footprint.SCENARIOS), shown with the action.
+            "savings": listed(node, "savings", where),
         }
         if action["code"] in codes:
             errors.append(f"{where}.code : « {action['code']} » est déjà utilisé")
@@ -283,6 +285,11 @@ def clean(
             elif known_needs is not None and code not in known_needs:
                 errors.append(
                     f"{where}.needs : « {code} » n'est pas un besoin de la boîte à outils"
+                )
+        for code in action["savings"]:
+            if code not in footprint.SCENARIOS:
+                errors.append(
+                    f"{where}.savings : « {code} » inconnu ; l'un de {', '.join(footprint.SCENARIOS)}"
                 )
         actions.append(action)
     for i, action in enumerate(actions):

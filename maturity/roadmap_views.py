@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts import security
 from accounts.access import membership_for
 from config.links import pk_urls
-from maturity import pdf, roadmap, roadmap_rules
+from maturity import footprint, pdf, roadmap, roadmap_rules
 from maturity.access import member_of
 from maturity.forms import ActionDecisionForm, ActionEditForm, CustomActionForm, MoveForm
 from maturity.models import Diagnostic, PdfExport, Roadmap, RoadmapAction
@@ -89,13 +89,18 @@ def _card_context(
     """What an action card shows: labels, links to tools, funding, training, ambassadors."""
     data = roadmap_obj.diagnostic.snapshot.data if roadmap_obj.diagnostic else None
     proprietary = data["inventory"].get("proprietary_tools", []) if data else []
+    leads = roadmap.Leads(roadmap_obj, contacts=detail)
     return {
         "organisation": organisation,
         "roadmap": roadmap_obj,
         "titles": {d["code"]: d["title"] for d in data["dimensions"]} if data else {},
         # Funding leads and training resources the organisation is eligible for, by action.
-        "leads": roadmap.Leads(roadmap_obj, contacts=detail).by_action(actions),
+        "leads": leads.by_action(actions),
         "tools": roadmap.tools_by_action(actions, proprietary),
+        # What the equipment actions save, from the footprint stored with the results.
+        "savings": footprint.savings_by_action(
+            actions, leads.lookup.savings, data.get("footprint") if data else None
+        ),
         "ambassadors": roadmap.ambassadors_by_action(organisation, ambassadors_for),
         # Progress is shown on done actions only: no query while none is done.
         "gains": (

@@ -18,7 +18,7 @@ from accounts.security import (
     organisation_action_allowed,
 )
 from config.links import pk_urls
-from maturity import questionnaire_file, results_document, services, versions
+from maturity import footprint, questionnaire_file, results_document, services, versions
 from maturity.access import (
     GUEST_SESSION_KEY,
     diagnostic_for_member,
@@ -400,6 +400,7 @@ def inventory(request, pk):
                 "reconditioned_percent": getattr(
                     equipment.get(kind["code"]), "reconditioned_percent", None
                 ),
+                "renewal_years": getattr(equipment.get(kind["code"]), "renewal_years", None),
             },
         )
         for kind in equipment_kinds
@@ -451,6 +452,7 @@ def inventory(request, pk):
                             "count": data["count"] or 0,
                             "average_age": data["average_age"],
                             "reconditioned_percent": data["reconditioned_percent"],
+                            "renewal_years": data["renewal_years"],
                         },
                     )
             messages.success(request, _("L'inventaire est enregistré."))
@@ -568,6 +570,7 @@ def results_page(request, pk):
             "membership": member_of(request, diagnostic.organisation_id),
             "data": data,
             "history": history_rows,
+            "footprint": footprint.for_page(data.get("footprint")),
             **results_document.overview(diagnostic, data, structure),
         },
     )

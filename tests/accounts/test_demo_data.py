@@ -28,3 +28,7 @@ def test_demo_data_creates_every_role_and_is_idempotent(settings):
 
     assert Diagnostic.objects.completed().count() == 11
     assert Roadmap.objects.count() == 11
+    # Their inventories list equipment: the results show its footprint.
+    assert {d.snapshot.data["footprint"]["status"] for d in Diagnostic.objects.completed()} == {
+        "ok"
+    }

@@ -7,11 +7,20 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Membership, Organisation
-from maturity import services
-from maturity.models import Diagnostic, InventoryItem
+from maturity import footprint, services
+from maturity.models import Diagnostic, EquipmentItem, InventoryItem
 from maturity.structure import structure_for
 
 DEMO_ORGANISATIONS = "9"  # demo SIRENs start with 9 (accounts demo_data)
+# (equipment kind, devices per staff member, typical average age in years)
+DEMO_EQUIPMENT = [
+    ("ordinateurs", 0.8, 4),
+    ("ordinateurs_fixes", 0.3, 6),
+    ("ecrans", 0.6, 5),
+    ("telephones", 0.5, 3),
+    ("imprimantes", 0.2, 6),
+    ("box", 0.1, 4),
+]
 
 
 class Command(BaseCommand):
@@ -65,6 +74,19 @@ class Command(BaseCommand):
                         tool_name=tool["name"],
                         defaults={"libre": tool["libre"], "eu_hosted": tool["eu_hosted"]},
                     )
+            # Equipment sized on the organisation, so that results show a footprint.
+            people = max(2, round(footprint.people(organisation.staff_band, "0") or 0))
+            for kind, per_person, age in DEMO_EQUIPMENT:
+                count = max(1, round(people * per_person * (0.6 + rng.random() * 0.8)))
+                EquipmentItem.objects.get_or_create(
+                    diagnostic=diagnostic,
+                    kind=kind,
+                    defaults={
+                        "count": count,
+                        "average_age": age + rng.randint(-1, 2),
+                        "reconditioned_percent": rng.choice([0, 0, 20, 50]),
+                    },
+                )
             services.complete(diagnostic=diagnostic, by=admin.user)
             made += 1
         self.stdout.write(self.style.SUCCESS(f"Diagnostics de démonstration : {made} créé(s)."))
