@@ -367,6 +367,9 @@ class ImportRowForm(ToolValuesForm):
         self.slug, self.names = slug, names
         del self.fields["comment"], self.fields["confirm_not_duplicate"]
         self.fields["recommendation"].required = False
+        # The CRESS's catalogue has tools no inventory usage fits (a password manager, a backup
+        # tool: their needs say what they do); the export writes them, the import reads them.
+        self.fields["usages"].required = False
 
     def clean(self):
         # Bypass the interactive duplicate check (one query per row): names are compared in memory.

@@ -7,123 +7,38 @@ No personal data: no author, no organisation, no testimonial.
 import csv
 import io
 import json
+import zipfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts import csvkit
+from toolbox import opendata_schema as schema
 from toolbox import services
 from toolbox.models import HostingOffer, Tool, ToolStatus
 from toolbox.text import normalise
 
-LIST_SEPARATOR = "|"
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_IMPORT_ROWS = 5000
 # The catalogue nests 4 levels (file, list of tools, tool, list of usages): anything much
 # deeper is no catalogue, and Python's JSON parser recurses once per level.
 MAX_JSON_DEPTH = 10
 
-# (column, type, required on import, description) — rendered on the schema page.
-TOOL_SCHEMA = [
-    (
-        "id",
-        "texte",
-        True,
-        gettext_lazy("Identifiant stable de l'outil (lettres minuscules, chiffres, tirets)."),
-    ),
-    ("name", "texte", True, gettext_lazy("Nom de l'outil.")),
-    ("summary", "texte", True, gettext_lazy("Description courte (300 caractères au plus).")),
-    ("description", "Markdown", False, gettext_lazy("Description détaillée.")),
-    (
-        "usages",
-        "liste de codes",
-        True,
-        gettext_lazy(
-            "Usages : stockage, email, messagerie, visio, bureautique, site_web, reseaux_sociaux, lettre_info, crm_adherents, comptabilite, paiement_dons, gouvernance_votes, gestion_projet."
-        ),
-    ),
-    (
-        "needs",
-        "liste de codes",
-        False,
-        gettext_lazy(
-            "Besoins auxquels l'outil répond vraiment : codes de la liste des besoins ci-dessous "
-            "(sauvegarde, vote_secret…). Colonne absente : les besoins de l'outil ne changent pas."
-        ),
-    ),
-    (
-        "licence_spdx",
-        "texte",
-        False,
-        gettext_lazy("Licence du logiciel, expression SPDX (vide si propriétaire)."),
-    ),
-    (
-        "licence_status",
-        "code",
-        True,
-        gettext_lazy("libre, open_core, source_available ou proprietary."),
-    ),
-    ("deployments", "liste de codes", True, gettext_lazy("saas, self_hosted, desktop, mobile.")),
-    (
-        "replaces",
-        "liste de textes",
-        False,
-        gettext_lazy("Produits propriétaires que l'outil remplace."),
-    ),
-    (
-        "dimensions",
-        "liste de codes",
-        False,
-        gettext_lazy(
-            "Dimensions du diagnostic : strategie, competences, equipement, collaboration, communication, gestion, financement, gouvernance, securite_rgpd, numerique_responsable."
-        ),
-    ),
-    (
-        "ease",
-        "entier 1 à 3",
-        True,
-        gettext_lazy("Facilité de prise en main : 1 facile, 3 demande de l'accompagnement."),
-    ),
-    ("accessibility_notes", "texte", False, gettext_lazy("Notes sur l'accessibilité.")),
-    ("sobriety_notes", "texte", False, gettext_lazy("Notes sur la sobriété.")),
-    ("website_url", "URL", False, gettext_lazy("Site web.")),
-    ("source_url", "URL", False, gettext_lazy("Code source.")),
-    (
-        "recommendation",
-        "code",
-        False,
-        gettext_lazy("Avis de la CRESS : recommended, watch ou not_recommended."),
-    ),
-    ("recommendation_reason", "texte", False, gettext_lazy("Raison de l'avis.")),
-    ("recommendation_date", "date AAAA-MM-JJ", False, gettext_lazy("Date de l'avis.")),
-    ("last_reviewed", "date AAAA-MM-JJ", False, gettext_lazy("Date de la dernière relecture.")),
-]
-OFFER_SCHEMA = [
-    ("tool_id", "texte", gettext_lazy("Identifiant de l'outil hébergé.")),
-    ("provider", "texte", gettext_lazy("Nom de l'hébergeur.")),
-    ("provider_legal_form", "texte", gettext_lazy("Forme juridique de l'hébergeur.")),
-    ("provider_ess_status", "code", gettext_lazy("esus, ess, none ou unknown.")),
-    ("provider_chatons", "booléen", gettext_lazy("Membre du collectif CHATONS (true ou false).")),
-    (
-        "provider_cress_pooled",
-        "booléen",
-        gettext_lazy("Service mutualisé de la CRESS (true ou false)."),
-    ),
-    ("name", "texte", gettext_lazy("Nom de l'offre.")),
-    ("url", "URL", gettext_lazy("Adresse de l'offre.")),
-    ("access", "code", gettext_lazy("free, free_associations, membership ou paid.")),
-    ("price", "texte", gettext_lazy("Prix indicatif.")),
-    (
-        "data_country",
-        "code pays ISO",
-        gettext_lazy("Pays où sont stockées les données : code ISO 3166-1 à deux lettres (FR)."),
-    ),
-    ("support", "texte", gettext_lazy("Accompagnement proposé.")),
-]
-TOOL_COLUMNS = [column for column, *_rest in TOOL_SCHEMA]
-LIST_COLUMNS = {"usages", "needs", "deployments", "replaces", "dimensions"}
+# The columns and their rules are described once, in toolbox.opendata_schema.
+LIST_SEPARATOR = schema.LIST_SEPARATOR
+TOOL_COLUMNS = [column.name for column in schema.TOOL_FIELDS]
+OFFER_COLUMNS = [column.name for column in schema.OFFER_FIELDS]
+LIST_COLUMNS = {
+    column.name for column in schema.TOOL_FIELDS if column.kind in (schema.CODES, schema.TEXTS)
+}
+REQUIRED_TOOL_COLUMNS = schema.required_columns("outils")
+REQUIRED_OFFER_COLUMNS = schema.required_columns("offres")
+# The zip's files sit in one folder, as they do under /outils/donnees/ on the site.
+PACKAGE_FOLDER = "boussole-catalogue"
 CURATED = ["recommendation", "recommendation_reason", "recommendation_date", "last_reviewed"]
 
 
@@ -165,47 +80,122 @@ def _published_offers():
     )
 
 
-def catalogue_json() -> str:
+def site_url(name: str) -> str:
+    """The absolute address of a toolbox URL on this site (SITE_URL), for files built without
+    a request."""
+    return settings.SITE_URL.rstrip("/") + reverse(name)
+
+
+@dataclass
+class Catalogue:
+    """The published tools and offers as file records, read once for every file built."""
+
+    tools: list[dict]
+    offers: list[dict]
+
+    @classmethod
+    def read(cls) -> "Catalogue":
+        return cls(
+            [tool_record(tool) for tool in _published()],
+            [offer_record(offer) for offer in _published_offers()],
+        )
+
+
+def catalogue_json(catalogue: Catalogue | None = None, *, schema_url: str | None = None) -> str:
+    catalogue = catalogue or Catalogue.read()
     return json.dumps(
         {
-            "schema": "boussole-toolbox/1",
-            "tools": [tool_record(tool) for tool in _published()],
-            "offers": [offer_record(offer) for offer in _published_offers()],
+            "schema": schema_url or site_url("toolbox:catalogue_schema"),
+            "version": schema.SCHEMA_VERSION,
+            "licenses": [schema.LICENCE],
+            "tools": catalogue.tools,
+            "offers": catalogue.offers,
         },
         ensure_ascii=False,
         indent=1,
     )
 
 
+def _cell(value):
+    if isinstance(value, bool):  # before csvkit, which keeps numbers (and bools) as they are
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(value)
+    return value
+
+
 def _csv(rows: list[dict], columns: list[str]) -> str:
-    out = io.StringIO()
-    writer = csvkit.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    """RFC 4180: CRLF after every record, a header row; text a spreadsheet would run is
+    neutralised by csvkit (documented in the schemas)."""
+    out = io.StringIO(newline="")
+    writer = csvkit.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow(
-            {
-                key: LIST_SEPARATOR.join(value) if isinstance(value, list) else value
-                for key, value in row.items()
-            }
-        )
+        writer.writerow({key: _cell(value) for key, value in row.items()})
     return out.getvalue()
 
 
-def tools_csv() -> str:
-    return _csv([tool_record(tool) for tool in _published()], TOOL_COLUMNS)
+def tools_csv(catalogue: Catalogue | None = None) -> str:
+    tools = catalogue.tools if catalogue else [tool_record(tool) for tool in _published()]
+    return _csv(tools, TOOL_COLUMNS)
 
 
-def offers_csv() -> str:
-    return _csv(
-        [offer_record(offer) for offer in _published_offers()], [c for c, *_r in OFFER_SCHEMA]
+def offers_csv(catalogue: Catalogue | None = None) -> str:
+    offers = catalogue.offers if catalogue else [offer_record(o) for o in _published_offers()]
+    return _csv(offers, OFFER_COLUMNS)
+
+
+def _json(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=1)
+
+
+def datapackage_json() -> str:
+    return _json(schema.datapackage(homepage=site_url("toolbox:opendata")))
+
+
+def table_schema_json(resource: str) -> str:
+    return _json(schema.table_schema(resource))
+
+
+def catalogue_schema_json(schema_url: str | None = None) -> str:
+    return _json(
+        schema.catalogue_schema(schema_url=schema_url or site_url("toolbox:catalogue_schema"))
     )
 
 
-# --- Import -------------------------------------------------------------------------------------------
+def package_files() -> dict[str, str]:
+    """Every file of the data package by its path: the descriptor, both CSV files, the JSON
+    catalogue and the three schemas, laid out as on the site (relative paths resolve)."""
+    catalogue = Catalogue.read()
+    return {
+        "datapackage.json": datapackage_json(),
+        "outils.csv": tools_csv(catalogue),
+        "offres.csv": offers_csv(catalogue),
+        "catalogue.json": catalogue_json(catalogue),
+        "schemas/outils.json": table_schema_json("outils"),
+        "schemas/offres.json": table_schema_json("offres"),
+        "schemas/catalogue.schema.json": catalogue_schema_json(),
+    }
 
-OFFER_COLUMNS = [column for column, *_rest in OFFER_SCHEMA]
-REQUIRED_OFFER_COLUMNS = ["tool_id", "provider", "name", "access", "data_country"]
-SCHEMA_NAME = "boussole-toolbox/1"
+
+def package_zip() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path, text in package_files().items():
+            archive.writestr(f"{PACKAGE_FOLDER}/{path}", text.encode())
+    return out.getvalue()
+
+
+def write_package(directory: Path) -> Path:
+    """Write the data package's files under `directory`; return the descriptor's path."""
+    for path, text in package_files().items():
+        target = directory / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(text.encode())
+    return directory / "datapackage.json"
+
+
+# --- Import -------------------------------------------------------------------------------------------
 
 
 class ImportFileError(ValueError):
@@ -301,6 +291,27 @@ def _nested_deeper_than(data, limit: int) -> bool:
     return False
 
 
+def _check_format(data: dict) -> None:
+    """A catalogue of this format's major version (its schema's address ends the same on any
+    site running the platform), or of the first format; a file without "schema" is read as
+    this format."""
+    name, version = data.get("schema"), data.get("version")
+    if name is None or name == schema.LEGACY_SCHEMA_NAME:
+        return
+    path = reverse("toolbox:catalogue_schema")
+    if not isinstance(name, str) or not name.endswith(path):
+        raise ImportFileError(
+            _("Schéma « %(schema)s » inconnu (attendu : %(expected)s, ou %(legacy)s).")
+            % {"schema": str(name)[:80], "expected": path, "legacy": schema.LEGACY_SCHEMA_NAME}
+        )
+    major = schema.SCHEMA_VERSION.split(".")[0]
+    if not isinstance(version, str) or version.split(".")[0] != major:
+        raise ImportFileError(
+            _("Version « %(version)s » du format non prise en charge (attendue : %(major)s.x).")
+            % {"version": str(version)[:20], "major": major}
+        )
+
+
 def _read_json(text: str, name: str) -> Rows:
     too_deep = _("Le JSON est trop imbriqué : %(max)s niveaux de listes et d'objets au plus.") % {
         "max": MAX_JSON_DEPTH
@@ -319,12 +330,7 @@ def _read_json(text: str, name: str) -> Rows:
         data = {"tools": data}
     if not isinstance(data, dict) or not ({"tools", "offers"} & data.keys()):
         raise ImportFileError(_("Le JSON doit contenir une liste « tools » d'objets."))
-    schema = data.get("schema", SCHEMA_NAME)
-    if schema != SCHEMA_NAME:
-        raise ImportFileError(
-            _("Schéma « %(schema)s » inconnu (attendu : %(expected)s).")
-            % {"schema": str(schema)[:50], "expected": SCHEMA_NAME}
-        )
+    _check_format(data)
     return Rows(
         tools=_json_records(data, "tools", name),
         offers=_json_records(data, "offers", name),
@@ -339,10 +345,7 @@ def _read_csv(text: str, name: str) -> tuple[str, list[tuple[int, dict]]]:
     reader = csv.DictReader(io.StringIO(text))
     columns = reader.fieldnames or []
     kind = "offers" if "tool_id" in columns and "id" not in columns else "tools"
-    if kind == "offers":
-        required = REQUIRED_OFFER_COLUMNS
-    else:
-        required = [c for c, _t, is_required, _d in TOOL_SCHEMA if is_required]
+    required = REQUIRED_OFFER_COLUMNS if kind == "offers" else REQUIRED_TOOL_COLUMNS
     missing = [c for c in required if c not in columns]
     if not columns or missing:
         raise ImportFileError(

@@ -14,6 +14,16 @@ urlpatterns = [
     path("donnees/outils.csv", views.export_tools_csv, name="export_tools_csv"),
     path("donnees/offres.csv", views.export_offers_csv, name="export_offers_csv"),
     path("donnees/catalogue.json", views.export_json, name="export_json"),
+    path("donnees/boussole-catalogue.zip", views.export_zip, name="export_zip"),
+    path("donnees/datapackage.json", views.datapackage, name="datapackage"),
+    # Stable addresses: each schema carries its version (opendata_schema.SCHEMA_VERSION).
+    path("donnees/schemas/outils.json", views.tools_schema, name="tools_schema"),
+    path("donnees/schemas/offres.json", views.offers_schema, name="offers_schema"),
+    path(
+        "donnees/schemas/catalogue.schema.json",
+        views.catalogue_schema,
+        name="catalogue_schema",
+    ),
     path("proposer/", views.propose_tool, name="propose_tool"),
     path("mes-propositions/", views.my_proposals, name="my_proposals"),
     path("mes-propositions/<id:pk>/", views.proposal_edit, name="proposal_edit"),

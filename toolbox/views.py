@@ -12,12 +12,13 @@ from django.db.models import Case, Count, Q, When
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import cress_admin_required
 from config.text import render_markdown
-from toolbox import opendata, services
+from toolbox import opendata, opendata_schema, services
 from toolbox.filters import ToolFilter
 from toolbox.forms import (
     CompareForm,
@@ -129,40 +130,99 @@ def alternative_detail(request, slug):
 
 
 def opendata_page(request):
-    """Everyone: the open-data files and their schema."""
+    """Everyone: the open-data files, their schemas, licence and versions, and the API."""
     return TemplateResponse(
         request,
         "toolbox/opendata.html",
         {
-            "tool_schema": opendata.TOOL_SCHEMA,
+            "tool_columns": opendata_schema.documentation("outils"),
+            "offer_columns": opendata_schema.documentation("offres"),
             "needs": list(services.need_labels().items()),
-            "offer_schema": [
-                (column, kind, column in opendata.REQUIRED_OFFER_COLUMNS, description)
-                for column, kind, description in opendata.OFFER_SCHEMA
-            ],
+            "version": opendata_schema.SCHEMA_VERSION,
+            "changelog": opendata_schema.CHANGELOG,
+            "licence": opendata_schema.LICENCE,
+            "neutralised_note": opendata_schema.neutralised_note(),
         },
     )
 
 
-def _download(content: str, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=f"{content_type}; charset=utf-8")
+def _links(request, *, schema: str, package: bool = True) -> str:
+    """The Link header of an open-data file: its schema, the data package and the licence."""
+    links = [f'<{request.build_absolute_uri(reverse(schema))}>; rel="describedby"']
+    if package:
+        package_url = request.build_absolute_uri(reverse("toolbox:datapackage"))
+        links.append(f'<{package_url}>; rel="describedby"; type="application/json"')
+    links.append(f'<{opendata_schema.LICENCE["path"]}>; rel="license"')
+    return ", ".join(links)
+
+
+def _download(
+    content: str | bytes, content_type: str, filename: str, *, links: str = ""
+) -> HttpResponse:
+    charset = "" if isinstance(content, bytes) else "; charset=utf-8"
+    response = HttpResponse(content, content_type=f"{content_type}{charset}")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if links:
+        response["Link"] = links
     return response
+
+
+def _json_document(content: str, content_type: str = "application/json") -> HttpResponse:
+    return HttpResponse(content, content_type=f"{content_type}; charset=utf-8")
 
 
 def export_tools_csv(request):
     """Everyone: published tools as CSV (no personal data)."""
-    return _download(opendata.tools_csv(), "text/csv", "boussole-outils.csv")
+    links = _links(request, schema="toolbox:tools_schema")
+    return _download(opendata.tools_csv(), "text/csv", "boussole-outils.csv", links=links)
 
 
 def export_offers_csv(request):
     """Everyone: hosting offers of published tools as CSV."""
-    return _download(opendata.offers_csv(), "text/csv", "boussole-offres.csv")
+    links = _links(request, schema="toolbox:offers_schema")
+    return _download(opendata.offers_csv(), "text/csv", "boussole-offres.csv", links=links)
 
 
 def export_json(request):
     """Everyone: the published catalogue (tools and offers) as JSON."""
-    return _download(opendata.catalogue_json(), "application/json", "boussole-catalogue.json")
+    schema_url = request.build_absolute_uri(reverse("toolbox:catalogue_schema"))
+    return _download(
+        opendata.catalogue_json(schema_url=schema_url),
+        "application/json",
+        "boussole-catalogue.json",
+        links=_links(request, schema="toolbox:catalogue_schema"),
+    )
+
+
+def export_zip(request):
+    """Everyone: the whole data package (descriptor, files and schemas) in one zip."""
+    return _download(
+        opendata.package_zip(),
+        "application/zip",
+        f"{opendata.PACKAGE_FOLDER}.zip",
+        links=_links(request, schema="toolbox:datapackage", package=False),
+    )
+
+
+def datapackage(request):
+    """Everyone: the data package descriptor (Frictionless Data)."""
+    return _json_document(opendata.datapackage_json())
+
+
+def tools_schema(request):
+    """Everyone: the Table Schema of outils.csv."""
+    return _json_document(opendata.table_schema_json("outils"))
+
+
+def offers_schema(request):
+    """Everyone: the Table Schema of offres.csv."""
+    return _json_document(opendata.table_schema_json("offres"))
+
+
+def catalogue_schema(request):
+    """Everyone: the JSON Schema of catalogue.json."""
+    schema_url = request.build_absolute_uri(reverse("toolbox:catalogue_schema"))
+    return _json_document(opendata.catalogue_schema_json(schema_url), "application/schema+json")
 
 
 # --- Contributions ----------------------------------------------------------------------------------

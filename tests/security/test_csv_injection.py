@@ -65,7 +65,7 @@ def test_the_open_data_offers_csv_neutralises_text_cells(client):
     assert row["name"] == "'" + LINK
     assert row["price"] == "'-5 € par mois"
     assert row["support"] == "'@support"
-    assert row["provider_chatons"] in {"True", "False"}
+    assert row["provider_chatons"] in {"true", "false"}  # as documented (format 2.0.0)
 
 
 def test_the_open_data_export_still_reimports_without_change():

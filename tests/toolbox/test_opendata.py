@@ -46,7 +46,9 @@ def test_csv_export_has_stable_ids_lists_and_no_personal_data(client):
 def test_json_export_contains_tools_and_offers(client):
     offer = HostingOfferFactory(tool=ToolFactory(name="Nextcloud"), name="Framaspace")
     data = json.loads(client.get(reverse("toolbox:export_json")).content)
-    assert data["schema"] == "boussole-toolbox/1"
+    # Format 2.0.0: the schema's address and version instead of the label "boussole-toolbox/1".
+    assert data["schema"] == "http://testserver" + reverse("toolbox:catalogue_schema")
+    assert data["version"] == "2.0.0"
     assert data["tools"][0]["id"] == "nextcloud"
     assert data["offers"][0]["name"] == "Framaspace"
     assert data["offers"][0]["provider"] == offer.provider.name

@@ -107,7 +107,10 @@ class Command(BaseCommand):
         return provider
 
     def _tool(self, item: dict, reviewed) -> bool:
+        # Stripped as a form strips them (YAML's "|" blocks end with a line break): the open-data
+        # export of these tools re-imports without a change.
         values = {field: item.get(key, "") for key, field in TOOL_KEYS.items()}
+        values = {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
         for key in ("usages", "needs", "deployments", "dimensions"):
             values[key] = item.get(key, [])
         values["ease"] = item.get("ease", 2)
