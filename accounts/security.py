@@ -6,6 +6,7 @@ allauth's rate limiter, so all limits are configured together in ACCOUNT_RATE_LI
 
 from allauth.account.adapter import get_adapter
 from allauth.core import ratelimit
+from allauth.core.internal import ratelimit as limits
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
@@ -39,6 +40,19 @@ def organisation_action_allowed(request, action: str, organisation_pk: int) -> b
     by the requester for the organisation; False once the per-person or per-organisation
     limit is reached."""
     return ratelimit.consume(request, action=action, key=f"organisation:{organisation_pk}")
+
+
+def address_allowed(request, action: str) -> bool:
+    """Count one request for `action` (a key of ACCOUNT_RATE_LIMITS with per-"ip" rates) from
+    the client address, reads included: allauth's public consume() leaves GET requests alone,
+    its implementation counts them when asked (limit_get)."""
+    return limits.consume(request, app="allauth.account", action=action, limit_get=True) is not None
+
+
+def retry_after(action: str) -> int:
+    """Seconds a client refused for `action` waits at most: the longest window of its rates."""
+    rates = limits.get_rates(app="allauth.account", action=action)
+    return int(max((rate.duration for rate in rates), default=60))
 
 
 def login_username(request, credentials: dict | None) -> str | None:

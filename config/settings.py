@@ -203,6 +203,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtraForm"
 ACCOUNT_RATE_LIMITS = {
+    # The toolbox's public catalogue API, read by other platforms (per client address): a
+    # whole catalogue is a few pages, and the data package has it all in one download.
+    "catalogue_api": "120/m/ip",
     # Per (e-mail, IP) pair django-axes locks after 5 failures; this caps one IP spraying
     # many addresses. No per-e-mail limit here: anyone could lock a person out with it.
     "login_failed": "30/15m/ip",

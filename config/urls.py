@@ -3,6 +3,7 @@ from django.urls import include, path, register_converter
 
 from config import views
 from config.ids import IdConverter
+from toolbox.api import api as catalogue_api
 
 # Before the apps' URLs are included: their ids are <id:…>.
 register_converter(IdConverter, "id")
@@ -17,6 +18,8 @@ urlpatterns = [
     path("compte/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("diagnostic/", include("maturity.urls")),
+    # Before the toolbox's pages: "api" is no tool's slug (toolbox.services.RESERVED_SLUGS).
+    path("outils/api/v1/", catalogue_api.urls),
     path("outils/", include("toolbox.urls")),
     path("communaute/", include("ambassadors.urls")),
     path("conseil/", include("advisers.urls")),

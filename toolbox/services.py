@@ -153,6 +153,7 @@ def _unique_slug(name: str) -> str:
 # Path segments of toolbox URLs that a tool's slug must not shadow.
 RESERVED_SLUGS = {
     "comparer", "alternatives", "donnees", "proposer", "mes-propositions", "moderation", "import",
+    "api",
 }  # fmt: skip
 
 

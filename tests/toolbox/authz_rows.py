@@ -13,6 +13,10 @@ def _tool(cast):
     return {"slug": ToolFactory(name="Outil de la matrice").slug}
 
 
+def _api_tool(cast):
+    return {"tool_id": ToolFactory(name="Outil de l'API").slug}
+
+
 def _product(cast):
     product = ProprietaryProductFactory(name="Produit de la matrice")
     ToolFactory(name="Alternative de la matrice", replaces=[product.name])
@@ -47,6 +51,15 @@ ROWS: dict[str, Row] = {
     "toolbox:tools_schema": Row(everyone()),
     "toolbox:offers_schema": Row(everyone()),
     "toolbox:catalogue_schema": Row(everyone()),
+    # The catalogue API (django-ninja): public and read-only. api-root is ninja's name for
+    # the same address as the index.
+    "catalogue_api:index": Row(everyone()),
+    "catalogue_api:api-root": Row(everyone()),
+    "catalogue_api:openapi-json": Row(everyone()),
+    "catalogue_api:tools": Row(everyone()),
+    "catalogue_api:tool": Row(everyone(), kwargs=_api_tool),
+    "catalogue_api:offers": Row(everyone()),
+    "catalogue_api:needs": Row(everyone()),
     "toolbox:tool_detail": Row(everyone(), kwargs=_tool),
     "toolbox:propose_tool": Row(logged_in(200)),
     "toolbox:propose_edit": Row(logged_in(200), kwargs=_tool),

@@ -193,10 +193,11 @@ def test_each_file_links_to_its_schema_and_the_package(client, name, schema):
     assert f"<http://testserver{reverse('toolbox:datapackage')}>" in link
 
 
-def test_the_page_links_the_schemas_and_lists_the_versions(client):
+def test_the_page_links_the_schemas_the_api_and_lists_the_versions(client):
     page = client.get(reverse("toolbox:opendata")).content.decode()
     for name in ("datapackage", "tools_schema", "offers_schema", "catalogue_schema", "export_zip"):
         assert f'href="{reverse(f"toolbox:{name}")}"' in page
+    assert f'href="{reverse("catalogue_api:openapi-json")}"' in page
     versions = page.split('id="versions"')[1]
     assert "<dt>2.0.0 (2026-12-04)</dt>" in versions and "<dt>1.0.0</dt>" in versions
     assert "true et false" in versions
