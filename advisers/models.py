@@ -322,6 +322,9 @@ class ObservatoryFact(models.Model):
     for _slot in range(1, DIMENSION_SLOTS + 1):
         locals()[score_column(_slot)] = models.FloatField(null=True)
     del _slot
+    # The equipment's greenhouse-gas footprint per person, kg CO2e a year (maturity.footprint),
+    # from the snapshot; null when the inventory gave none.
+    footprint_per_person = models.FloatField(null=True)
 
     objects = ObservatoryFactQuerySet.as_manager()
 

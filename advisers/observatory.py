@@ -188,6 +188,7 @@ def record(diagnostic_ids: Iterable[int]) -> int:
             "overall_level",
             "diagnostic__organisation_id",
             "diagnostic__completed_at",
+            "data__footprint__per_person__value",
         )
     )
     scores: dict[int, dict[str, float | None]] = {}
@@ -205,6 +206,7 @@ def record(diagnostic_ids: Iterable[int]) -> int:
             year=_year(snapshot["diagnostic__completed_at"]),
             overall_score=snapshot["overall_score"],
             overall_level=snapshot["overall_level"],
+            footprint_per_person=snapshot["data__footprint__per_person__value"],
         )
         for code, score in scores.get(snapshot["pk"], {}).items():
             if code in slots:
@@ -444,6 +446,130 @@ def compute(filters: dict[str, str], breakdown: str = "sector") -> Figures:
                 "median": _round(row["median"]) if shown else None,
             }
         )
+    return figures
+
+
+FOOTPRINT_BREAKDOWNS = ("sector", "size")
+
+
+def footprint_figures(filters: dict[str, str]) -> dict:
+    """Median equipment footprint per person (kg CO2e a year, maturity.footprint) over each
+    organisation's latest diagnostic that has one: for the filtered population, and by sector
+    and by size. The same rules as the other figures, counted over the organisations with a
+    footprint: rule 2 for the population, rule 1 (MIN_GROUP) for each group. Queries: one for
+    the counts (and, on PostgreSQL, the median), then one grouping query per breakdown on
+    PostgreSQL (and one for the filtered population's median), or one read of the values for
+    the Python medians elsewhere."""
+    base = ObservatoryFact.objects.latest().filter(footprint_per_person__isnull=False)
+    filtered = base.of_organisations(filters)
+    percentile = _uses_percentile()
+    # An empty filter is no filter at all (a filter on Q() is not valid SQL everywhere).
+    within = {"filter": _organisation_q(filters)} if filters else {}
+    aggregates = {"population": Count("pk", **within)}
+    for index, name in enumerate(filters):
+        others = {k: v for k, v in filters.items() if k != name}
+        aggregates[f"without_{index}"] = (
+            Count("pk", filter=_organisation_q(others)) if others else Count("pk")
+        )
+    if percentile and not filters:
+        aggregates["median"] = Median("footprint_per_person")
+    counts = base.aggregate(**aggregates)
+    population = counts["population"]
+    without = [counts[f"without_{index}"] for index in range(len(filters))]
+    shown = population_is_shown(population, without)
+    out: dict = {"shown": shown, "organisations": None, "median": None, "breakdowns": []}
+    if not shown:
+        return out
+    out["organisations"] = population
+    breakdowns = _breakdowns()
+    paths = {key: f"organisation__{breakdowns[key][0]}" for key in FOOTPRINT_BREAKDOWNS}
+    # (breakdown, group) → (organisations, median)
+    by_group: dict[tuple[str, str], tuple[int, float | None]] = {}
+    if percentile:
+        # An ordered-set aggregate takes no FILTER clause here: filtered, it is a query of its own.
+        median = (
+            filtered.aggregate(median=Median("footprint_per_person"))["median"]
+            if filters
+            else counts["median"]
+        )
+        out["median"] = _round(median)
+        for key, path in paths.items():
+            rows = (
+                filtered.values(path)
+                .annotate(organisations=Count("pk"), median=Median("footprint_per_person"))
+                .order_by()
+            )
+            for row in rows:
+                by_group[(key, row[path])] = (row["organisations"], row["median"])
+    else:
+        values: dict[tuple[str, str], list[float]] = {}
+        everyone = []
+        for value, *groups in filtered.values_list("footprint_per_person", *paths.values()):
+            everyone.append(value)
+            for key, group in zip(paths, groups, strict=True):
+                values.setdefault((key, group), []).append(value)
+        out["median"] = _round(scoring.median(everyone))
+        by_group = {group: (len(v), scoring.median(v)) for group, v in values.items()}
+    for key in FOOTPRINT_BREAKDOWNS:
+        _field, label, choices = breakdowns[key]
+        labels = dict(choices)
+        # In the order of the choices (sizes from the smallest), as the profile lists them.
+        order = {value: index for index, (value, _label) in enumerate(choices)}
+        groups = []
+        for (of, value), (organisations, median) in by_group.items():
+            if of != key:
+                continue
+            group_shown = group_is_shown(organisations)
+            groups.append(
+                {
+                    "value": value,
+                    "label": str(labels.get(value, value or _("Non renseigné"))),
+                    "shown": group_shown,
+                    "organisations": organisations if group_shown else None,
+                    "median": _round(median) if group_shown else None,
+                }
+            )
+        groups.sort(key=lambda g: (order.get(g["value"], len(order)), g["label"]))
+        out["breakdowns"].append({"by": key, "label": str(label), "groups": groups})
+    return out
+
+
+def footprint_json(figures: dict | None) -> dict:
+    """The open-data form of footprint_figures() (None: the whole page is suppressed)."""
+    if not figures or not figures["shown"]:
+        return {"unit": "kg CO2e par personne et par an", "suppressed": True}
+    return {
+        "unit": "kg CO2e par personne et par an",
+        "suppressed": False,
+        "organisations": figures["organisations"],
+        "median_per_person": figures["median"],
+        "breakdowns": [
+            {
+                "by": b["by"],
+                "groups": [
+                    {
+                        "code": g["value"],
+                        "label": g["label"],
+                        "suppressed": not g["shown"],
+                        "organisations": g["organisations"],
+                        "median_per_person": g["median"],
+                    }
+                    for g in b["groups"]
+                ],
+            }
+            for b in figures["breakdowns"]
+        ],
+    }
+
+
+def cached_footprint(filters: dict[str, str]) -> dict:
+    """footprint_figures(), kept CACHE_SECONDS per filters."""
+    digest = hashlib.sha256(json.dumps(filters, sort_keys=True).encode()).hexdigest()
+    key = f"advisers:observatory:footprint:{digest}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = footprint_figures(filters)
+        cache.set(key, figures, CACHE_SECONDS)
     return figures
 
 

@@ -689,6 +689,8 @@ def observatory_page(request):
     context = {
         "form": form,
         "figures": figures,
+        # Within a population that may be shown, by the same rules (observatory docstring).
+        "footprint": observatory.cached_footprint(form.filters()) if figures.shown else None,
         "minimum": observatory.MIN_GROUP,
         "query": request.GET.urlencode(),
         "levels_chart": charts.stacked_svg(
@@ -714,9 +716,13 @@ def observatory_page(request):
 @cress_admin_required
 def observatory_json(request):
     """CRESS admins: the observatory figures as open data (JSON, schema in the README)."""
-    _form, figures = _figures(request)
+    form, figures = _figures(request)
+    document = observatory.as_json(figures)
+    document["equipment_footprint"] = observatory.footprint_json(
+        observatory.cached_footprint(form.filters()) if figures.shown else None
+    )
     response = HttpResponse(
-        json.dumps(observatory.as_json(figures), ensure_ascii=False, indent=2),
+        json.dumps(document, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="observatoire.json"'
