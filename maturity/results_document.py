@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from maturity import charts, results, synthesis
+from maturity import charts, footprint, results, synthesis
 from maturity.structure import Structure
 
 
@@ -51,12 +51,14 @@ def overview(diagnostic, data: dict, structure: Structure) -> dict:
 
 
 def document_html(diagnostic, data: dict, structure: Structure) -> str:
-    """The results document: cover, synthesis, radar and table, disagreements, comparisons."""
+    """The results document: cover, synthesis, radar and table, disagreements, comparisons,
+    the equipment's footprint."""
     context = {
         "diagnostic": diagnostic,
         "organisation": diagnostic.organisation,
         "data": data,
         "generated_at": timezone.localtime(),
+        "footprint": footprint.for_page(data.get("footprint")),
         **overview(diagnostic, data, structure),
     }
     return render_to_string("maturity/results_pdf.html", context)

@@ -484,3 +484,23 @@ def test_the_pdf_shows_the_footprint_and_the_saving_of_an_equipment_action(
     assert "Méthode et sources" in text and "SDES" in text and "boaviztapi 2.5.0" in text
     saving = kg(stored["savings"]["extend_lifespan_2y"])
     assert f"deux ans de plus : {saving} kg CO2e par an" in text
+
+
+@needs_pdftotext
+def test_the_printable_results_show_the_footprint_and_its_sources(client, questionnaire):
+    diagnostic, _respondent = completed(client, questionnaire, EQUIPMENT_POST)
+    stored = diagnostic.snapshot.data["footprint"]
+    response = client.post(reverse("maturity:results_pdf", args=[diagnostic.pk]))
+    assert response.status_code == 200
+    text = " ".join(
+        subprocess.run(
+            ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
+        )
+        .stdout.decode()
+        .split()
+    )
+    assert "Empreinte de votre équipement" in text
+    assert f"Environ {kg(stored['total']['value'])} kg CO2e par an" in text
+    assert f"entre {kg(stored['total']['min'])} et {kg(stored['total']['max'])} kg" in text
+    assert "Ce qui pèse le plus : Ordinateurs portables" in text
+    assert "Méthode et sources" in text and "SDES" in text and "Base Empreinte" in text
