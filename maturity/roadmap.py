@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import Membership, Organisation, User
 from maturity import hooks, roadmap_rules, scoring, typology
@@ -150,6 +151,26 @@ def _template_fields(template: dict) -> dict:
     }
 
 
+# What generation may change on an action already in the roadmap.
+_MERGED_FIELDS = [
+    "reasons",
+    "obsolete",
+    "is_new",
+    "later",
+    "title",
+    "explanation",
+    "steps",
+    "dimension",
+    "priority",
+    "horizon",
+    "effort",
+    "cost",
+    "needs",
+    "funding",
+    "training",
+]
+
+
 def _links(template: dict) -> dict:
     """What an action links to: never edited by the organisation, so always the rule's."""
     return {
@@ -205,34 +226,40 @@ def generate(diagnostic: Diagnostic) -> Roadmap | None:
     had_actions = roadmap.actions.exists()
     next_position = (roadmap.actions.aggregate(m=Max("position"))["m"] or 0) + 1
     proposed_codes = set()
+    created: list[RoadmapAction] = []
+    changed: dict[int, RoadmapAction] = {}
     for index, proposal in enumerate(proposals):
         if proposal.code not in templates:
             continue
         proposed_codes.add(proposal.code)
         template = templates[proposal.code]
         action = existing.get(proposal.code)
-        if action is not None:
-            action.reasons = proposal.reasons
-            action.obsolete = False
-            action.is_new = False
-            action.later = proposal.later
-            if not action.edited:
-                for name, value in _template_fields(template).items():
-                    setattr(action, name, value)
-            for name, value in _links(template).items():
-                setattr(action, name, value)
-            action.save()
+        if action is None:
+            created.append(
+                RoadmapAction(
+                    roadmap=roadmap,
+                    template_code=proposal.code,
+                    reasons=proposal.reasons,
+                    position=next_position + index if had_actions else index,
+                    is_new=had_actions,
+                    later=proposal.later,
+                    **_template_fields(template),
+                    **_links(template),
+                )
+            )
             continue
-        RoadmapAction.objects.create(
-            roadmap=roadmap,
-            template_code=proposal.code,
-            reasons=proposal.reasons,
-            position=next_position + index if had_actions else index,
-            is_new=had_actions,
-            later=proposal.later,
-            **_template_fields(template),
+        values = {
+            "reasons": proposal.reasons,
+            "obsolete": False,
+            "is_new": False,
+            "later": proposal.later,
+            **({} if action.edited else _template_fields(template)),
             **_links(template),
-        )
+        }
+        if any(getattr(action, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(action, name, value)
+            changed[action.pk] = action
     for code, action in existing.items():
         if (
             code not in proposed_codes
@@ -240,7 +267,21 @@ def generate(diagnostic: Diagnostic) -> Roadmap | None:
             and not action.obsolete
         ):
             action.obsolete = True
-            action.save(update_fields=["obsolete", "updated_at"])
+            changed[action.pk] = action
+    # In bulk, history included: a roadmap of some sixty actions is written in a few queries
+    # rather than two per action; an unchanged action is not written at all.
+    now = timezone.now()
+    for action in created:
+        action.created_at = action.updated_at = now
+    bulk_create_with_history(created, RoadmapAction)
+    for action in changed.values():
+        action.updated_at = now
+    if changed:
+        bulk_update_with_history(
+            list(changed.values()),
+            RoadmapAction,
+            fields=[*_MERGED_FIELDS, "updated_at"],
+        )
     roadmap.diagnostic = diagnostic
     roadmap.rules_version = rules.version
     roadmap.profile = profile
@@ -397,8 +438,6 @@ class RulesLookup:
 
     funding: dict = field(default_factory=dict)
     training: dict = field(default_factory=dict)
-    # Action code → what it saves (maturity.footprint.SCENARIOS), for the actions that say.
-    savings: dict = field(default_factory=dict)
 
     def __iter__(self):  # funding, training = lookup
         return iter((self.funding, self.training))
@@ -410,9 +449,6 @@ def rules_lookup(rules: RoadmapRules | None) -> RulesLookup:
     return RulesLookup(
         funding={f["code"]: f for f in rules.data.get("funding_leads", [])},
         training={t["code"]: t for t in rules.data.get("training_resources", [])},
-        savings={
-            a["code"]: a["savings"] for a in rules.data.get("actions", []) if a.get("savings")
-        },
     )
 
 
