@@ -438,6 +438,8 @@ class RulesLookup:
 
     funding: dict = field(default_factory=dict)
     training: dict = field(default_factory=dict)
+    # Action code → what it saves (maturity.footprint.SCENARIOS), for the actions that say.
+    savings: dict = field(default_factory=dict)
 
     def __iter__(self):  # funding, training = lookup
         return iter((self.funding, self.training))
@@ -449,6 +451,9 @@ def rules_lookup(rules: RoadmapRules | None) -> RulesLookup:
     return RulesLookup(
         funding={f["code"]: f for f in rules.data.get("funding_leads", [])},
         training={t["code"]: t for t in rules.data.get("training_resources", [])},
+        savings={
+            a["code"]: a["savings"] for a in rules.data.get("actions", []) if a.get("savings")
+        },
     )
 
 
