@@ -322,7 +322,8 @@ def action_savings(scenarios: Sequence[str], footprint: Mapping | None) -> list[
     return [
         Saving(code, str(SCENARIOS[code]), computed[code], code in PER_UNIT)
         for code in scenarios
-        if code in SCENARIOS and code in computed
+        # Under half a kilo, the page would print "0 kg": nothing worth showing.
+        if code in SCENARIOS and computed.get(code, 0) >= 0.5
     ]
 
 

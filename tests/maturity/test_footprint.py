@@ -177,6 +177,9 @@ def test_nothing_to_save_is_not_shown():
     )
     assert [s.scenario for s in shown] == ["extend_lifespan_2y"]
     assert footprint.action_savings(["extend_lifespan_2y"], {"status": "empty"}) == []
+    # Under half a kilo the page would say "0 kg": left out.
+    tiny = {"status": "ok", "savings": {"fewer_screens": 0.4}}
+    assert footprint.action_savings(["fewer_screens"], tiny) == []
     assert footprint.action_savings(["extend_lifespan_2y"], None) == []
 
 
@@ -282,6 +285,7 @@ def test_an_age_beyond_the_renewal_is_refused(client, questionnaire):
     for label in ("Écrans d&#x27;ordinateur", "Imprimantes, copieurs et scanners", "Tablettes"):
         assert label in page
     assert 'name="eq-ordinateurs-renewal_years" value="6"' in page
+    assert "servent à estimer l’empreinte carbone de votre équipement" in page
 
 
 # --- Results page and PDF -------------------------------------------------------------------------
