@@ -311,6 +311,8 @@ def _grouped_in_python(breakdown, mapping, before, detail_year, columns, bounds)
     for (year, group), own in scores.items():
         target = grouped.years[year] if group is None else grouped.groups[(year, group)]
         detailed = detail_year is None or year == detail_year
+        if group is not None and not detailed:
+            continue  # as on PostgreSQL: the groups' medians of the detailed year(s) only
         target["stats"] = {
             name: (len(own[name]), scoring.median(own[name]))
             for name in names
@@ -319,72 +321,148 @@ def _grouped_in_python(breakdown, mapping, before, detail_year, columns, bounds)
     return grouped
 
 
-def _grouped_in_postgresql(breakdown, mapping, before, detail_year, columns, bounds) -> _Grouped:
-    """PostgreSQL: one query, GROUP BY year, ROLLUP(group), so that one scan and one join give
-    both the whole population and each group; medians by percentile_cont, the dimensions'
-    filtered to the detailed year. (Django has no ROLLUP: the SQL is written here, every
-    value a parameter.)"""
+def _group_sql(breakdown: str, mapping: dict[str, str]) -> tuple[str, list]:
+    """The group's SQL expression over the organisation `o`, and its parameters."""
     quote = connection.ops.quote_name
     organisation = Organisation._meta
-    if breakdown == "region":
-        column = quote(organisation.get_field("departement").column)
-        by_region: dict[str, list[str]] = {}
-        for code, region in mapping.items():
-            if region:
-                by_region.setdefault(region, []).append(code)
-        whens, group_params = [], []
-        for region, codes in sorted(by_region.items()):
-            whens.append(f"WHEN o.{column} IN ({', '.join(['%s'] * len(codes))}) THEN %s")
-            group_params += [*codes, region]
-        group = f"CASE {' '.join(whens)} ELSE '' END"
-    else:
+    if breakdown != "region":
         field_name = FIELDS[breakdown].removeprefix("organisation__")
-        group, group_params = f"o.{quote(organisation.get_field(field_name).column)}", []
-    names = ["overall_score", *columns]
-    select, params = ["s.year", "s.grp", "GROUPING(s.grp)", "COUNT(*)"], []
-    for _code, _label, low, _high in bounds:
-        select.append("COUNT(*) FILTER (WHERE s.overall_score >= %s)")
-        params.append(low)
+        return f"o.{quote(organisation.get_field(field_name).column)}", []
+    column = quote(organisation.get_field("departement").column)
+    by_region: dict[str, list[str]] = {}
+    for code, region in mapping.items():
+        if region:
+            by_region.setdefault(region, []).append(code)
+    whens, params = [], []
+    for region, codes in sorted(by_region.items()):
+        whens.append(f"WHEN o.{column} IN ({', '.join(['%s'] * len(codes))}) THEN %s")
+        params += [*codes, region]
+    return f"CASE {' '.join(whens)} ELSE '' END", params
+
+
+def _statistics_sql(names: list[str], bounds, *, levels: bool) -> tuple[list[str], list]:
+    """COUNT(*), then the cumulative level counts (levels), then for each score its number of
+    known values and its median."""
+    quote = connection.ops.quote_name
+    select, params = ["COUNT(*)"], []
+    if levels:
+        for _code, _label, low, _high in bounds:
+            select.append("COUNT(*) FILTER (WHERE s.overall_score >= %s)")
+            params.append(low)
     for name in names:
-        only = ""
-        if name != "overall_score" and detail_year is not None:
-            only = " FILTER (WHERE s.year = %s)"
-        select.append(f"COUNT(s.{quote(name)}){only}")
-        select.append(f"PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY s.{quote(name)}){only}")
-        if only:
-            params += [detail_year, detail_year]
-    sql = (
-        f"SELECT {', '.join(select)} FROM ("
-        f"SELECT f.year, f.overall_score, {', '.join('f.' + quote(c) for c in columns)}"
-        f"{', ' if columns else ''}{group} AS grp "
-        f"FROM {quote(ObservatoryFact._meta.db_table)} f "
-        f"JOIN {quote(organisation.db_table)} o ON o.{quote(organisation.pk.column)} = "
+        select.append(f"COUNT(s.{quote(name)})")
+        select.append(f"PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY s.{quote(name)})")
+    return select, params
+
+
+def _grouped_in_postgresql(breakdown, mapping, before, detail_year, columns, bounds) -> _Grouped:
+    """PostgreSQL: one statement, so one snapshot (the counts, the levels and the medians agree
+    even while facts are written). Django has no ROLLUP: the SQL is written here, every value
+    a parameter.
+
+    Every year in detail (the CSV): GROUP BY year, ROLLUP(group), the whole population and the
+    groups in one scan and one join. One year in detail (a page), three parts: the whole
+    population's counts, levels and median of every year (no join); the groups' counts of
+    every year (hashed, no sort); the medians of the detailed year only, a fifth of the rows.
+    The medians, sorts of every score, are most of the cost."""
+    quote = connection.ops.quote_name
+    group, group_params = _group_sql(breakdown, mapping)
+    names = ["overall_score", *columns]
+    facts = quote(ObservatoryFact._meta.db_table)
+    joined = (
+        f"FROM {facts} f JOIN {quote(Organisation._meta.db_table)} o "
+        f"ON o.{quote(Organisation._meta.pk.column)} = "
         f"f.{quote(ObservatoryFact._meta.get_field('organisation').column)} "
         "WHERE f.is_latest_of_year AND f.year < %s"
-        ") s GROUP BY s.year, ROLLUP(s.grp)"
     )
+    scores = ", ".join(f"f.{quote(name)}" for name in names)
+    no_levels = ["NULL::bigint"] * len(bounds)
+
+    def levels(params):
+        params += [low for _code, _label, low, _high in bounds]
+        return ["COUNT(*) FILTER (WHERE s.overall_score >= %s)"] * len(bounds)
+
+    def statistics(wanted):
+        return [
+            f"COUNT(s.{quote(n)}), PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY s.{quote(n)})"
+            if n in wanted
+            else "NULL::bigint, NULL::float8"
+            for n in names
+        ]
+
+    params: list = []
+    if detail_year is None:
+        select = ["s.year", "s.grp", "GROUPING(s.grp)", "COUNT(*)", *levels(params)]
+        sql = (
+            f"SELECT {', '.join([*select, *statistics(names)])} "
+            f"FROM (SELECT f.year, {scores}, {group} AS grp {joined}) s "
+            "GROUP BY s.year, ROLLUP(s.grp)"
+        )
+        params += [*group_params, before]
+    else:
+        # The first column says which part a row comes from: 0 the whole population, 1 a
+        # group's count, 2 the detailed year's medians (the whole population when GROUPING).
+        whole_part = ["0", "s.year", "NULL::text", "1", "COUNT(*)", *levels(params)]
+        whole_part += statistics(names[:1])
+        params.append(before)
+        counts_part = ["1", "s.year", "s.grp", "0", "COUNT(*)", *no_levels, *statistics(())]
+        params += [*group_params, before]
+        detail_part = ["2", "s.year", "s.grp", "GROUPING(s.grp)", "COUNT(*)", *no_levels]
+        detail_part += statistics(names)
+        params += [*group_params, before, detail_year]
+        sql = (
+            f"SELECT {', '.join(whole_part)} FROM {facts} s "
+            "WHERE s.is_latest_of_year AND s.year < %s GROUP BY s.year "
+            f"UNION ALL SELECT {', '.join(counts_part)} "
+            f"FROM (SELECT f.year, {group} AS grp {joined}) s GROUP BY s.year, s.grp "
+            f"UNION ALL SELECT {', '.join(detail_part)} "
+            f"FROM (SELECT f.year, {scores}, {group} AS grp {joined} AND f.year = %s) s "
+            "GROUP BY s.year, ROLLUP(s.grp)"
+        )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *group_params, before])
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
-    grouped = _Grouped()
-    for year, group, is_whole, count, *rest in rows:
+
+    def parts(rest):
         reached, values = rest[: len(bounds)], rest[len(bounds) :]
-        detailed = detail_year is None or year == detail_year
         stats = {
             name: (values[2 * i], values[2 * i + 1])
             for i, name in enumerate(names)
-            if detailed or name == "overall_score"
+            if values[2 * i] is not None
         }
-        if is_whole:
-            # From the cumulative counts, as observatory._per_level.
-            levels = {
-                code: reached[i] - (reached[i + 1] if i + 1 < len(reached) else 0)
-                for i, (code, *_rest) in enumerate(bounds)
-            }
-            levels[NO_LEVEL] = count - sum(levels.values())
-            grouped.years[year] = {"organisations": count, "levels": levels, "stats": stats}
+        # Per level, from the cumulative counts (as observatory._per_level).
+        per_level = {
+            code: (reached[i] or 0) - ((reached[i + 1] or 0) if i + 1 < len(reached) else 0)
+            for i, (code, *_rest) in enumerate(bounds)
+        }
+        return per_level, stats
+
+    grouped = _Grouped()
+
+    def whole(year, count, rest):
+        per_level, stats = parts(rest)
+        per_level[NO_LEVEL] = count - sum(per_level.values())
+        grouped.years[year] = {"organisations": count, "levels": per_level, "stats": stats}
+
+    if detail_year is None:
+        for year, value, is_whole, count, *rest in rows:
+            if is_whole:
+                whole(year, count, rest)
+            else:
+                grouped.groups[(year, value)] = {"organisations": count, "stats": parts(rest)[1]}
+        return grouped
+    # The detailed year's medians go onto the counts, whatever order the rows come in.
+    medians = []
+    for kind, year, value, is_whole, count, *rest in rows:
+        if kind == 0:
+            whole(year, count, rest)
+        elif kind == 1:
+            grouped.groups[(year, value)] = {"organisations": count}
         else:
-            grouped.groups[(year, group)] = {"organisations": count, "stats": stats}
+            medians.append((year, value, is_whole, parts(rest)[1]))
+    for year, value, is_whole, stats in medians:
+        target = grouped.years[year] if is_whole else grouped.groups[(year, value)]
+        target.setdefault("stats", {}).update(stats)
     return grouped
 
 

@@ -248,6 +248,22 @@ def test_a_small_sector_is_withheld_with_its_complement(sectors):
 
 
 @pytest.mark.django_db
+def test_a_page_takes_the_medians_of_its_year_only(sectors):
+    _organisations(5, year=LAST_YEAR - 1, score=20)
+    figures = po.compute("secteur", LAST_YEAR)
+    assert figures.years == [LAST_YEAR - 1, LAST_YEAR]
+    before, last = figures.total.cells
+    assert before.median == 22 and before.medians == []  # the years' chart has every median
+    assert last.median == 43.5 and len(last.medians) == 10
+    culture = next(row for row in figures.rows if row.code == "culture")
+    assert culture.cells[0].organisations == 5 and culture.cells[0].median is None
+    assert culture.cells[1].median == 42.5 and culture.cells[1].medians[0] == 42.5
+    earlier = po.compute("secteur", LAST_YEAR - 1)
+    culture = next(row for row in earlier.rows if row.code == "culture")
+    assert culture.cells[0].median == 22 and culture.cells[1].median is None
+
+
+@pytest.mark.django_db
 def test_each_organisation_counts_once_a_year_by_its_latest_diagnostic():
     organisations = _organisations(5, score=30)
     for organisation in organisations:  # a second diagnostic the same year
@@ -374,9 +390,9 @@ def test_the_public_page_for_a_visitor(client, sectors):
         assert reverse(f"public_observatory:{name}") in html
     assert html.count("<svg") >= 2 and "<caption>" in html and 'style="' not in html
     assert f'<th scope="row">{LAST_YEAR}</th>' in html
-    assert f'<th scope="colgroup" colspan="2">{LAST_YEAR}</th>' in html
+    assert f'<th scope="col">{LAST_YEAR}</th>' in html
     assert f"{LAST_YEAR + 1}</th>" not in html  # not closed yet
-    assert f"Médianes par dimension en {LAST_YEAR}" in html
+    assert f"Scores médians par secteur en {LAST_YEAR}" in html
     assert "<td>14</td>" in html and "masqué" in html
     assert "no-store" not in response.get("Cache-Control", "")
     # Reached from every page's footer.
