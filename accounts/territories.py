@@ -59,6 +59,19 @@ def territories() -> Territories:
     return Territories(regions, departements, tuple(prefixes))
 
 
+@cache
+def _neighbours() -> dict[str, tuple[str, ...]]:
+    path = Path(settings.BASE_DIR) / "fixtures" / "departement_neighbours.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {code: tuple(codes) for code, codes in data["neighbours"].items()}
+
+
+def neighbours(code: str) -> tuple[str, ...]:
+    """Départements sharing a land boundary with `code` (fixtures/departement_neighbours.json
+    names its source); none for overseas départements and unknown codes."""
+    return _neighbours().get(code, ())
+
+
 def departement_for_postcode(postcode: str) -> Departement | None:
     """The département a French postcode belongs to, or None when no département uses it.
 

@@ -89,8 +89,14 @@ class EventFilter(django_filters.FilterSet):
     departement = django_filters.ChoiceFilter(
         label=_("Département"),
         choices=_departement_choices,
+        method="filter_departement",
         empty_label=_("Tous les départements"),
         widget=FastSelect,
+    )
+    voisins = django_filters.BooleanFilter(
+        label=_("Et les départements voisins"),
+        method="filter_neighbours",
+        widget=forms.CheckboxInput,
     )
     en_ligne = django_filters.BooleanFilter(
         label=_("En ligne uniquement"),
@@ -114,6 +120,16 @@ class EventFilter(django_filters.FilterSet):
 
     def filter_period(self, queryset, name, value):
         return queryset.past() if value == "passes" else queryset.upcoming()
+
+    def filter_departement(self, queryset, name, value):
+        codes = [value]
+        if self.form.cleaned_data.get("voisins"):
+            codes += territories.neighbours(value)
+        return queryset.filter(departement__in=codes)
+
+    def filter_neighbours(self, queryset, name, value):
+        # Read by filter_departement: alone, it filters nothing.
+        return queryset
 
     def filter_online(self, queryset, name, value):
         if value:
