@@ -268,7 +268,19 @@ def account_tables(user: User) -> dict[str, list[dict]]:
         RoadmapAction.objects.filter(owner=user).order_by("pk")
     )
     tables.update(adviser_account_tables(user))
+    tables.update(visitor_registration_tables(user))
     return tables
+
+
+def visitor_registration_tables(user: User) -> dict[str, list[dict]]:
+    """Event registrations made without an account with the person's address (kept until a
+    month after each event), when the community app is there."""
+    try:
+        from ambassadors.models import Registration
+    except ImportError:  # the platform without the community app
+        return {}
+    table = rows(Registration.objects.filter(user=None, email__iexact=user.email).order_by("pk"))
+    return {"inscriptions_evenements_sans_compte": table} if table else {}
 
 
 def export_account(user: User) -> bytes:

@@ -25,6 +25,13 @@ def client_ip(request) -> str | None:
         return None
 
 
+def email_action_allowed(request, action: str, email: str) -> bool:
+    """Count one `action` (a key of ACCOUNT_RATE_LIMITS: "event_visitor"…) made without an
+    account for an e-mail address: False once the limit per client address ("ip") or per
+    address written to ("key", hashed in the counter's name) is reached."""
+    return ratelimit.consume(request, action=action, key=f"email:{email.strip().lower()}")
+
+
 def invitation_allowed(request, organisation_pk: int) -> bool:
     """Count one invitation (of members or of guest respondents) sent by the requester for
     the organisation; False once the per-person or per-organisation limit is reached."""

@@ -16,7 +16,9 @@ class RegistrationInline(admin.TabularInline):
     model = Registration
     extra = 0
     raw_id_fields = ["user"]
-    fields = ["user", "status", "queued_at", "attended"]
+    # A visitor (without an account) is known by a name and an address, or by neither once
+    # anonymised a month after the event.
+    fields = ["user", "name", "email", "status", "queued_at", "attended"]
     readonly_fields = ["queued_at"]
 
 

@@ -196,6 +196,40 @@ class EventForm(forms.ModelForm):
         return cleaned
 
 
+class VisitorRegistrationForm(forms.Form):
+    """Registration to a public event without an account."""
+
+    name = forms.CharField(
+        label=_("Votre nom"),
+        max_length=120,
+        help_text=_("Tel que l'organisateur·rice le lira sur la liste des inscrit·es."),
+    )
+    email = forms.EmailField(
+        label=_("Votre adresse e-mail"),
+        help_text=_(
+            "Un lien vous y est envoyé : votre place n'est réservée qu'une fois confirmée."
+        ),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "J'accepte que la plateforme m'écrive au sujet de cet événement, et seulement de "
+            "celui-ci (confirmation, rappel, place libérée, annulation)."
+        ),
+        error_messages={
+            "required": _("Sans cet accord, nous ne pouvons pas vous envoyer le lien à confirmer.")
+        },
+    )
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise ValidationError(_("Indiquez votre nom."), code="blank")
+        return name
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+
 class AttendanceForm(forms.Form):
     present = IdListField(required=False)
 

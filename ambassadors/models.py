@@ -4,12 +4,15 @@ Lists of codes (départements, dimensions, tool slugs, formats) are JSON lists: 
 with the row, filtered with `querysets.json_has` and never joined.
 """
 
+import hashlib
+import secrets
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
@@ -294,24 +297,38 @@ class Event(models.Model):
 
 
 class Registration(models.Model):
-    """One person's place (or place in the queue) for an event. Cancelled rows are kept."""
+    """One person's place (or place in the queue) for an event: someone with an account, or a
+    visitor without one, known by the name and e-mail address they gave, whose place is held
+    only once they confirm through the link e-mailed to them. Cancelled rows are kept; a
+    visitor's name and address are removed some time after the event (anonymised_at)."""
 
     class Status(models.TextChoices):
+        PENDING = "pending", _("À confirmer")
         CONFIRMED = "confirmed", _("Inscrit·e")
         WAITLISTED = "waitlisted", _("Sur liste d'attente")
         CANCELLED = "cancelled", _("Annulée")
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_registrations"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="event_registrations",
     )
+    # A visitor's (without an account): empty for account holders.
+    name = models.CharField(_("nom"), max_length=120, blank=True)
+    email = models.EmailField(_("adresse e-mail"), blank=True)
     status = models.CharField(max_length=10, choices=Status.choices)
     # The waiting list is served in this order; re-registering after cancelling queues again.
     queued_at = models.DateTimeField(default=timezone.now)
+    # A visitor's deadline to confirm (pending registrations only).
+    expires_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     attended = models.BooleanField(null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -323,12 +340,104 @@ class Registration(models.Model):
                 fields=["event", "user"],
                 name="one_registration_per_person_and_event",
                 violation_error_message=_("Vous êtes déjà inscrit·e à cet événement."),
-            )
+            ),
+            models.UniqueConstraint(
+                "event",
+                Lower("email"),
+                condition=Q(user__isnull=True) & ~Q(email=""),
+                name="one_visitor_registration_per_email_and_event",
+                violation_error_message=_(
+                    "Cette adresse e-mail est déjà inscrite à cet événement."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(user__isnull=False, name="", email="")
+                    | (
+                        Q(user__isnull=True, anonymised_at__isnull=True)
+                        & ~Q(name="")
+                        & ~Q(email="")
+                    )
+                    | Q(user__isnull=True, anonymised_at__isnull=False, name="", email="")
+                ),
+                name="registration_of_an_account_or_a_named_visitor",
+                violation_error_message=_(
+                    "Une inscription est celle d'un compte, ou d'une personne sans compte qui "
+                    "donne son nom et son adresse e-mail."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="pending") | Q(user__isnull=True, expires_at__isnull=False),
+                name="only_visitors_confirm_by_a_link_before_a_deadline",
+                violation_error_message=_(
+                    "Seule une inscription sans compte attend une confirmation, avant une échéance."
+                ),
+            ),
         ]
         indexes = [models.Index(fields=["event", "status"], name="registration_event_status")]
 
     def __str__(self):
-        return f"{self.user} → {self.event} ({self.status})"
+        return f"{self.display_name} → {self.event} ({self.status})"
+
+    @property
+    def is_visitor(self) -> bool:
+        return self.user_id is None
+
+    @property
+    def display_name(self) -> str:
+        if self.user_id:
+            return self.user.display_name
+        return self.name or str(_("Personne sans compte (données effacées)"))
+
+    @property
+    def recipient(self) -> str:
+        """The address the registration's e-mails go to."""
+        return self.user.email if self.user_id else self.email
+
+    @property
+    def is_confirmation_expired(self) -> bool:
+        return (
+            self.status == self.Status.PENDING
+            and self.expires_at is not None
+            and self.expires_at <= timezone.now()
+        )
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class VisitorLink(models.Model):
+    """A visitor's personal link to confirm or cancel their registration, without an account.
+    Each e-mail to a visitor carries a new one and the earlier ones keep working, so only the
+    tokens' hashes are stored; they go when the registration is anonymised."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="links")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lien personnel d'inscription")
+        verbose_name_plural = _("liens personnels d'inscription")
+
+    def __str__(self):
+        return f"{self.registration_id} ({self.created_at:%d/%m/%Y})"
+
+    @classmethod
+    def new(cls, registration: Registration) -> str:
+        """Store a new link for the registration; the clear token is returned, never kept."""
+        token = secrets.token_urlsafe(32)
+        cls.objects.create(registration=registration, token_hash=_hash_token(token))
+        return token
+
+    @classmethod
+    def registration_for(cls, token: str) -> Registration | None:
+        link = (
+            cls.objects.select_related("registration__event__organiser")
+            .filter(token_hash=_hash_token(token))
+            .first()
+        )
+        return link.registration if link else None
 
 
 # --- Support requests ----------------------------------------------------------------------------

@@ -90,7 +90,8 @@ class RegistrationQuerySet(models.QuerySet):
         return self.filter(status="waitlisted").order_by("queued_at", "pk")
 
     def active(self):
-        return self.exclude(status="cancelled")
+        """Holding a place or a place in the queue: a visitor's unconfirmed registration does not."""
+        return self.filter(status__in=["confirmed", "waitlisted"])
 
 
 class SupportRequestQuerySet(models.QuerySet):

@@ -32,3 +32,10 @@ def send_expiry_reminders() -> int:
 def escalate_unanswered_requests() -> int:
     """Tell CRESS admins about support requests left unanswered."""
     return services.escalate_unanswered()
+
+
+@shared_task(name="ambassadors.purge_visitor_registrations", **_OPTIONS)
+def purge_visitor_registrations() -> dict[str, int]:
+    """Delete visitors' unconfirmed registrations past their deadline; remove visitors' names
+    and addresses a month after their event (RGPD retention)."""
+    return services.purge_visitor_registrations()

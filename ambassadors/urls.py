@@ -19,6 +19,22 @@ urlpatterns = [
     path("evenements/<id:pk>/evenement.ics", views.event_ics, name="event_ics"),
     path("evenements/<id:pk>/inscription/", views.event_register, name="event_register"),
     path("evenements/<id:pk>/desinscription/", views.event_unregister, name="event_unregister"),
+    path(
+        "evenements/<id:pk>/inscription-sans-compte/",
+        views.event_register_visitor,
+        name="event_register_visitor",
+    ),
+    # A visitor's personal link (the token is e-mailed to them, only its hash is stored).
+    path(
+        "evenements/inscription/<str:token>/",
+        views.visitor_registration,
+        name="visitor_registration",
+    ),
+    path(
+        "evenements/inscription/<str:token>/confirmer/",
+        views.visitor_confirm,
+        name="visitor_confirm",
+    ),
     path("evenements/<id:pk>/modifier/", views.event_edit, name="event_edit"),
     path("evenements/<id:pk>/annuler/", views.event_cancel, name="event_cancel"),
     path("evenements/<id:pk>/participants/", views.event_attendance, name="event_attendance"),

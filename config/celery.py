@@ -33,6 +33,13 @@ app.conf.beat_schedule = {
         "task": "ambassadors.escalate_unanswered_requests",
         "schedule": crontab(hour="9-18", minute=15),
     },
+    # Visitors registered to events without an account (ambassadors.services), every hour:
+    # unconfirmed requests deleted past their deadline, names and addresses removed a month
+    # after the event.
+    "ambassadors-purge-visitor-registrations": {
+        "task": "ambassadors.purge_visitor_registrations",
+        "schedule": crontab(minute=50),
+    },
     "advisers-consent-reminders": {
         "task": "advisers.send_consent_reminders",
         "schedule": crontab(hour=8, minute=45),

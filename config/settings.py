@@ -224,6 +224,9 @@ ACCOUNT_RATE_LIMITS = {
     "roadmap_pdf": "10/h/user,30/d/key",
     # The printable results document, built in the web process (a fraction of a second each).
     "results_pdf": "20/h/user,60/d/key",
+    # Event registrations without an account (each e-mails a confirmation link): per client
+    # address (an office registering its team stays under it) and per address written to.
+    "event_visitor": "20/h/ip,3/h/key,10/d/key",
 }
 # Actions an organisation may add to its roadmap by hand (the rules propose the others): the
 # roadmap page and its PDF stay readable, and a PDF quick to build.

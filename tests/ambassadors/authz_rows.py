@@ -5,6 +5,8 @@ from tests.ambassadors.factories import (
     EventFactory,
     ResourceFactory,
     SupportRequestFactory,
+    VisitorRegistrationFactory,
+    visitor_token,
 )
 from tests.authz import Row, cress_only, everyone, logged_in, org_a
 
@@ -15,6 +17,16 @@ def _ambassador(cast):
 
 def _event(cast):
     return {"pk": EventFactory().pk}
+
+
+def _visitor_link(cast):
+    """The personal link of a visitor registered without an account (held by whoever has it)."""
+    return {"token": visitor_token(VisitorRegistrationFactory())}
+
+
+def _pending_visitor_link(cast):
+    """The link e-mailed to a visitor to confirm a registration not confirmed yet."""
+    return {"token": visitor_token(VisitorRegistrationFactory(pending=True))}
 
 
 def _resource(cast):
@@ -58,6 +70,13 @@ ROWS: dict[str, Row] = {
     "ambassadors:event_ics": Row(everyone(), kwargs=_event),
     "ambassadors:event_register": Row(logged_in(302), kwargs=_event, method="post"),
     "ambassadors:event_unregister": Row(logged_in(302), kwargs=_event, method="post"),
+    # Without an account (public events): the form for visitors; people logged in are sent
+    # back to the event page, where they register in one click.
+    "ambassadors:event_register_visitor": Row(logged_in(302, anonymous=200), kwargs=_event),
+    # A visitor's personal link (confirm, see, cancel): whoever holds it, with or without an
+    # account, as the link is the only proof the visitor has.
+    "ambassadors:visitor_registration": Row(everyone(), kwargs=_visitor_link),
+    "ambassadors:visitor_confirm": Row(everyone(), kwargs=_pending_visitor_link),
     "ambassadors:event_create": Row(cress_only(ambassador=200)),
     # The ambassador's event: theirs and CRESS admins'; anyone else's is a 404.
     "ambassadors:event_edit": Row(

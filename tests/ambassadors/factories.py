@@ -5,7 +5,14 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from ambassadors.models import Ambassador, Event, Registration, Resource, SupportRequest
+from ambassadors.models import (
+    Ambassador,
+    Event,
+    Registration,
+    Resource,
+    SupportRequest,
+    VisitorLink,
+)
 from tests.factories import OrganisationFactory, UserFactory
 
 
@@ -69,6 +76,33 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     status = Registration.Status.CONFIRMED
     confirmed_at = factory.LazyFunction(timezone.now)
+
+
+class VisitorRegistrationFactory(factory.django.DjangoModelFactory):
+    """A visitor without an account, registered to a public event; `pending=True` for a
+    request not confirmed yet (48 hours left)."""
+
+    class Meta:
+        model = Registration
+
+    event = factory.SubFactory(EventFactory)
+    user = None
+    name = factory.Sequence(lambda n: f"Visiteuse {n:03d}")
+    email = factory.Sequence(lambda n: f"visiteuse{n:03d}@example.org")
+    status = Registration.Status.CONFIRMED
+    confirmed_at = factory.LazyFunction(timezone.now)
+
+    class Params:
+        pending = factory.Trait(
+            status=Registration.Status.PENDING,
+            confirmed_at=None,
+            expires_at=factory.LazyFunction(lambda: timezone.now() + timedelta(hours=48)),
+        )
+
+
+def visitor_token(registration: Registration) -> str:
+    """A working personal link's token for a visitor's registration (as an e-mail carries)."""
+    return VisitorLink.new(registration)
 
 
 class SupportRequestFactory(factory.django.DjangoModelFactory):

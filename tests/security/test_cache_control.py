@@ -21,6 +21,8 @@ SECRET_LINK_PAGES = {
     "invitation_accept",
     "account_confirm_email",
     "account_reset_password_from_key",
+    "ambassadors:visitor_registration",
+    "ambassadors:visitor_confirm",
 }
 # A health check must show the live answer; allauth's login and sign-up forms are never cached.
 NEVER_CACHED_BY_THEIR_VIEW = {"health", "account_login", "account_signup"}
