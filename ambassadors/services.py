@@ -298,6 +298,13 @@ def can_organise(user) -> bool:
     return bool(profile and profile.is_active)
 
 
+def next_events(user, limit: int = 3) -> list[Event]:
+    """The next events the person may see, soonest first (the home page): one query."""
+    events = Event.objects.visible_to(user).upcoming().not_cancelled()
+    shown = ("pk", "title", "kind", "starts_at", "ends_at", "location", "departement", "audience")
+    return list(events.only(*shown)[:limit])
+
+
 def _event_context(event: Event) -> dict:
     return {"event": event, "url": _absolute(event.get_absolute_url())}
 

@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 
 from accounts.models import AdviserProfile
+from ambassadors.services import next_events
 
 PAGES = {
     "about": "pages/about.html",
@@ -17,8 +18,9 @@ PAGES = {
 
 
 def home(request):
-    """Everyone. Logged-in people see their organisations and what their roles let them do."""
-    context = {}
+    """Everyone: the next events. Logged-in people see their organisations and what their
+    roles let them do."""
+    context = {"next_events": next_events(request.user)}
     if request.user.is_authenticated:
         context["adviser_profile"] = (
             AdviserProfile.objects.select_related("structure").filter(user=request.user).first()
