@@ -1,5 +1,5 @@
 """The published catalogue as the API reads it: filters, pages of file records, and the cache
-of its answers.
+of its answers (and of the open-data files).
 
 The API answers with the records of the open-data files (toolbox.opendata): the same
 identifiers (a tool's `id`, an offer's tool, provider and name, need codes) and the same values.
@@ -39,8 +39,9 @@ def catalogue_changed() -> None:
     transaction.on_commit(lambda: cache.set(VERSION_KEY, time.time_ns(), None))
 
 
-def cached(kind: str, params: dict, compute) -> dict:
-    """compute(), kept CACHE_SECONDS under the catalogue's version for these parameters."""
+def cached(kind: str, params: dict, compute):
+    """compute(), kept CACHE_SECONDS under the catalogue's version for these parameters (an
+    API answer, or a whole file of the open data)."""
     normalised = {
         key: sorted(set(value)) if isinstance(value, list) else value
         for key, value in params.items()
@@ -76,9 +77,10 @@ def _check_needs(codes: list[str]) -> None:
         )
 
 
-def _page(queryset, limit: int, offset: int) -> tuple[int, list]:
+def _page(queryset, limit: int, offset: int, records) -> tuple[int, list[dict]]:
+    """The number of results, and the file records of one page of them."""
     count = queryset.count()
-    return count, list(queryset[offset : offset + limit]) if offset < count else []
+    return count, records(queryset[offset : offset + limit]) if offset < count else []
 
 
 def tools_page(
@@ -106,14 +108,14 @@ def tools_page(
                 HostingOffer.objects.filter(tool=OuterRef("pk"), data_country__in=data_countries)
             )
         )
-    count, page = _page(tools.prefetch_related("replaces").order_by("slug"), limit, offset)
-    return {"count": count, "results": [opendata.tool_record(tool) for tool in page]}
+    count, page = _page(tools.order_by("slug"), limit, offset, opendata.tool_records)
+    return {"count": count, "results": page}
 
 
 def tool(identifier: str) -> dict | None:
     """The file record of the published tool with this id, or None."""
-    found = Tool.objects.published().prefetch_related("replaces").filter(slug=identifier).first()
-    return opendata.tool_record(found) if found else None
+    found = opendata.tool_records(Tool.objects.published().filter(slug=identifier))
+    return found[0] if found else None
 
 
 def offers_page(
@@ -128,11 +130,9 @@ def offers_page(
         offers = offers.filter(data_country__in=data_countries)
     if accesses:
         offers = offers.filter(access__in=accesses)
-    offers = offers.select_related("tool", "provider").order_by(
-        "tool__slug", "provider__name", "name"
-    )
-    count, page = _page(offers, limit, offset)
-    return {"count": count, "results": [opendata.offer_record(offer) for offer in page]}
+    offers = offers.order_by("tool__slug", "provider__name", "name")
+    count, page = _page(offers, limit, offset, opendata.offer_records)
+    return {"count": count, "results": page}
 
 
 def needs() -> dict:

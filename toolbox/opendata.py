@@ -5,6 +5,7 @@ No personal data: no author, no organisation, no testimonial.
 """
 
 import csv
+import datetime
 import io
 import json
 import zipfile
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from accounts import csvkit
 from toolbox import opendata_schema as schema
 from toolbox import services
-from toolbox.models import HostingOffer, Tool, ToolStatus
+from toolbox.models import Alternative, HostingOffer, Tool, ToolStatus
 from toolbox.text import normalise
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
@@ -46,37 +47,67 @@ CURATED = ["recommendation", "recommendation_reason", "recommendation_date", "la
 
 
 def _published():
-    return Tool.objects.published().prefetch_related("replaces").order_by("slug")
+    return Tool.objects.published().order_by("slug")
 
 
-def tool_record(tool: Tool) -> dict:
-    values = services.tool_values(tool, services.PROPOSABLE_FIELDS + CURATED)
-    return {"id": tool.slug, **{column: values[column] for column in TOOL_COLUMNS[1:]}}
+# Read as plain values, not model instances: a whole catalogue's files are built in well under
+# a second (a tool's search text, or each offer's whole tool, would be read for nothing).
+TOOL_VALUES = [c for c in TOOL_COLUMNS[1:] if c != "replaces"]
+OFFER_VALUES = {
+    "tool_id": "tool__slug",
+    "provider": "provider__name",
+    "provider_legal_form": "provider__legal_form",
+    "provider_ess_status": "provider__ess_status",
+    "provider_chatons": "provider__chatons_member",
+    "provider_cress_pooled": "provider__cress_pooled",
+    "name": "name",
+    "url": "url",
+    "access": "access",
+    "price": "price",
+    "data_country": "data_country",
+    "support": "support",
+}
 
 
-def offer_record(offer: HostingOffer) -> dict:
-    p = offer.provider
-    return {
-        "tool_id": offer.tool.slug,
-        "provider": p.name,
-        "provider_legal_form": p.legal_form,
-        "provider_ess_status": p.ess_status,
-        "provider_chatons": p.chatons_member,
-        "provider_cress_pooled": p.cress_pooled,
-        "name": offer.name,
-        "url": offer.url,
-        "access": offer.access,
-        "price": offer.price,
-        "data_country": offer.data_country,
-        "support": offer.support,
-    }
+def _json_value(value):
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+def tool_records(tools) -> list[dict]:
+    """The file records of these tools (a queryset), in its order: the columns of outils.csv,
+    "replaces" as the sorted names of the products replaced (as services.tool_values)."""
+    rows = list(tools.values("pk", "slug", *TOOL_VALUES))
+    replaced: dict[int, list[str]] = {}
+    products = Alternative.objects.filter(tool__in=tools.values("pk")).values_list(
+        "tool_id", "product__name"
+    )
+    for tool_id, name in products:
+        replaced.setdefault(tool_id, []).append(name)
+    return [
+        {
+            "id": row["slug"],
+            **{
+                column: sorted(replaced.get(row["pk"], []))
+                if column == "replaces"
+                else _json_value(row[column])
+                for column in TOOL_COLUMNS[1:]
+            },
+        }
+        for row in rows
+    ]
+
+
+def offer_records(offers) -> list[dict]:
+    """The file records of these offers (a queryset), in its order: the columns of offres.csv."""
+    return [
+        dict(zip(OFFER_VALUES, row, strict=True))
+        for row in offers.values_list(*OFFER_VALUES.values())
+    ]
 
 
 def _published_offers():
-    return (
-        HostingOffer.objects.filter(tool__status=ToolStatus.PUBLISHED)
-        .select_related("tool", "provider")
-        .order_by("tool__slug", "provider__name", "name")
+    return HostingOffer.objects.filter(tool__status=ToolStatus.PUBLISHED).order_by(
+        "tool__slug", "provider__name", "name"
     )
 
 
@@ -95,10 +126,7 @@ class Catalogue:
 
     @classmethod
     def read(cls) -> "Catalogue":
-        return cls(
-            [tool_record(tool) for tool in _published()],
-            [offer_record(offer) for offer in _published_offers()],
-        )
+        return cls(tool_records(_published()), offer_records(_published_offers()))
 
 
 def catalogue_json(catalogue: Catalogue | None = None, *, schema_url: str | None = None) -> str:
@@ -136,12 +164,12 @@ def _csv(rows: list[dict], columns: list[str]) -> str:
 
 
 def tools_csv(catalogue: Catalogue | None = None) -> str:
-    tools = catalogue.tools if catalogue else [tool_record(tool) for tool in _published()]
+    tools = catalogue.tools if catalogue else tool_records(_published())
     return _csv(tools, TOOL_COLUMNS)
 
 
 def offers_csv(catalogue: Catalogue | None = None) -> str:
-    offers = catalogue.offers if catalogue else [offer_record(o) for o in _published_offers()]
+    offers = catalogue.offers if catalogue else offer_records(_published_offers())
     return _csv(offers, OFFER_COLUMNS)
 
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import cress_admin_required
 from config.text import render_markdown
-from toolbox import opendata, opendata_schema, services
+from toolbox import catalogue_reads, opendata, opendata_schema, services
 from toolbox.filters import ToolFilter
 from toolbox.forms import (
     CompareForm,
@@ -171,23 +171,37 @@ def _json_document(content: str, content_type: str = "application/json") -> Http
     return HttpResponse(content, content_type=f"{content_type}; charset=utf-8")
 
 
+def _built_once(name: str, build, **params):
+    """A file built once per version of the catalogue (and address of its schema): a download
+    costs a cache read, not a third of a second of CPU."""
+    return catalogue_reads.cached(f"file:{name}", params, lambda: build(**params))
+
+
 def export_tools_csv(request):
     """Everyone: published tools as CSV (no personal data)."""
-    links = _links(request, schema="toolbox:tools_schema")
-    return _download(opendata.tools_csv(), "text/csv", "boussole-outils.csv", links=links)
+    return _download(
+        _built_once("outils.csv", opendata.tools_csv),
+        "text/csv",
+        "boussole-outils.csv",
+        links=_links(request, schema="toolbox:tools_schema"),
+    )
 
 
 def export_offers_csv(request):
     """Everyone: hosting offers of published tools as CSV."""
-    links = _links(request, schema="toolbox:offers_schema")
-    return _download(opendata.offers_csv(), "text/csv", "boussole-offres.csv", links=links)
+    return _download(
+        _built_once("offres.csv", opendata.offers_csv),
+        "text/csv",
+        "boussole-offres.csv",
+        links=_links(request, schema="toolbox:offers_schema"),
+    )
 
 
 def export_json(request):
     """Everyone: the published catalogue (tools and offers) as JSON."""
     schema_url = request.build_absolute_uri(reverse("toolbox:catalogue_schema"))
     return _download(
-        opendata.catalogue_json(schema_url=schema_url),
+        _built_once("catalogue.json", opendata.catalogue_json, schema_url=schema_url),
         "application/json",
         "boussole-catalogue.json",
         links=_links(request, schema="toolbox:catalogue_schema"),
@@ -197,7 +211,7 @@ def export_json(request):
 def export_zip(request):
     """Everyone: the whole data package (descriptor, files and schemas) in one zip."""
     return _download(
-        opendata.package_zip(),
+        _built_once("zip", opendata.package_zip),
         "application/zip",
         f"{opendata.PACKAGE_FOLDER}.zip",
         links=_links(request, schema="toolbox:datapackage", package=False),

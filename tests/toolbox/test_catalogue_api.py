@@ -5,6 +5,9 @@ that follows every change, a per-address limit, and an OpenAPI document that val
 import json
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
@@ -227,3 +230,19 @@ def test_the_openapi_document_is_generated_and_valid(client, catalogue):
     assert list(tool["properties"]) == opendata.TOOL_COLUMNS
     offer = document["components"]["schemas"]["Offer"]
     assert list(offer["properties"]) == opendata.OFFER_COLUMNS
+
+
+def test_a_computed_page_costs_the_same_queries_whatever_the_catalogue_size(client):
+    needs("sauvegarde")
+
+    def queries() -> int:
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(TOOLS, {"need": "sauvegarde", "licence_status": "libre"})
+        assert response.status_code == 200
+        return len(captured)
+
+    ToolFactory.create_batch(3, needs=["sauvegarde"], replaces=["Dropbox"])
+    few = queries()
+    ToolFactory.create_batch(40, needs=["sauvegarde"], replaces=["Google Drive", "Dropbox"])
+    assert queries() == few

@@ -317,3 +317,19 @@ def test_the_page_documents_every_column_from_the_one_description(client):
     assert "300 caractères au plus" in row and "<td>oui</td>" in row
     row = page.split("<code>provider_chatons</code>")[1].split("</tr>")[0]
     assert "booléen (true ou false)" in row
+
+
+def test_downloads_are_built_once_and_follow_every_change(
+    client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    tool = ToolFactory(name="Nextcloud", summary="Avant.")
+    names = ("export_tools_csv", "export_offers_csv", "export_json", "export_zip")
+    first = {name: client.get(reverse(f"toolbox:{name}")).content for name in names}
+    with django_assert_num_queries(0):
+        again = {name: client.get(reverse(f"toolbox:{name}")).content for name in names}
+    assert again == first
+    with django_capture_on_commit_callbacks(execute=True):
+        tool.summary = "Après."
+        tool.save()
+    assert "Après." in client.get(reverse("toolbox:export_tools_csv")).content.decode()
+    assert "Après." in client.get(reverse("toolbox:export_json")).content.decode()
