@@ -407,6 +407,10 @@ def test_results_document_holds_the_results_within_the_privacy_rules(client, que
     # Neither the spread nor how many chose each answer ("Oui : 1").
     assert "écart" not in everything
     assert not re.search(r" : \d+$", pdf_text(response.content), re.MULTILINE)
+    disputed = next(
+        q for q in structure_for(questionnaire).questions.values() if q.text == question
+    )
+    assert not any(" ".join(c.label.split()) in everything for c in disputed.choices)
     assert "La répartition des réponses n’est montrée qu’à partir de 3 personnes" in everything
     assert "moins de 5 organisations comparables" in everything
     assert "Médiane" not in everything
