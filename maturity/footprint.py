@@ -199,7 +199,15 @@ def _row(devices: Devices, factor: KindFactor, label: str) -> dict:
 
 def savings(devices: Sequence[Devices], table: Factors) -> dict[str, float]:
     """kg CO2e per year each scenario would save, from the organisation's own inventory
-    (a scenario that saves nothing here, or that has no factor, is left out)."""
+    (a scenario that saves nothing here, or that has no factor, is left out):
+
+    - extend_lifespan_2y: every device kept two years longer, its manufacturing spread over
+      lifespan + 2 years instead of lifespan;
+    - security_support: the same for the devices usually replaced when security updates stop
+      (computers, smartphones, tablets);
+    - buy_reconditioned: the devices bought new, of the kinds the ADEME study covers, bought
+      reconditioned instead;
+    - fewer_screens, fewer_printers: one device fewer (its manufacturing share and its use)."""
     out: dict[str, float] = {}
     counted = [(d, table.kinds[d.kind]) for d in devices if d.count > 0 and d.kind in table.kinds]
 
