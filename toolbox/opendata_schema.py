@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -338,10 +339,11 @@ RESOURCES = {
 
 
 def neutralised_note() -> str:
-    starts = ", ".join(
+    names = [
         {"\t": _("une tabulation"), "\r": _("un retour chariot")}.get(c, c)
         for c in csvkit.FORMULA_STARTS
-    )
+    ]
+    starts = _("%(list)s ou %(last)s") % {"list": ", ".join(names[:-1]), "last": names[-1]}
     return _(
         "Dans les CSV, un texte qui commence par %(starts)s est précédé d’une apostrophe ('), "
         "pour qu’un tableur l’affiche comme du texte au lieu de l’exécuter comme une formule : "
@@ -360,9 +362,10 @@ def kind_label(column: Column) -> str:
     if column.kind == INTEGER:
         return _("entier de %(min)s à %(max)s") % {"min": column.minimum, "max": column.maximum}
     if column.max_length and column.kind in (TEXT, MARKDOWN, TEXTS):
-        limit = _("%(n)s caractères au plus") % {"n": column.max_length}
+        n = number_format(column.max_length, force_grouping=True)
+        limit = _("%(n)s caractères au plus") % {"n": n}
         if column.kind == TEXTS:
-            limit = _("%(n)s caractères au plus chacun") % {"n": column.max_length}
+            limit = _("%(n)s caractères au plus chacun") % {"n": n}
         return f"{label} ({limit})"
     return label
 
