@@ -280,19 +280,27 @@ def _level_of(score: float | None, bounds) -> str:
     return reached[-1] if reached else NO_LEVEL
 
 
-def _grouped_in_python(breakdown, mapping, before, detail_year, columns, bounds) -> _Grouped:
-    """SQLite (the embedded default): the scores read once, counted and their medians taken
-    in Python."""
+def _facts_in_python(before: int, paths: list[str], columns: list[str]):
+    return (
+        ObservatoryFact.objects.filter(is_latest_of_year=True, year__lt=before)
+        .values_list("year", *paths, "overall_score", *columns)
+        .iterator(chunk_size=5000)
+    )
+
+
+def _grouped_in_python(
+    breakdown, mapping, before, detail_year, columns, bounds, rows=None
+) -> _Grouped:
+    """SQLite (the embedded default): the scores read once (or given: year, group field,
+    scores), counted and their medians taken in Python."""
     path = "organisation__departement" if breakdown == "region" else FIELDS[breakdown]
     names = ["overall_score", *columns]
     level_codes = [code for code, *_rest in bounds]
     scores: dict[tuple, dict[str, list[float]]] = {}
     grouped = _Grouped()
-    for year, value, *values in (
-        ObservatoryFact.objects.filter(is_latest_of_year=True, year__lt=before)
-        .values_list("year", path, *names)
-        .iterator(chunk_size=5000)
-    ):
+    if rows is None:
+        rows = _facts_in_python(before, [path], columns)
+    for year, value, *values in rows:
         group = mapping.get(value, "") if breakdown == "region" else value
         whole = grouped.years.setdefault(
             year, {"organisations": 0, "levels": dict.fromkeys([*level_codes, NO_LEVEL], 0)}
@@ -486,23 +494,43 @@ def _cell(
     )
 
 
-def compute(breakdown: str = "secteur", detail_year: int | None = None) -> PublicFigures:
-    """The public figures of every closed year, by this breakdown, with the medians by
-    dimension of `detail_year` (every year when None, for the CSV)."""
-    if breakdown not in BREAKDOWNS:
-        breakdown = "secteur"
+@dataclass(frozen=True)
+class _Context:
+    """What every reading needs: the dimensions' titles and columns, the levels' bounds, the
+    régions of the départements and the first year not yet published."""
+
+    titles: dict[str, str]
+    codes: list[str]
+    columns: list[str | None]  # per code; None: no score recorded yet
+    bounds: list
+    mapping: dict[str, str]
+    before: int
+
+    @property
+    def known_columns(self) -> list[str]:
+        return [c for c in self.columns if c]
+
+
+def _context() -> _Context:
     structure = reference_structure()
     titles = dimension_titles(structure)
-    bounds = observatory.level_bounds(list(structure.level_texts.values())) if structure else []
     slots = dict(ObservatoryDimension.objects.values_list("code", "slot"))
     codes = list(titles) or sorted(slots)
-    columns = [score_column(slots[code]) if code in slots else None for code in codes]
-    known_columns = [c for c in columns if c]
-    mapping = region_of()
-    before = published_years_before()
-    read = _grouped_in_postgresql if observatory._uses_percentile() else _grouped_in_python
-    grouped = read(breakdown, mapping, before, detail_year, known_columns, bounds)
+    return _Context(
+        titles=titles,
+        codes=codes,
+        columns=[score_column(slots[code]) if code in slots else None for code in codes],
+        bounds=observatory.level_bounds(list(structure.level_texts.values())) if structure else [],
+        mapping=region_of(),
+        before=published_years_before(),
+    )
 
+
+def _figures(
+    breakdown: str, grouped: _Grouped, context: _Context, detail_year: int | None
+) -> PublicFigures:
+    """The cells of one breakdown, with every rule applied, from what the reading gave."""
+    columns, mapping = context.columns, context.mapping
     years = sorted(grouped.years)
     parts = {year: {} for year in years}
     for (year, group), values in grouped.groups.items():
@@ -530,7 +558,7 @@ def compute(breakdown: str = "secteur", detail_year: int | None = None) -> Publi
             for y in years
         ],
     )
-    level_labels = [(code, str(label)) for code, label, _low, _high in bounds]
+    level_labels = [(code, str(label)) for code, label, _low, _high in context.bounds]
     if any(grouped.years[y]["levels"].get(NO_LEVEL) for y in years):
         level_labels.append((NO_LEVEL, _("Score non calculé")))
     levels = [
@@ -566,11 +594,130 @@ def compute(breakdown: str = "secteur", detail_year: int | None = None) -> Publi
         years=years,
         withheld_years=[y for y in years if hidden[y][ENSEMBLE]],
         detail_year=detail_year,
-        dimensions=[(code, titles.get(code, code)) for code in codes],
+        dimensions=[(code, context.titles.get(code, code)) for code in context.codes],
         total=total_row,
         levels=levels,
         rows=rows,
     )
+
+
+def compute(breakdown: str = "secteur", detail_year: int | None = None) -> PublicFigures:
+    """The public figures of every closed year, by this breakdown, with the groups' medians of
+    `detail_year` (of every year when None)."""
+    if breakdown not in BREAKDOWNS:
+        breakdown = "secteur"
+    context = _context()
+    read = _grouped_in_postgresql if observatory._uses_percentile() else _grouped_in_python
+    grouped = read(
+        breakdown,
+        context.mapping,
+        context.before,
+        detail_year,
+        context.known_columns,
+        context.bounds,
+    )
+    return _figures(breakdown, grouped, context, detail_year)
+
+
+def compute_every_breakdown() -> list[PublicFigures]:
+    """Every breakdown, every year in detail (the CSV), from one reading: one snapshot, so the
+    breakdowns add up to the same totals (rule 2 holds across the file)."""
+    context = _context()
+    if observatory._uses_percentile():
+        by_breakdown = _every_breakdown_in_postgresql(context)
+    else:
+        paths = [FIELDS[key] for key in BREAKDOWNS if key in FIELDS]
+        facts = list(_facts_in_python(context.before, paths, context.known_columns))
+        by_breakdown = {}
+        for key in BREAKDOWNS:
+            index = paths.index(FIELDS.get(key, FIELDS["departement"]))
+            by_breakdown[key] = _grouped_in_python(
+                key,
+                context.mapping,
+                context.before,
+                None,
+                context.known_columns,
+                context.bounds,
+                rows=[(f[0], f[1 + index], *f[1 + len(paths) :]) for f in facts],
+            )
+    return [_figures(key, by_breakdown[key], context, None) for key in BREAKDOWNS]
+
+
+def _every_breakdown_in_postgresql(context: _Context) -> dict[str, _Grouped]:
+    """One statement: GROUP BY GROUPING SETS, the whole population and each breakdown's groups,
+    year by year, with every median."""
+    quote = connection.ops.quote_name
+    region, region_params = _group_sql("region", context.mapping)
+    keys = ["secteur", "taille", "departement"]
+    group_columns = [
+        quote(Organisation._meta.get_field(FIELDS[key].removeprefix("organisation__")).column)
+        for key in keys
+    ]
+    names = ["overall_score", *context.known_columns]
+    params = [low for _code, _label, low, _high in context.bounds]
+    select = [
+        "s.year",
+        "GROUPING(s.g0, s.g1, s.g2, s.g3)",
+        "s.g0",
+        "s.g1",
+        "s.g2",
+        "s.g3",
+        "COUNT(*)",
+        *["COUNT(*) FILTER (WHERE s.overall_score >= %s)"] * len(context.bounds),
+        *(
+            f"COUNT(s.{quote(n)}), PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY s.{quote(n)})"
+            for n in names
+        ),
+    ]
+    sql = (
+        f"SELECT {', '.join(select)} FROM (SELECT f.year, "
+        f"{', '.join(f'f.{quote(n)}' for n in names)}, "
+        f"{', '.join(f'o.{c} AS g{i}' for i, c in enumerate(group_columns))}, {region} AS g3 "
+        f"FROM {quote(ObservatoryFact._meta.db_table)} f "
+        f"JOIN {quote(Organisation._meta.db_table)} o "
+        f"ON o.{quote(Organisation._meta.pk.column)} = "
+        f"f.{quote(ObservatoryFact._meta.get_field('organisation').column)} "
+        "WHERE f.is_latest_of_year AND f.year < %s) s "
+        "GROUP BY GROUPING SETS ((s.year), (s.year, s.g0), (s.year, s.g1), (s.year, s.g2), "
+        "(s.year, s.g3))"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *region_params, context.before])
+        rows = cursor.fetchall()
+    by_breakdown = {key: _Grouped() for key in BREAKDOWNS}
+    levels = len(context.bounds)
+    # GROUPING(g0, g1, g2, g3): a bit set for each column left out, g0 the highest.
+    which = {0b0111: "secteur", 0b1011: "taille", 0b1101: "departement", 0b1110: "region"}
+    for year, mask, *values in rows:
+        groups, count, rest = values[:4], values[4], values[5:]
+        reached, scores = rest[:levels], rest[levels:]
+        stats = {name: (scores[2 * i], scores[2 * i + 1]) for i, name in enumerate(names)}
+        if mask == 0b1111:
+            per_level = {
+                code: reached[i] - (reached[i + 1] if i + 1 < levels else 0)
+                for i, (code, *_rest) in enumerate(context.bounds)
+            }
+            per_level[NO_LEVEL] = count - sum(per_level.values())
+            for grouped in by_breakdown.values():
+                grouped.years[year] = {"organisations": count, "levels": per_level, "stats": stats}
+        else:
+            key = which[mask]
+            value = groups[BREAKDOWNS.index(key)]
+            by_breakdown[key].groups[(year, value)] = {"organisations": count, "stats": stats}
+    return by_breakdown
+
+
+def cached_every_breakdown() -> list[PublicFigures]:
+    """compute_every_breakdown(), kept as cached() keeps a page."""
+    key = (
+        f"advisers:public_observatory:{SCHEMA_VERSION}:{observatory.figures_version()}:"
+        f"{published_years_before()}:every"
+    )
+    figures = cache.get(key)
+    if figures is None:
+        figures = compute_every_breakdown()
+        cache.set(key, figures, CACHE_SECONDS)
+    return figures
 
 
 def cached(breakdown: str = "secteur", detail_year: int | None = None) -> PublicFigures:

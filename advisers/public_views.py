@@ -96,7 +96,7 @@ def _urls(request) -> dict[str, str]:
 def csv_file(request):
     """Every breakdown and year as one long table (RFC 4180: UTF-8, CRLF)."""
     urls = _urls(request)
-    by_breakdown = [public_observatory.cached(key) for key in public_observatory.BREAKDOWNS]
+    by_breakdown = public_observatory.cached_every_breakdown()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{CSV_NAME}"'
     package_url = request.build_absolute_uri(reverse("public_observatory:datapackage"))

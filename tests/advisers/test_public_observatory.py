@@ -308,6 +308,16 @@ def test_regions_follow_the_departement_whatever_the_stored_region(territories_p
 
 
 @pytest.mark.django_db
+def test_the_csv_reading_gives_each_breakdown_as_its_page_does(sectors, territories_population):
+    _organisations(5, departement="", region="", staff_band="50+", year=LAST_YEAR - 1)
+    every = po.compute_every_breakdown()
+    assert every == [po.compute(key) for key in po.BREAKDOWNS]
+    assert {f.total.cells[-1].organisations for f in every} == {38}
+    regions = next(f for f in every if f.breakdown == "region")
+    assert any(row.code == po.NOT_GIVEN for row in regions.rows)
+
+
+@pytest.mark.django_db
 def test_a_dimension_median_needs_five_scores():
     organisations = _organisations(6)
     DimensionResult.objects.filter(
@@ -446,6 +456,11 @@ def test_figures_come_from_the_cache_until_facts_are_recorded(
         client.get(url)
     with django_assert_num_queries(0):
         assert "<td>14</td>" in client.get(url).content.decode()
+    # The CSV: every breakdown in one reading, then from the cache too.
+    with django_assert_num_queries(3):
+        client.get(reverse("public_observatory:csv"))
+    with django_assert_num_queries(0):
+        client.get(reverse("public_observatory:csv"))
     with django_capture_on_commit_callbacks(execute=True):
         _organisations(1, sector="sport")
     html = client.get(url).content.decode()
