@@ -389,8 +389,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"hide_secret_links": {"()": "config.log_filters.HideSecretLinks"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # A refused or failed request is logged with its path, never with a secret link's token.
+        "django.request": {"filters": ["hide_secret_links"]},
         "django.db.backends": {"level": "INFO"},
         # WeasyPrint and fontTools narrate every rendering step at INFO.
         "weasyprint": {"level": "WARNING"},

@@ -505,3 +505,16 @@ def test_hostile_input_in_the_visitor_form_never_fails_nor_comes_back_unescaped(
     client.force_login(event.organiser)
     page = client.get(reverse("ambassadors:event_attendance", args=[event.pk])).text
     assert "<script>fz()" not in page
+
+
+def test_a_refused_link_is_logged_without_its_token(client, caplog):
+    registration = VisitorRegistrationFactory(pending=True)
+    token = visitor_token(registration)
+    registration.expires_at = timezone.now() - timedelta(minutes=1)
+    registration.save()
+    with caplog.at_level("WARNING", logger="django.request"):
+        assert client.get(reverse("ambassadors:visitor_confirm", args=[token])).status_code == 410
+        assert client.get(reverse("ambassadors:visitor_registration", args=["x" * 40])).status_code
+    messages = [record.getMessage() for record in caplog.records]
+    assert any("/communaute/evenements/inscription/…/confirmer/" in m for m in messages), messages
+    assert not any(token in m or "x" * 40 in m for m in messages)
