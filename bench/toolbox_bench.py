@@ -38,6 +38,7 @@ from toolbox.models import (  # noqa: E402
     Dimension,
     HostingOffer,
     LicenceStatus,
+    Need,
     ProprietaryProduct,
     Provider,
     Tool,
@@ -45,7 +46,7 @@ from toolbox.models import (  # noqa: E402
 )
 from toolbox.search import search_text_for  # noqa: E402
 
-TOOLS, OFFERS, PROVIDERS, PRODUCTS = 1000, 3000, 100, 150
+TOOLS, OFFERS, PROVIDERS, PRODUCTS, NEEDS = 1000, 3000, 100, 150, 36
 WARMUP, RUNS = 10, 100
 URL = "/outils/?q=partage+equipe&usage=stockage&donnees=fr"
 # Also measured: every tool counted in the facets (no filter), and three facets with a product.
@@ -90,10 +91,18 @@ WORDS = [
 ]
 
 
+def need_code(n: int) -> str:
+    return "besoin_" + "".join(chr(97 + int(digit)) for digit in str(n))  # [a-z_] only
+
+
 def generate(rng: random.Random) -> None:
     products = ProprietaryProduct.objects.bulk_create(
         ProprietaryProduct(name=f"Produit {n}", slug=f"produit-{n}") for n in range(PRODUCTS)
     )
+    Need.objects.bulk_create(
+        Need(code=need_code(n), label=f"Besoin {n}", position=n) for n in range(NEEDS)
+    )
+    need_codes = [need_code(n) for n in range(NEEDS)]
     tools = []
     for n in range(TOOLS):
         tool = Tool(
@@ -102,6 +111,7 @@ def generate(rng: random.Random) -> None:
             summary=" ".join(rng.choices(WORDS, k=12)).capitalize(),
             description=" ".join(rng.choices(WORDS, k=120)),
             usages=rng.sample(Usage.values, k=rng.randint(1, 3)),
+            needs=rng.sample(need_codes, k=rng.randint(1, 3)),
             licence_spdx="AGPL-3.0-or-later",
             licence_status=rng.choice(LicenceStatus.values),
             deployments=rng.sample(Deployment.values, k=rng.randint(1, 3)),
