@@ -10,7 +10,10 @@ from accounts.models import (
     Membership,
     Organisation,
     User,
+    validate_siren,
+    validate_siret,
 )
+from config.widgets import GroupedCheckboxes
 
 
 class SignupExtraForm(forms.Form):
@@ -27,12 +30,48 @@ class SignupExtraForm(forms.Form):
         user.save(update_fields=["first_name", "last_name"])
 
 
-def _digits(value: str) -> str:
-    # People copy SIRENs as "123 456 789" or "123.456.789": accept the usual separators.
-    return "".join(ch for ch in (value or "") if ch not in " .\u00a0-")
+# What people type or paste between the digits of a SIREN or SIRET: "123 456 789",
+# "123.456.789", "123-456-789", and the (narrow) no-break spaces of French number formatting.
+IDENTIFIER_SEPARATORS = " .-\u00a0\u202f\t"
+
+
+def identifier_digits(value: str) -> str:
+    """A SIREN or SIRET as typed, without its separators (the checks come after)."""
+    return "".join(ch for ch in (value or "") if ch not in IDENTIFIER_SEPARATORS)
+
+
+class _IdentifierField(forms.CharField):
+    """A SIREN or SIRET field that accepts the number as people write it: separators are
+    removed before the length and checksum are checked, and the page keeps what was typed."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+
+    def to_python(self, value):
+        return identifier_digits(super().to_python(value))
+
+
+class SirenField(_IdentifierField):
+    default_validators = [validate_siren]
+
+
+class SiretField(_IdentifierField):
+    default_validators = [validate_siret]
 
 
 class OrganisationForm(forms.ModelForm):
+    siren = SirenField(
+        label=_("SIREN"),
+        help_text=_(
+            "9 chiffres, sur votre avis de situation INSEE ou sur annuaire-entreprises.data.gouv.fr."
+        ),
+    )
+    siret = SiretField(
+        label=_("SIRET du siège"),
+        required=False,
+        help_text=_("Facultatif : 14 chiffres (SIREN + 5 chiffres de l'établissement)."),
+    )
     departement = forms.ChoiceField(
         label=_("Département"),
         required=False,
@@ -53,13 +92,7 @@ class OrganisationForm(forms.ModelForm):
             "departement",
             "federation",
         ]
-        help_texts = {
-            "siren": _(
-                "9 chiffres, sur votre avis de situation INSEE ou sur annuaire-entreprises.data.gouv.fr."
-            ),
-            "siret": _("Facultatif : 14 chiffres (SIREN + 5 chiffres de l'établissement)."),
-            "postcode": _("Code postal du siège, 5 chiffres."),
-        }
+        help_texts = {"postcode": _("Code postal du siège, 5 chiffres.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,13 +101,6 @@ class OrganisationForm(forms.ModelForm):
             ("", _("— Déduit du code postal —")),
             *territories.departement_choices(),
         ]
-        # Accept "123 456 789": the length is checked once separators are removed.
-        for name in ("siren", "siret"):
-            self.fields[name].max_length = None
-            self.fields[name].validators = []
-            self.fields[name].widget.attrs.pop("maxlength", None)
-        self.fields["siren"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
-        self.fields["siret"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
         self.fields["postcode"].widget.attrs.update(
             {"inputmode": "numeric", "autocomplete": "postal-code"}
         )
@@ -84,7 +110,7 @@ class OrganisationForm(forms.ModelForm):
             self.fields["siren"].disabled = True
 
     def clean_siren(self):
-        siren = _digits(self.cleaned_data["siren"])
+        siren = self.cleaned_data["siren"]
         if self.instance.pk:
             return self.instance.siren
         existing = Organisation.objects.filter(siren=siren).first()
@@ -98,9 +124,6 @@ class OrganisationForm(forms.ModelForm):
                 code="siren_taken",
             )
         return siren
-
-    def clean_siret(self):
-        return _digits(self.cleaned_data.get("siret", ""))
 
     def clean_postcode(self):
         postcode = (self.cleaned_data["postcode"] or "").strip()
@@ -187,7 +210,7 @@ class AdviserRequestForm(forms.ModelForm):
     new_structure_departements = forms.MultipleChoiceField(
         label=_("Départements couverts par cette nouvelle structure"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=GroupedCheckboxes,
     )
 
     class Meta:
@@ -196,7 +219,9 @@ class AdviserRequestForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["new_structure_departements"].choices = territories.departement_choices()
+        self.fields[
+            "new_structure_departements"
+        ].choices = territories.departement_choices_by_region()
 
     def clean(self):
         cleaned = super().clean()

@@ -6,11 +6,13 @@ module-level dict is faster than a join.
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 POSTCODE_RE = re.compile(r"^\d{5}$")
 
@@ -90,6 +92,23 @@ def departement_for_postcode(postcode: str) -> Departement | None:
 
 def departement_choices() -> list[tuple[str, str]]:
     return [(d.code, d.label) for d in territories().departements.values()]
+
+
+def departement_choices_by_region() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Département choices grouped by région, régions by name, then the overseas collectivités
+    that belong to no région: for pickers where one scans a région to tick its départements."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for departement in territories().departements.values():
+        region = departement.region.name if departement.region else ""
+        groups.setdefault(region, []).append((departement.code, departement.label))
+    named = sorted(
+        ((name, choices) for name, choices in groups.items() if name),
+        # Île-de-France among the I, not after Provence.
+        key=lambda group: unicodedata.normalize("NFD", group[0]).encode("ascii", "ignore"),
+    )
+    if "" in groups:
+        named.append((gettext("Collectivités d’outre-mer"), groups[""]))
+    return named
 
 
 def region_choices() -> list[tuple[str, str]]:

@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts import territories
+from accounts.forms import SirenField
 from accounts.models import AdviserProfile, LegalForm, Sector, StaffBand
 from advisers import public_observatory
 from advisers.models import DEFAULT_MONTHS, DURATION_CHOICES
@@ -70,11 +71,7 @@ class CompareForm(forms.Form):
 
 
 class RequestForm(forms.Form):
-    siren = forms.RegexField(
-        label=_("SIREN de l'organisation"),
-        regex=r"^\d{9}$",
-        error_messages={"invalid": _("Le SIREN compte exactement 9 chiffres.")},
-    )
+    siren = SirenField(label=_("SIREN de l'organisation"))
     message = forms.CharField(
         label=_("Message aux administrateur·rices"),
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
+from accounts.forms import identifier_digits
 from accounts.models import Organisation
 from advisers.access import consented_organisations
 from advisers.models import Consent
@@ -92,7 +93,10 @@ def client_organisations(
         ),
     )
     if query:
-        organisations = organisations.filter(Q(name__icontains=query) | Q(siren=query))
+        # A SIREN as people write it ("123 456 789") finds the organisation too.
+        organisations = organisations.filter(
+            Q(name__icontains=query) | Q(siren=identifier_digits(query))
+        )
     if departement:
         organisations = organisations.filter(departement=departement)
     if level == "none":

@@ -8,6 +8,7 @@ from accounts import territories
 from accounts.models import Organisation
 from ambassadors.models import Ambassador, Dimension, Event, Format, Resource, SupportRequest
 from config.ids import IdListField
+from config.widgets import GroupedCheckboxes
 
 MAX_PDF_BYTES = 5 * 1024 * 1024
 MAX_TOOLS = 20
@@ -51,8 +52,7 @@ def _dimension_field(label, *, required=True, help_text=""):
 
 class ApplicationForm(forms.ModelForm):
     departements = forms.MultipleChoiceField(
-        label=_("Départements où vous pouvez intervenir"),
-        help_text=_("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."),
+        label=_("Départements où vous pouvez intervenir"), widget=GroupedCheckboxes
     )
     expertise_dimensions = _dimension_field(_("Vos domaines d'expertise"))
     expertise_tools = SlugListField(
@@ -87,7 +87,7 @@ class ApplicationForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["departements"].choices = territories.departement_choices()
+        self.fields["departements"].choices = territories.departement_choices_by_region()
         self.fields["organisation"].queryset = Organisation.objects.of_user(user).order_by("name")
         self.fields["organisation"].required = False
         self.fields["organisation"].label = _("Organisation dont vous faites partie")

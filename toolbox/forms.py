@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from config.widgets import GroupedCheckboxes
 from toolbox import services
 from toolbox.countries import is_country_code
 from toolbox.models import (
@@ -312,8 +313,25 @@ class CompareForm(forms.Form):
         label=_("Outils à comparer (de 2 à 4)"),
         queryset=Tool.objects.published().only("pk", "name", "slug"),
         to_field_name="slug",
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=GroupedCheckboxes,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Shown by their main usage (the first listed), so that a tool is found where one
+        # looks for it; the list stays one entry per tool.
+        labels = dict(Usage.choices)
+        groups: dict[str, list[tuple[str, str]]] = {code: [] for code in labels}
+        others = []
+        for slug, name, usages in (
+            Tool.objects.published().order_by("name").values_list("slug", "name", "usages")
+        ):
+            main = next((code for code in usages or [] if code in groups), None)
+            (groups[main] if main else others).append((slug, name))
+        choices = [(labels[code], tools) for code, tools in groups.items() if tools]
+        if others:
+            choices.append((_("Autres usages"), others))
+        self.fields["outils"].widget.choices = choices
 
     def clean_outils(self):
         tools = self.cleaned_data["outils"]
