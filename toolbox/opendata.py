@@ -78,8 +78,11 @@ def tool_records(tools) -> list[dict]:
     "replaces" as the sorted names of the products replaced (as services.tool_values)."""
     rows = list(tools.values("pk", "slug", *TOOL_VALUES))
     replaced: dict[int, list[str]] = {}
-    products = Alternative.objects.filter(tool__in=tools.values("pk")).values_list(
-        "tool_id", "product__name"
+    # Unordered (the model's ordering joins the tools again); sorted by name below.
+    products = (
+        Alternative.objects.filter(tool_id__in=[row["pk"] for row in rows])
+        .order_by()
+        .values_list("tool_id", "product__name")
     )
     for tool_id, name in products:
         replaced.setdefault(tool_id, []).append(name)
