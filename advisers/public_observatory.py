@@ -414,7 +414,11 @@ def _grouped_in_postgresql(breakdown, mapping, before, detail_year, columns, bou
         whole_part += statistics(names[:1])
         params.append(before)
         counts_part = ["1", "s.year", "s.grp", "0", "COUNT(*)", *no_levels, *statistics(())]
-        params += [*group_params, before]
+        # Regions are counted by département, summed below: no CASE on every row.
+        counted, counted_params = (
+            _group_sql("departement", mapping) if breakdown == "region" else (group, group_params)
+        )
+        params += [*counted_params, before]
         detail_part = ["2", "s.year", "s.grp", "GROUPING(s.grp)", "COUNT(*)", *no_levels]
         detail_part += statistics(names)
         params += [*group_params, before, detail_year]
@@ -422,7 +426,7 @@ def _grouped_in_postgresql(breakdown, mapping, before, detail_year, columns, bou
             f"SELECT {', '.join(whole_part)} FROM {facts} s "
             "WHERE s.is_latest_of_year AND s.year < %s GROUP BY s.year "
             f"UNION ALL SELECT {', '.join(counts_part)} "
-            f"FROM (SELECT f.year, {group} AS grp {joined}) s GROUP BY s.year, s.grp "
+            f"FROM (SELECT f.year, {counted} AS grp {joined}) s GROUP BY s.year, s.grp "
             f"UNION ALL SELECT {', '.join(detail_part)} "
             f"FROM (SELECT f.year, {scores}, {group} AS grp {joined} AND f.year = %s) s "
             "GROUP BY s.year, ROLLUP(s.grp)"
@@ -465,7 +469,10 @@ def _grouped_in_postgresql(breakdown, mapping, before, detail_year, columns, bou
         if kind == 0:
             whole(year, count, rest)
         elif kind == 1:
-            grouped.groups[(year, value)] = {"organisations": count}
+            if breakdown == "region":
+                value = mapping.get(value, "")
+            own = grouped.groups.setdefault((year, value), {"organisations": 0})
+            own["organisations"] += count
         else:
             medians.append((year, value, is_whole, parts(rest)[1]))
     for year, value, is_whole, stats in medians:

@@ -297,6 +297,14 @@ def test_geography_withholds_regions_then_their_departements(territories_populat
     departements = _cells(po.compute("departement"), LAST_YEAR)
     assert departements["33"].organisations == 6
     assert {code for code, c in departements.items() if c.withheld} == {"64", "87", "35", "75"}
+    for key in ("region", "departement"):  # a page reads its counts apart from its medians
+        page, csv_figures = po.compute(key, LAST_YEAR), po.compute(key)
+        assert [[c.organisations for c in r.cells] for r in page.rows] == [
+            [c.organisations for c in r.cells] for r in csv_figures.rows
+        ]
+        assert [r.cells[0].median for r in page.rows] == [
+            r.cells[0].median for r in csv_figures.rows
+        ]
 
 
 @pytest.mark.django_db
