@@ -7,7 +7,14 @@ from accounts.models import Membership
 
 class GuestInviteForm(forms.Form):
     name = forms.CharField(label=_("Nom de la personne"), max_length=150)
-    email = forms.EmailField(label=_("Son adresse e-mail"))
+    email = forms.EmailField(
+        label=_("Son adresse e-mail (facultatif)"),
+        required=False,
+        help_text=_(
+            "Le lien lui est envoyé par e-mail. Sans adresse, vous le lui transmettez vous-même "
+            "(SMS, messagerie, QR code) : il s’affiche après l’envoi."
+        ),
+    )
     role_label = forms.CharField(
         label=_("Son rôle dans l'organisation"),
         max_length=100,

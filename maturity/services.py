@@ -1,6 +1,7 @@
 """Diagnostics: starting, answering, inviting respondents, completing. Each rule raises
 DiagnosticError with a French message that the view shows as is."""
 
+import math
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -197,6 +198,20 @@ def overall_progress(progress: dict[str, Progress]) -> Progress:
     )
 
 
+def finished(structure: Structure, answers: dict[int, AnswerLike]) -> bool:
+    """The respondent has given every answer asked of them (the optional ones may wait)."""
+    return bool(answers) and not unanswered_required(structure, answers)
+
+
+# About 20 seconds a question, as people answer on the questionnaire's pages.
+SECONDS_PER_QUESTION = 20
+
+
+def estimated_minutes(questions: int) -> int:
+    """Minutes to answer `questions` questions, rounded up to 5 (never under 5)."""
+    return max(5, 5 * math.ceil(questions * SECONDS_PER_QUESTION / 60 / 5))
+
+
 def unanswered_required(
     structure: Structure, answers: dict[int, AnswerLike]
 ) -> list[tuple[str, QuestionView]]:
@@ -277,30 +292,64 @@ def add_member_respondent(
     return respondent
 
 
+def guest_link(token: str) -> str:
+    """The full address of a guest's link, as the guest receives it."""
+    return settings.SITE_URL + reverse("maturity:guest_entry", args=[token])
+
+
 @transaction.atomic
 def invite_guest(
     *, diagnostic: Diagnostic, name: str, email: str, role_label: str, by: User
-) -> Respondent:
+) -> tuple[Respondent, str]:
+    """A guest and their personal link, e-mailed when an address is given (without one, the
+    admin passes the link on: by text message, a messaging app, a QR code in a meeting).
+    Returns the respondent and the link: only its hash is stored, so this is the one time it
+    can be read."""
     if diagnostic.is_completed:
         raise DiagnosticError(_("Ce diagnostic est terminé."))
     respondent, token = Respondent.new_guest(
         diagnostic=diagnostic, name=name, email=email, role_label=role_label, invited_by=by
     )
     respondent.save()
-    _mail(
-        to=[respondent.email],
-        subject=_("Votre avis pour le diagnostic numérique de %(organisation)s")
-        % {"organisation": diagnostic.organisation.name},
-        template="maturity/email/respondent_guest.txt",
-        context={
-            "diagnostic": diagnostic,
-            "respondent": respondent,
-            "by": by,
-            "days": Respondent.GUEST_LINK_DAYS,
-            "url": settings.SITE_URL + reverse("maturity:guest_entry", args=[token]),
-        },
+    url = guest_link(token)
+    if respondent.email:
+        _mail(
+            to=[respondent.email],
+            subject=_("Votre avis pour le diagnostic numérique de %(organisation)s")
+            % {"organisation": diagnostic.organisation.name},
+            template="maturity/email/respondent_guest.txt",
+            context={
+                "diagnostic": diagnostic,
+                "respondent": respondent,
+                "by": by,
+                "days": Respondent.GUEST_LINK_DAYS,
+                "url": url,
+            },
+        )
+    return respondent, url
+
+
+@transaction.atomic
+def renew_guest_link(respondent: Respondent, *, by: User) -> str:
+    """A new link for a guest who lost theirs (or never got it): the previous one stops
+    working, the new one is valid for the usual period, a deactivated guest is let in again.
+    Returns the link, readable this once like a new guest's."""
+    if respondent.diagnostic.is_completed:
+        raise DiagnosticError(_("Ce diagnostic est terminé."))
+    if not respondent.is_guest:
+        raise DiagnosticError(_("Les membres répondent avec leur compte, sans lien."))
+    fresh, token = Respondent.new_guest(
+        diagnostic=respondent.diagnostic,
+        name=respondent.name,
+        email=respondent.email,
+        role_label=respondent.role_label,
+        invited_by=by,
     )
-    return respondent
+    respondent.token_hash = fresh.token_hash
+    respondent.expires_at = fresh.expires_at
+    respondent.revoked_at = None
+    respondent.save(update_fields=["token_hash", "expires_at", "revoked_at", "updated_at"])
+    return guest_link(token)
 
 
 def revoke_guest(respondent: Respondent) -> None:

@@ -17,6 +17,12 @@ urlpatterns = [
     path(
         "<id:pk>/invites/<id:respondent_pk>/desactiver/", views.revoke_guest, name="revoke_guest"
     ),
+    path("<id:pk>/invites/<id:respondent_pk>/lien/", views.guest_link, name="guest_link"),
+    path(
+        "<id:pk>/invites/<id:respondent_pk>/nouveau-lien/",
+        views.renew_guest_link,
+        name="renew_guest_link",
+    ),
     path("<id:pk>/inventaire/", views.inventory, name="inventory"),
     path("<id:pk>/terminer/", views.complete, name="complete"),
     path("<id:pk>/resultats/", views.results_page, name="results"),
@@ -27,6 +33,7 @@ urlpatterns = [
         name="respondent_answers",
     ),
     path("lien/<str:token>/", views.guest_entry, name="guest_entry"),
+    path("repondre/<id:pk>/bienvenue/", views.welcome, name="welcome"),
     path("repondre/<id:pk>/", views.respondent_home, name="respondent_home"),
     path("repondre/<id:pk>/partage/", views.respondent_consent, name="respondent_consent"),
     path("repondre/<id:pk>/partie/<slug:code>/", views.section, name="section"),

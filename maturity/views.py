@@ -18,7 +18,7 @@ from accounts.security import (
     organisation_action_allowed,
 )
 from config.links import pk_urls
-from maturity import footprint, questionnaire_file, results_document, services, versions
+from maturity import footprint, qr, questionnaire_file, results_document, services, versions
 from maturity.access import (
     GUEST_SESSION_KEY,
     diagnostic_for_member,
@@ -134,26 +134,61 @@ def invite_member(request, pk):
     return redirect("maturity:diagnostic_detail", pk=pk)
 
 
+# Guests' links just made, kept in the session of the admin who made them so that the page
+# after can show them to copy: only their hash is stored, the clear link exists nowhere else.
+FRESH_GUEST_LINKS_KEY = "fresh_guest_links"
+FRESH_GUEST_LINKS_KEPT = 20
+
+
+def _keep_guest_link(request, respondent_pk: int, url: str) -> None:
+    links = {k: v for k, v in request.session.get(FRESH_GUEST_LINKS_KEY, {}).items()}
+    links.pop(str(respondent_pk), None)
+    links[str(respondent_pk)] = url
+    request.session[FRESH_GUEST_LINKS_KEY] = dict(list(links.items())[-FRESH_GUEST_LINKS_KEPT:])
+
+
+def _forget_guest_link(request, respondent_pk: int) -> None:
+    links = request.session.get(FRESH_GUEST_LINKS_KEY, {})
+    if str(respondent_pk) in links:
+        request.session[FRESH_GUEST_LINKS_KEY] = {
+            k: v for k, v in links.items() if k != str(respondent_pk)
+        }
+
+
+def _guest_of(diagnostic, respondent_pk: int) -> Respondent:
+    return get_object_or_404(Respondent, pk=respondent_pk, diagnostic=diagnostic, user__isnull=True)
+
+
 @login_required
 @require_POST
 def invite_guest(request, pk):
-    """Admins of the organisation invite a guest (board member, volunteer) by a personal link."""
+    """Admins of the organisation invite a guest (board member, volunteer) by a personal link,
+    e-mailed to them or passed on by the admin: the next page shows it to copy."""
     diagnostic = diagnostic_for_member(request.user, pk, admin=True)
     form = GuestInviteForm(request.POST)
     if form.is_valid() and not invitation_allowed(request, diagnostic.organisation_id):
         form.add_error(None, invitation_limit_message())
     elif form.is_valid():
         try:
-            services.invite_guest(diagnostic=diagnostic, by=request.user, **form.cleaned_data)
+            respondent, url = services.invite_guest(
+                diagnostic=diagnostic, by=request.user, **form.cleaned_data
+            )
         except services.DiagnosticError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(
-                request,
-                _("Un lien personnel a été envoyé à %(email)s.")
-                % {"email": form.cleaned_data["email"]},
-            )
-            return redirect("maturity:diagnostic_detail", pk=pk)
+            _keep_guest_link(request, respondent.pk, url)
+            if respondent.email:
+                messages.success(
+                    request,
+                    _("Un lien personnel a été envoyé à %(email)s.") % {"email": respondent.email},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("Le lien personnel de %(name)s est prêt : transmettez-le-lui.")
+                    % {"name": respondent.display_name},
+                )
+            return redirect("maturity:guest_link", pk=pk, respondent_pk=respondent.pk)
     for errors in form.errors.values():
         for error in errors:
             messages.error(request, error)
@@ -161,14 +196,50 @@ def invite_guest(request, pk):
 
 
 @login_required
+def guest_link(request, pk, respondent_pk):
+    """Admins of the organisation: a guest's link to copy and its QR code, while the session
+    of the admin who made it lasts; after that, a new link can be made."""
+    diagnostic = diagnostic_for_member(request.user, pk, admin=True)
+    respondent = _guest_of(diagnostic, respondent_pk)
+    url = request.session.get(FRESH_GUEST_LINKS_KEY, {}).get(str(respondent.pk))
+    live = respondent.guest_link_is_live and not diagnostic.is_completed
+    context = {"diagnostic": diagnostic, "respondent": respondent, "live": live, "url": None}
+    if url and live:
+        context["url"] = url
+        context["qr"] = qr.svg(
+            url,
+            title=_("QR code du lien personnel de %(name)s") % {"name": respondent.display_name},
+        )
+    return TemplateResponse(request, "maturity/guest_link.html", context)
+
+
+@login_required
+@require_POST
+def renew_guest_link(request, pk, respondent_pk):
+    """Admins of the organisation make a new link for a guest; the former one stops working."""
+    diagnostic = diagnostic_for_member(request.user, pk, admin=True)
+    respondent = _guest_of(diagnostic, respondent_pk)
+    if not invitation_allowed(request, diagnostic.organisation_id):
+        messages.error(request, invitation_limit_message())
+        return redirect("maturity:guest_link", pk=pk, respondent_pk=respondent.pk)
+    try:
+        url = services.renew_guest_link(respondent, by=request.user)
+    except services.DiagnosticError as exc:
+        messages.error(request, str(exc))
+    else:
+        _keep_guest_link(request, respondent.pk, url)
+        messages.success(request, _("Un nouveau lien est prêt : l’ancien ne fonctionne plus."))
+    return redirect("maturity:guest_link", pk=pk, respondent_pk=respondent.pk)
+
+
+@login_required
 @require_POST
 def revoke_guest(request, pk, respondent_pk):
     """Admins of the organisation revoke a guest's link at once."""
     diagnostic = diagnostic_for_member(request.user, pk, admin=True)
-    respondent = get_object_or_404(
-        Respondent, pk=respondent_pk, diagnostic=diagnostic, user__isnull=True
-    )
+    respondent = _guest_of(diagnostic, respondent_pk)
     services.revoke_guest(respondent)
+    _forget_guest_link(request, respondent.pk)
     messages.success(
         request, _("Le lien de %(name)s ne fonctionne plus.") % {"name": respondent.display_name}
     )
@@ -199,10 +270,38 @@ def guest_entry(request, token):
     guests = set(request.session.get(GUEST_SESSION_KEY, []))
     guests.add(respondent.pk)
     request.session[GUEST_SESSION_KEY] = sorted(guests)
-    return redirect("maturity:respondent_home", pk=respondent.pk)
+    return redirect("maturity:welcome", pk=respondent.pk)
 
 
 # --- Answering ------------------------------------------------------------------------------------
+
+
+@respondent_required
+def welcome(request, pk):
+    """The respondent themselves (a guest first of all, sent here by their link): who asks for
+    their opinion and why, how long it takes, what is shared and what stays theirs."""
+    respondent = respondent_for(request, pk)
+    structure = structure_for(respondent.diagnostic.questionnaire)
+    answers = services.answers_of(respondent)
+    progress = services.section_progress(structure, answers)
+    overall = services.overall_progress(progress)
+    return TemplateResponse(
+        request,
+        "maturity/welcome.html",
+        {
+            "respondent": respondent,
+            "diagnostic": respondent.diagnostic,
+            "invited_by": respondent.invited_by,
+            "structure": structure,
+            "overall": overall,
+            "minutes": services.estimated_minutes(overall.total - overall.answered),
+            "parts": len(structure.sections),
+            "next_section": next(
+                (s for s in structure.sections if not progress[s.code].done), None
+            ),
+            "finished": services.finished(structure, answers),
+        },
+    )
 
 
 @respondent_required
@@ -234,6 +333,7 @@ def respondent_home(request, pk):
         "consent_form": ConsentForm(initial={"share_answers": respondent.share_answers}),
         "own_skills": skills,
         "can_inventory": not respondent.is_guest,
+        "finished": services.finished(structure, answers),
     }
     return TemplateResponse(request, "maturity/respondent_home.html", context)
 
@@ -276,6 +376,7 @@ def _section_context(respondent, structure, section, answers, errors=None, saved
         "saved": saved,
         "progress": progress[section.code],
         "overall": services.overall_progress(progress),
+        "finished": services.finished(structure, answers),
         "previous": structure.sections[index - 1] if index > 0 else None,
         "next": structure.sections[index + 1] if index + 1 < len(order) else None,
         "locked": respondent.diagnostic.is_completed,

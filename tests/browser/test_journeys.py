@@ -123,10 +123,12 @@ def run_journey(visitor, *, javascript: bool, email: str, siren: str, shots: str
     page.fill("#id_name", "Jeanne")
     page.fill("#id_email", "jeanne@example.org")
     page.fill("#id_role_label", "Présidente")
-    page.click("text=Envoyer le lien")
+    page.click("text=Créer le lien")
     page.wait_for_selector("text=Un lien personnel a été envoyé")
     guest_tab = visitor(javascript=javascript)
     guest = guest_tab.go(link_in_last_mail(r"https?://\S+/diagnostic/lien/\S+/"))
+    guest.wait_for_selector("text=Combien de temps")  # welcomed first
+    guest.click("text=Voir le sommaire des parties")
     guest.click("text=Stratégie et pilotage du numérique")
     guest.locator("fieldset.question").first.locator("label").nth(1).click()
     if javascript:

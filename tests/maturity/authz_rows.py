@@ -60,6 +60,10 @@ ORG = lambda cast: {"org_pk": cast.org_a.pk}  # noqa: E731
 OWN = logged_in(404, member_a=200, guest=404)
 
 
+def GUEST_OF_D(cast):
+    return {"pk": world(cast).diagnostic.pk, "respondent_pk": world(cast).guest.pk}
+
+
 def ACTION(cast):
     return {"org_pk": world(cast).roadmap.organisation_id, "action_pk": world(cast).action.pk}
 
@@ -113,6 +117,9 @@ ROWS = {
         },
         method="post",
     ),
+    # A guest's link to copy and its QR code, and a new link: the organisation's admins.
+    "maturity:guest_link": Row(org_a(403, 200), kwargs=GUEST_OF_D),
+    "maturity:renew_guest_link": Row(org_a(403, 302), kwargs=GUEST_OF_D, method="post"),
     "maturity:inventory": Row(org_a(200, 200), kwargs=D),
     "maturity:complete": Row(org_a(403, 200), kwargs=D),
     "maturity:results": Row(org_a(200, 200), kwargs=D),
@@ -127,6 +134,7 @@ ROWS = {
     ),
     # Anyone holding a live guest link is let in to that diagnostic only.
     "maturity:guest_entry": Row(everyone(302), kwargs=lambda cast: {"token": world(cast).token}),
+    "maturity:welcome": Row(OWN, kwargs=R),
     "maturity:respondent_home": Row(OWN, kwargs=R),
     "maturity:respondent_consent": Row({**OWN, "member_a": 302}, kwargs=R, method="post"),
     "maturity:section": Row(
@@ -154,6 +162,7 @@ GUEST = lambda cast: {"pk": world(cast).guest.pk}  # noqa: E731
 GUEST_OWN = logged_in(404, guest=200)
 
 GUEST_ROWS = {
+    "maturity:welcome": Row(GUEST_OWN, kwargs=GUEST),
     "maturity:respondent_home": Row(GUEST_OWN, kwargs=GUEST),
     "maturity:respondent_consent": Row({**GUEST_OWN, "guest": 302}, kwargs=GUEST, method="post"),
     "maturity:section": Row(

@@ -60,7 +60,7 @@ def test_guest_answers_through_a_personal_link_until_it_is_revoked(
 
     visitor = client.__class__()
     response = visitor.get(path)
-    assert response["Location"] == reverse("maturity:respondent_home", args=[guest.pk])
+    assert response["Location"] == reverse("maturity:welcome", args=[guest.pk])
     assert visitor.get(response["Location"]).status_code == 200
     question = structure_for(questionnaire).sections[1].questions[0]
     assert (
