@@ -4,6 +4,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 AGEING_YEARS = 5  # beyond this, computers and phones slow down and leave security support
+# Usages where several tools are several channels, each reaching other people (a page on
+# Facebook and an account on Instagram), not duplicates to close: not counted as redundancy.
+CHANNEL_USAGES = frozenset({"reseaux_sociaux"})
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,7 @@ def findings(
     redundancy = [
         {"usage": code, "label": usage_labels.get(code, code), "tools": sorted(names)}
         for code, names in by_usage.items()
-        if len(names) >= 2
+        if len(names) >= 2 and code not in CHANNEL_USAGES
     ]
     known_licence = [t for t in tools if t.libre is not None]
     known_hosting = [t for t in tools if t.eu_hosted is not None]

@@ -10,7 +10,7 @@ from maturity.models import Answer, DimensionResult, Question, ResultSnapshot, S
 from maturity.structure import Structure, structure_for
 
 # Below this, an aggregate could reveal one person's answers: skills averages, and how the
-# answers to a disputed question split.
+# answers to a disputed question split (here and in the roadmap's reasons, roadmap_rules).
 MIN_SKILLS_RESPONDENTS = 3
 MIN_COMPARISON_GROUP = 5  # statistics only over groups of at least 5 organisations
 TRAINING_NEED_BELOW = 50

@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
 from config import safe_yaml
-from maturity import footprint, hooks
+from maturity import footprint, hooks, results
 from maturity import typology as typology_module
 
 HORIZONS = {"0-3": "0 à 3 mois", "3-6": "3 à 6 mois", "6-12": "6 à 12 mois"}
@@ -74,8 +74,6 @@ LOCAL_HELP = {
     ),
     "opco": ("Votre OPCO, désigné par votre convention collective", ""),
 }
-# A privacy rule shared with the results: below 3 people, how answers split is not shown.
-MIN_SPLIT_RESPONDENTS = 3
 
 
 class RulesFileError(Exception):
@@ -623,7 +621,8 @@ def _answer_reason(wanted: set[str], info: QuestionInfo, tally: Tally) -> str:
     if len(set(tally.picks)) == 1:
         labels = [_label(info, c) for c in shown if c in tally.picks[0]]
         return _("Réponse donnée : « %(answers)s ».") % {"answers": " », « ".join(labels)}
-    if tally.answered < MIN_SPLIT_RESPONDENTS:
+    # The results' privacy rule: below this many people, how answers split is not shown.
+    if tally.answered < results.MIN_SKILLS_RESPONDENTS:
         if info.multiple or tally.mean is None:
             return _(
                 "Les avis de l'équipe diffèrent sur « %(question)s » ; la moitié au moins des "
@@ -680,9 +679,10 @@ def _fires(trigger: dict, facts: Facts, catalogue: Catalogue) -> tuple[float, st
     elif kind == "difficulty":
         score = facts.difficulties.get(value["type"])
         if score is not None and score >= value["min"]:
-            return score / 100, _(
-                "Difficultés %(type)s ressenties comme fortes (%(score)s/100)."
-            ) % {"type": _(DIFFICULTY_LABELS[value["type"]]), "score": round(score)}
+            return score / 100, _("Difficultés %(type)s ressenties à %(score)s/100.") % {
+                "type": _(DIFFICULTY_LABELS[value["type"]]),
+                "score": round(score),
+            }
     return None
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from accounts.models import Organisation
-from maturity import results, services
+from maturity import inventory, results, services
 from maturity.models import Diagnostic, InventoryItem, Respondent, ResultSnapshot
 from maturity.structure import structure_for
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
@@ -380,3 +380,19 @@ def test_another_organisation_cannot_see_results(client, questionnaire):
     services.complete(diagnostic=diagnostic, by=respondent.user)
     client.force_login(UserFactory())
     assert client.get(reverse("maturity:results", args=[diagnostic.pk])).status_code == 404
+
+
+def test_two_social_networks_are_two_channels_not_a_duplicate():
+    tools = [
+        inventory.ToolUse("reseaux_sociaux", "Facebook", False, False),
+        inventory.ToolUse("reseaux_sociaux", "Instagram", False, False),
+        inventory.ToolUse("stockage", "Google Drive", False, False),
+        inventory.ToolUse("stockage", "Dropbox", False, False),
+    ]
+    labels = {"reseaux_sociaux": "Réseaux sociaux", "stockage": "Stockage"}
+    found = inventory.findings(tools, [], labels, {})
+    assert found["redundancy"] == [
+        {"usage": "stockage", "label": "Stockage", "tools": ["Dropbox", "Google Drive"]}
+    ]
+    channels_only = inventory.findings(tools[:2], [], labels, {})
+    assert channels_only["redundancy"] == [] and channels_only["tools_count"] == 2

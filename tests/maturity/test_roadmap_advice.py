@@ -11,7 +11,16 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import LegalForm
-from maturity import hooks, pdf, questionnaire_file, roadmap, roadmap_rules, services, typology
+from maturity import (
+    hooks,
+    pdf,
+    questionnaire_file,
+    results,
+    roadmap,
+    roadmap_rules,
+    services,
+    typology,
+)
 from maturity.models import PdfExport, RoadmapAction
 from maturity.structure import structure_for
 from tests.factories import AdviserProfileFactory, DlaStructureFactory, MembershipFactory
@@ -339,6 +348,43 @@ def test_unscored_and_multiple_questions_fire_on_half_of_the_answers():
     assert roadmap_rules.answer_fires(["temps"], info, half)[0] == 0.5
     third = roadmap_rules.Tally((frozenset({"temps"}), frozenset({"aide"}), frozenset({"aide"})))
     assert roadmap_rules.answer_fires(["temps"], info, third) is None
+
+
+def test_the_roadmap_splits_answers_from_the_results_privacy_threshold(monkeypatch):
+    info = roadmap_rules.QuestionInfo(
+        text="Où sont les documents ?",
+        multiple=False,
+        choices={"perso": ("Chacun chez soi", 0), "commun": ("En commun", 100)},
+    )
+    tally = roadmap_rules.Tally((frozenset({"perso"}), frozenset({"perso"})), 0)
+    two = roadmap_rules.Tally((frozenset({"perso"}), frozenset({"commun"})), 50)
+    assert roadmap_rules.answer_fires(["perso"], info, tally)[1] == (
+        "Réponse donnée : « Chacun chez soi »."
+    )
+    assert "Les avis de l'équipe diffèrent" in roadmap_rules.answer_fires(["perso"], info, two)[1]
+    # One threshold for the results page and the roadmap: lowered there, lowered here.
+    monkeypatch.setattr(results, "MIN_SKILLS_RESPONDENTS", 2)
+    assert roadmap_rules.answer_fires(["perso"], info, two)[1] == (
+        "1 personne sur 2 a répondu « Chacun chez soi »."
+    )
+
+
+def test_a_felt_difficulty_is_quoted_at_its_level_not_called_strong():
+    rules = {
+        "actions": [
+            {
+                "code": "a",
+                "dimension": "competences",
+                "priority": 2,
+                "prerequisites": [],
+                "triggers": [{"difficulty": {"type": "humaines", "min": 50}}],
+            }
+        ]
+    }
+    facts = roadmap_rules.Facts({}, {}, frozenset(), frozenset(), {"humaines": 50.0})
+    (proposal,) = roadmap_rules.propose(rules, facts)
+    # 50/100 is "Moyennement": the reason gives the level, it does not say "fortes".
+    assert proposal.reasons == ["Difficultés humaines ressenties à 50/100."]
 
 
 def test_a_team_diagnostic_explains_with_the_consolidated_answer(rules):
