@@ -19,8 +19,9 @@ How they are ranked: each candidate gets a priority value
 - dimension weight: the weight of the action's dimension in the questionnaire (1 to 3);
 - rule factor: the rule's own priority, 1 (high) → 1, 2 → 0.75, 3 → 0.5.
 
-Actions flagged `foundation` (the basics: backups, passwords, people to carry the subject, a
-strategy) come before every other action, and an action's prerequisites before the action.
+Actions flagged `foundation` (the basics: backups, passwords, one shared storage, people to carry
+the subject, a strategy; for a work-integration structure, the digital skills of the people in
+integration jobs) come before every other action, and an action's prerequisites before it.
 At most `limit` actions are proposed "à faire en premier" (ROADMAP_PRIORITY_ACTIONS): the best
 ranked, each taken with those of its prerequisites that are candidates too, as long as the whole
 group fits; the others are "pour plus tard". Actions the organisation has taken on (accepted or
