@@ -515,6 +515,15 @@ class DlaStructure(models.Model):
         return [territories.departement_name(code) for code in self.departements]
 
 
+class AdviserProfileQuerySet(models.QuerySet):
+    def pending_review(self):
+        """Requests a CRESS admin has to decide, oldest first."""
+        return self.filter(status=AdviserProfile.Status.PENDING).order_by("requested_at")
+
+    def approved(self):
+        return self.filter(status=AdviserProfile.Status.APPROVED)
+
+
 class AdviserProfile(models.Model):
     """A DLA adviser's account request; the adviser role exists once a CRESS admin approves it."""
 
@@ -540,6 +549,8 @@ class AdviserProfile(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decision_message = models.TextField(blank=True)
+
+    objects = AdviserProfileQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("profil de conseiller·e")

@@ -303,3 +303,30 @@ def decide_adviser(
         context={"profile": profile, "approved": approve, "message": message},
     )
     return profile
+
+
+# --- Home pages -----------------------------------------------------------------------------
+
+
+def waiting_for(user: User) -> tuple[list[JoinRequest], list[Invitation]]:
+    """What the person is waiting for: their requests to join an organisation not decided yet,
+    and the live invitations sent to their address (accepted through the e-mailed link, whose
+    token only the e-mail holds). Two queries."""
+    requests = list(
+        JoinRequest.objects.filter(user=user, status=JoinRequest.Status.PENDING)
+        .select_related("organisation")
+        .order_by("-created_at")
+    )
+    invitations = list(
+        Invitation.objects.pending()
+        .filter(email=user.email.lower())
+        .exclude(organisation__memberships__user=user, organisation__memberships__is_active=True)
+        .select_related("organisation", "invited_by")
+        .order_by("-created_at")
+    )
+    return requests, invitations
+
+
+def cress_queue_counts() -> dict[str, int]:
+    """What waits for a CRESS admin here: adviser account requests. One query."""
+    return {"advisers": AdviserProfile.objects.pending_review().count()}

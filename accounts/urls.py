@@ -58,7 +58,6 @@ urlpatterns = [
     path("profil/donnees/", views.account_export, name="account_export"),
     path("profil/supprimer/", views.account_delete, name="account_delete"),
     path("profil/conseiller/", views.adviser_request, name="adviser_request"),
-    path("cress/", views.cress_dashboard, name="cress_dashboard"),
     path(
         "cress/conseillers/<id:profile_pk>/",
         views.cress_adviser_decide,

@@ -6,7 +6,6 @@ Each view says who may see it in its first lines: a decorator or a scoped lookup
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -377,39 +376,6 @@ def adviser_request(request):
         )
         return redirect("profile")
     return TemplateResponse(request, "accounts/adviser_request.html", {"form": form})
-
-
-@cress_admin_required
-def cress_dashboard(request):
-    """CRESS admins."""
-    pending = (
-        AdviserProfile.objects.filter(status=AdviserProfile.Status.PENDING)
-        .select_related("user", "structure")
-        .order_by("requested_at")
-    )
-    figures = Organisation.objects.aggregate(
-        total=Count("pk"),
-        with_admin=Count(
-            "pk",
-            filter=Q(memberships__is_active=True, memberships__role=Membership.Role.ADMIN),
-            distinct=True,
-        ),
-    )
-    advisers = (
-        AdviserProfile.objects.filter(status=AdviserProfile.Status.APPROVED)
-        .select_related("user", "structure")
-        .order_by("structure__name", "user__last_name")
-    )
-    return TemplateResponse(
-        request,
-        "accounts/cress_dashboard.html",
-        {
-            "pending_advisers": pending,
-            "advisers": advisers,
-            "figures": figures,
-            "decision_form": DecisionForm(),
-        },
-    )
 
 
 @cress_admin_required

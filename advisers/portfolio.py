@@ -3,14 +3,15 @@ whatever the portfolio's size (asserted in tests with few and many clients). The
 only its own clients from the database (client_page); exports read them all (clients)."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.forms import identifier_digits
-from accounts.models import Organisation
+from accounts.models import AdviserProfile, Organisation
 from advisers.access import consented_organisations
 from advisers.models import Consent
 from config.links import pk_urls
@@ -194,3 +195,50 @@ def comparison(rows: list[ClientRow], structure) -> list[dict]:
             }
         )
     return table
+
+
+# Consents ending within this many days are pointed out on the adviser's home page.
+EXPIRING_WITHIN_DAYS = 30
+REQUESTS_SHOWN = 5
+
+
+@dataclass
+class PortfolioSummary:
+    clients: int
+    with_results: int  # clients with a completed diagnostic to read
+    expiring: int  # accesses ending within EXPIRING_WITHIN_DAYS
+    requested: int  # the adviser's requests that organisations have not answered yet
+    requests: list[Consent] = field(default_factory=list)  # the latest of them
+
+
+def summary(user) -> PortfolioSummary:
+    """The adviser's home page: their portfolio in figures and their pending requests for
+    access. Two queries at most, whatever the portfolio's size."""
+    now = timezone.now()
+    live = Q(
+        status=Consent.Status.ACTIVE,
+        expires_at__gt=now,
+        adviser__adviser_profile__status=AdviserProfile.Status.APPROVED,
+    )
+    has_results = Exists(
+        Diagnostic.objects.filter(
+            organisation=OuterRef("organisation"), status=Diagnostic.Status.COMPLETED
+        )
+    )
+    figures = Consent.objects.filter(adviser=user).aggregate(
+        clients=Count("organisation", filter=live, distinct=True),
+        with_results=Count("organisation", filter=live & Q(has_results), distinct=True),
+        expiring=Count(
+            "pk", filter=live & Q(expires_at__lte=now + timedelta(days=EXPIRING_WITHIN_DAYS))
+        ),
+        requested=Count("pk", filter=Q(status=Consent.Status.REQUESTED)),
+    )
+    requests = []
+    if figures["requested"]:
+        requests = list(
+            Consent.objects.filter(adviser=user, status=Consent.Status.REQUESTED)
+            .select_related("organisation")
+            .only("pk", "requested_at", "organisation", "organisation__name")
+            .order_by("-requested_at", "-pk")[:REQUESTS_SHOWN]
+        )
+    return PortfolioSummary(**figures, requests=requests)

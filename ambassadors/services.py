@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import territories
 from accounts.models import Organisation, User
 from accounts.tasks import send_email
 from ambassadors.matching import rank_ambassadors
@@ -303,6 +304,33 @@ def next_events(user, limit: int = 3) -> list[Event]:
     events = Event.objects.visible_to(user).upcoming().not_cancelled()
     shown = ("pk", "title", "kind", "starts_at", "ends_at", "location", "departement", "audience")
     return list(events.only(*shown)[:limit])
+
+
+def upcoming_near(user, departements, limit: int = 3) -> list[Event]:
+    """The next events the person may see in these départements or beside them (a member's
+    home page: their organisations' départements), soonest first: one query."""
+    codes = set(departements)
+    for code in list(codes):
+        codes.update(territories.neighbours(code))
+    if not codes:
+        return []
+    events = Event.objects.visible_to(user).upcoming().not_cancelled()
+    shown = ("pk", "title", "kind", "starts_at", "ends_at", "location", "departement", "audience")
+    return list(events.filter(departement__in=sorted(codes)).only(*shown)[:limit])
+
+
+def cress_queue_counts() -> dict[str, int]:
+    """What waits for a CRESS admin in the community: applications and renewals, fiches to
+    review, support requests nobody answered in time. Three counts."""
+    return {
+        "applications": Ambassador.objects.filter(
+            Q(status=Ambassador.Status.PENDING) | Q(renewal_requested_at__isnull=False)
+        ).count(),
+        "fiches": Resource.objects.filter(status=Resource.Status.PENDING).count(),
+        "unanswered": SupportRequest.objects.filter(
+            status=SupportRequest.Status.SENT, escalated_at__isnull=False
+        ).count(),
+    }
 
 
 def _event_context(event: Event) -> dict:

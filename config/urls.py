@@ -15,6 +15,8 @@ urlpatterns = [
     path("accessibilite/", views.page, {"name": "accessibility"}, name="accessibility"),
     path("mentions-legales/", views.page, {"name": "legal"}, name="legal"),
     path("sante/", views.health, name="health"),
+    # The CRESS space gathers every app's queues: it belongs here, above the apps.
+    path("cress/", views.cress_dashboard, name="cress_dashboard"),
     path("compte/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("diagnostic/", include("maturity.urls")),

@@ -1,13 +1,18 @@
-"""Pages that belong to the platform as a whole: home, legal pages, health, error pages."""
+"""Pages that belong to the platform as a whole: home, CRESS space, legal pages, health, error
+pages."""
 
 from django.db import connection
+from django.db.models import Count, Q
 from django.http import HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 
-from accounts.models import AdviserProfile
+from accounts.access import cress_admin_required
+from accounts.forms import DecisionForm
+from accounts.models import AdviserProfile, Membership, Organisation
 from ambassadors.services import next_events
+from config import home as home_blocks
 
 PAGES = {
     "about": "pages/about.html",
@@ -18,14 +23,42 @@ PAGES = {
 
 
 def home(request):
-    """Everyone: the next events. Logged-in people see their organisations and what their
-    roles let them do."""
+    """Everyone: the next events. Logged-in people see a block for each of their roles: their
+    organisations' diagnostics, roadmaps, actions due and events near them; an adviser's
+    portfolio; the CRESS queues."""
     context = {"next_events": next_events(request.user)}
     if request.user.is_authenticated:
-        context["adviser_profile"] = (
-            AdviserProfile.objects.select_related("structure").filter(user=request.user).first()
-        )
+        context.update(home_blocks.signed_in(request))
     return TemplateResponse(request, "pages/home.html", context)
+
+
+@cress_admin_required
+def cress_dashboard(request):
+    """CRESS admins: every queue waiting for them, with its count and its page; adviser
+    account requests to decide here, and the platform's figures."""
+    figures = Organisation.objects.aggregate(
+        total=Count("pk"),
+        with_admin=Count(
+            "pk",
+            filter=Q(memberships__is_active=True, memberships__role=Membership.Role.ADMIN),
+            distinct=True,
+        ),
+    )
+    return TemplateResponse(
+        request,
+        "pages/cress.html",
+        {
+            "queues": home_blocks.cress_queues(),
+            "pending_advisers": AdviserProfile.objects.pending_review().select_related(
+                "user", "structure"
+            ),
+            "advisers": AdviserProfile.objects.approved()
+            .select_related("user", "structure")
+            .order_by("structure__name", "user__last_name"),
+            "figures": figures,
+            "decision_form": DecisionForm(),
+        },
+    )
 
 
 def page(request, name):

@@ -34,3 +34,8 @@ def new_draft_from(source: Questionnaire, *, version: str, created_by=None) -> Q
     data = questionnaire_file.export_questionnaire(source)
     data["version"] = version
     return questionnaire_file.import_questionnaire(data, created_by=created_by)
+
+
+def cress_queue_counts() -> dict[str, int]:
+    """Questionnaire versions in draft, waiting for a CRESS admin to finish and publish them."""
+    return {"drafts": Questionnaire.objects.filter(status=Questionnaire.Status.DRAFT).count()}

@@ -480,6 +480,18 @@ def stale_tools():
     return Tool.objects.stale(stale_before()).order_by("last_reviewed", "name")
 
 
+def cress_queue_counts() -> dict[str, int]:
+    """What waits for a CRESS admin in the toolbox (its moderation page): proposals and
+    testimonials to review, entries not reviewed for a year. Three counts."""
+    return {
+        "proposals": Proposal.objects.filter(status=Proposal.Status.PENDING).count(),
+        "testimonials": ToolUse.objects.filter(
+            testimonial_status=ToolUse.TestimonialStatus.PENDING
+        ).count(),
+        "stale": stale_tools().count(),
+    }
+
+
 def due_stale_notices():
     """Stale tools the CRESS has not been told about in their current period: never, or only
     before their last review (a notice is sent only once a tool is stale, so a notice dated on
