@@ -13,7 +13,7 @@ from accounts.models import (
     validate_siren,
     validate_siret,
 )
-from config.widgets import GroupedCheckboxes
+from common.widgets import GroupedCheckboxes
 
 
 class SignupExtraForm(forms.Form):

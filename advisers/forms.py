@@ -8,7 +8,7 @@ from accounts.models import AdviserProfile, LegalForm, Sector, StaffBand
 from advisers import public_observatory
 from advisers.models import DEFAULT_MONTHS, DURATION_CHOICES
 from advisers.observatory import BREAKDOWN_KEYS
-from config.ids import IdListField
+from common.ids import IdListField
 from maturity import roadmap_rules
 
 AGREE_LABEL = _("J'ai lu le texte ci-dessus et je donne mon accord au nom de l'organisation")

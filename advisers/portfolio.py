@@ -14,7 +14,7 @@ from accounts.forms import identifier_digits
 from accounts.models import AdviserProfile, Organisation
 from advisers.access import consented_organisations
 from advisers.models import Consent
-from config.links import pk_urls
+from common.links import pk_urls
 from maturity import scoring
 from maturity.models import Diagnostic, DimensionResult, Questionnaire, RoadmapAction
 from maturity.structure import structure_for

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts import territories
 from accounts.models import Organisation
 from ambassadors.models import Ambassador, Dimension, Event, Format, Resource, SupportRequest
-from config.ids import IdListField
-from config.widgets import GroupedCheckboxes
+from common.ids import IdListField
+from common.widgets import GroupedCheckboxes
 
 MAX_PDF_BYTES = 5 * 1024 * 1024
 MAX_TOOLS = 20

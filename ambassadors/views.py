@@ -46,7 +46,7 @@ from ambassadors.models import (
     SupportRequest,
     VisitorLink,
 )
-from config.text import render_markdown
+from common.text import render_markdown
 
 PAGE_SIZE = 24
 CONTACT_LIMIT_PER_HOUR = 5

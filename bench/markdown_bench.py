@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# (model label, field name): every text rendered with config.text.render_markdown.
+# (model label, field name): every text rendered with common.text.render_markdown.
 MARKDOWN_FIELDS = [
     ("toolbox.Tool", "description"),
     ("ambassadors.Event", "description"),
@@ -104,7 +104,7 @@ def main() -> None:
     django.setup()
     from django.apps import apps
 
-    from config.text import render_markdown
+    from common.text import render_markdown
 
     print(f"{'field':32} {'max':>7} {'worst input':26} {'CPU ms':>7}")
     for label, name in MARKDOWN_FIELDS:

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
+from common.ids import IdConverter
 from config import views
-from config.ids import IdConverter
 from toolbox.api import api as catalogue_api
 
 # Before the apps' URLs are included: their ids are <id:…>.

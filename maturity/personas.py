@@ -34,7 +34,7 @@ from accounts.models import (
     User,
     VolunteersBand,
 )
-from config import safe_yaml
+from common import safe_yaml
 from maturity import hooks, roadmap, roadmap_rules, services
 from maturity import typology as typology_module
 from maturity.models import (

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 from django.db import transaction
 
-from config import safe_yaml
+from common import safe_yaml
 from maturity.models import Choice, Question, Questionnaire, Section
 
 CODE_RE = re.compile(r"^[a-z0-9_]+$")

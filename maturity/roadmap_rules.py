@@ -38,7 +38,7 @@ from urllib.parse import urlsplit
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
-from config import safe_yaml
+from common import safe_yaml
 from maturity import footprint, hooks, results
 from maturity import typology as typology_module
 

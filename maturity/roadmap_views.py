@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import security
 from accounts.access import membership_for
-from config.links import pk_urls
+from common.links import pk_urls
 from maturity import footprint, pdf, roadmap, roadmap_rules
 from maturity.access import member_of
 from maturity.forms import ActionDecisionForm, ActionEditForm, CustomActionForm, MoveForm

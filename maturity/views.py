@@ -17,7 +17,7 @@ from accounts.security import (
     invitation_limit_message,
     organisation_action_allowed,
 )
-from config.links import pk_urls
+from common.links import pk_urls
 from maturity import footprint, qr, questionnaire_file, results_document, services, versions
 from maturity.access import (
     GUEST_SESSION_KEY,

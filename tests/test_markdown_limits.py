@@ -9,7 +9,7 @@ from django.apps import apps
 from django.db import models
 from django.urls import reverse
 
-from config.text import render_markdown
+from common.text import render_markdown
 from tests.ambassadors.factories import EventFactory
 from tests.factories import UserFactory
 from toolbox.models import Proposal

@@ -2,7 +2,7 @@ import time
 
 import pytest
 
-from config.text import render_markdown
+from common.text import render_markdown
 
 
 def test_markdown_keeps_formatting_and_drops_scripts_handlers_and_bad_links():

@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from config.widgets import GroupedCheckboxes
+from common.widgets import GroupedCheckboxes
 from toolbox import services
 from toolbox.countries import is_country_code
 from toolbox.models import (

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import cress_admin_required
-from config.text import render_markdown
+from common.text import render_markdown
 from toolbox import catalogue_reads, opendata, opendata_schema, services
 from toolbox.filters import ToolFilter
 from toolbox.forms import (

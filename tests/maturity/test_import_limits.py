@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from config import safe_yaml
+from common import safe_yaml
 from maturity import questionnaire_file, roadmap_rules
 from maturity.models import Questionnaire, RoadmapRules
 from tests.factories import UserFactory
