@@ -56,6 +56,15 @@ def address_allowed(request, action: str) -> bool:
     return limits.consume(request, app="allauth.account", action=action, limit_get=True) is not None
 
 
+def address_blocked(request, action: str) -> bool:
+    """Whether the client address has used up `action` (per-"ip" rates), without counting
+    this request: for limits that count failures only, checked before the attempt."""
+    return (
+        limits.consume(request, app="allauth.account", action=action, limit_get=True, dry_run=True)
+        is None
+    )
+
+
 def retry_after(action: str) -> int:
     """Seconds a client refused for `action` waits at most: the longest window of its rates."""
     rates = limits.get_rates(app="allauth.account", action=action)

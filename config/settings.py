@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "toolbox",
     "ambassadors",
     "advisers",
+    "workshops",
 ]
 
 MIDDLEWARE = [
@@ -227,6 +228,11 @@ ACCOUNT_RATE_LIMITS = {
     # Event registrations without an account (each e-mails a confirmation link): per client
     # address (an office registering its team stays under it) and per address written to.
     "event_visitor": "20/h/ip,3/h/key,10/d/key",
+    # Wrong or expired workshop codes (workshops), per client address: a whole room behind
+    # one address mistyping now and then stays under it, guessing a code does not.
+    "workshop_code": "30/10m/ip",
+    # A workshop's report PDF, built in the web process: per person and per workshop.
+    "workshop_report_pdf": "20/h/user,60/d/key",
 }
 # Actions an organisation may add to its roadmap by hand (the rules propose the others): the
 # roadmap page and its PDF stay readable, and a PDF quick to build.

@@ -26,6 +26,7 @@ urlpatterns = [
     path("communaute/", include("ambassadors.urls")),
     path("conseil/", include("advisers.urls")),
     path("observatoire/", include("advisers.public_urls")),
+    path("atelier/", include("workshops.urls")),
     path("admin/", admin.site.urls),
 ]
 

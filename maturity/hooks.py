@@ -65,3 +65,7 @@ local_dla_contacts = Slot("local_dla_contacts", lambda departement: [])
 
 # () -> {need code: label}, in display order. Filled by the toolbox.
 need_labels = Slot("need_labels", lambda: {})
+
+# (diagnostic, membership of the requester) -> [(label, url), ...]: links the diagnostic's
+# page offers to pages of higher apps (a workshop to run with the team). Filled by workshops.
+diagnostic_links = Slot("diagnostic_links", lambda diagnostic, membership: [])

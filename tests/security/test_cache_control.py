@@ -23,6 +23,8 @@ SECRET_LINK_PAGES = {
     "account_reset_password_from_key",
     "ambassadors:visitor_registration",
     "ambassadors:visitor_confirm",
+    # A workshop's join page, opened by its code (the room's QR code).
+    "workshops:join",
 }
 # A health check must show the live answer; allauth's login and sign-up forms are never cached.
 NEVER_CACHED_BY_THEIR_VIEW = {"health", "account_login", "account_signup"}
