@@ -849,7 +849,8 @@ def render(persona: Persona, outcome: Outcome, verdicts: list[Verdict]) -> str:
                 lines.append(f"     Près de chez vous : {where}")
                 for contact in help.contacts:
                     lines.append(f"       · {contact}")
-    lines += ["", f"Pour plus tard : {len(outcome.later)} action(s).", ""]
+    later = len(outcome.later)
+    lines += ["", f"Pour plus tard : {later} action{'s' if later > 1 else ''}.", ""]
     held = sum(1 for v in verdicts if v.holds)
     lines.append(f"Attentes d'un·e conseiller·e DLA ({held}/{len(verdicts)} tenues) :")
     for verdict in verdicts:

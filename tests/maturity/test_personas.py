@@ -228,7 +228,7 @@ def test_the_command_prints_a_roadmap_for_review_and_keeps_nothing(platform):
     assert "À faire en premier (" in text and "   Pourquoi : Réponse donnée : « " in text
     assert "   Outils, Sauvegarde des données : " in text and "Pour plus tard : " in text
     assert "  ✓ Pas de « demander_accompagnement_dla »" in text and "✗" not in text
-    assert "Attentes tenues pour les 1 persona(s)." in text
+    assert "Attentes tenues : 1 persona." in text
     assert (Organisation.objects.count(), Diagnostic.objects.count()) == before
 
 
@@ -245,7 +245,7 @@ def test_the_command_fails_on_an_invalid_persona_or_an_expectation_that_does_not
     )
     monkeypatch.setattr(personas, "DIRECTORY", tmp_path)
     out = io.StringIO()
-    with pytest.raises(CommandError, match=re.escape("2 persona(s) sur 2 ne passent pas")):
+    with pytest.raises(CommandError, match=re.escape("2 personas sur 2 ne passent pas")):
         call_command("personas", stdout=out)
     printed = out.getvalue()
     assert "  ✗ Au plus 2 actions à faire en premier (7)" in printed
@@ -270,7 +270,7 @@ def test_the_command_evaluates_a_rules_file_being_edited_without_activating_it(p
     )
     active = roadmap.active_rules()
     out = io.StringIO()
-    with pytest.raises(CommandError, match=re.escape("1 persona(s) sur 1 ne passent pas")):
+    with pytest.raises(CommandError, match=re.escape("1 persona sur 1 ne passe pas")):
         call_command("personas", "club_sportif_benevole", "--rules", str(edited), stdout=out)
     assert "règles essai" in out.getvalue()
     assert "  ✗ Pas de « demander_accompagnement_dla » (proposée" in out.getvalue()

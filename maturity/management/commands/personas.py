@@ -59,7 +59,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Questionnaire {questionnaire.version}, règles {active.version}"
                 + ("" if need_codes else " ; catalogue d'outils vide")
-                + f" : {len(paths)} persona(s).\n"
+                + f" : {_personas(len(paths))}.\n"
             )
             for path in paths:
                 persona, errors = personas.load_file(path)
@@ -82,6 +82,11 @@ class Command(BaseCommand):
                 self.stdout.write(personas.render(persona, outcome, verdicts) + "\n")
         if failed:
             raise CommandError(
-                f"{len(failed)} persona(s) sur {len(paths)} ne passent pas : {', '.join(failed)}."
+                f"{_personas(len(failed))} sur {len(paths)} "
+                f"{'ne passent' if len(failed) > 1 else 'ne passe'} pas : {', '.join(failed)}."
             )
-        self.stdout.write(self.style.SUCCESS(f"Attentes tenues pour les {len(paths)} persona(s)."))
+        self.stdout.write(self.style.SUCCESS(f"Attentes tenues : {_personas(len(paths))}."))
+
+
+def _personas(count: int) -> str:
+    return f"{count} persona{'s' if count > 1 else ''}"
