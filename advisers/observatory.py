@@ -225,6 +225,12 @@ def record(diagnostic_ids: Iterable[int]) -> int:
     return len(facts)
 
 
+def record_snapshot(snapshot: ResultSnapshot) -> None:
+    """maturity.hooks.snapshot_stored: a diagnostic's results were just stored (in the same
+    transaction), so its fact is rewritten there and then."""
+    record([snapshot.diagnostic_id])
+
+
 def figures_version() -> int:
     """Changes whenever facts are recorded (a diagnostic completed, the table rebuilt)."""
     return cache.get_or_set(VERSION_KEY, 0, None)

@@ -1,11 +1,17 @@
-"""Slots that higher apps fill in their AppConfig.ready(), so that maturity never imports them.
+"""Slots and hooks that higher apps fill in their AppConfig.ready(), so that maturity never
+imports them (the layers are checked by import-linter: see [tool.importlinter]).
 
-maturity sits below the toolbox and the advisers: it cannot ask them for tools or for local
-contacts directly. Each slot has a default that works with maturity alone (no tools, no
-contact, no vocabulary to check against); an app registers its own function at start-up:
+maturity sits below the toolbox, the community (ambassadors) and the advisers: it cannot ask
+them for tools, ambassadors, adviser notes or local contacts directly, nor tell the
+observatory that results changed. Each slot has a default that works with maturity alone (no
+tools, no contact, no vocabulary to check against); an app registers its own function at
+start-up:
 
     from maturity import hooks
     hooks.tools_for_needs.register(services.tools_for_needs)
+
+A hook is the other kind: maturity tells every function registered on it that something
+happened (hooks.snapshot_stored.register(observatory.record_snapshot)).
 """
 
 from collections.abc import Callable
@@ -48,6 +54,30 @@ class Slot:
         return f"<Slot {self.name}: {'registered' if self.registered else 'default'}>"
 
 
+class Hook:
+    """Functions higher apps register to be told of something maturity did; calling the hook
+    calls each of them, in the order they registered (INSTALLED_APPS order, from ready())."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.receivers: list[Callable[..., Any]] = []
+
+    def register(self, receiver: Callable[..., Any]) -> Callable[..., Any]:
+        if receiver not in self.receivers:  # ready() may run twice in tests: never call twice
+            self.receivers.append(receiver)
+        return receiver
+
+    def unregister(self, receiver: Callable[..., Any]) -> None:
+        self.receivers.remove(receiver)
+
+    def __call__(self, *args, **kwargs) -> None:
+        for receiver in list(self.receivers):
+            receiver(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<Hook {self.name}: {len(self.receivers)} registered>"
+
+
 # (need codes, replaces=proprietary names in use, per_need=n) -> {need code: [tool, ...]}:
 # published tools serving each need, best first. Tools need `name`, `get_absolute_url()`
 # and `licence_status`. Filled by the toolbox.
@@ -65,6 +95,28 @@ local_dla_contacts = Slot("local_dla_contacts", lambda departement: [])
 
 # () -> {need code: label}, in display order. Filled by the toolbox.
 need_labels = Slot("need_labels", lambda: {})
+
+# (organisation, dimension codes) -> {dimension code: [ambassador, ...]}: listed ambassadors
+# with expertise on each dimension, those covering the organisation's département first, then
+# its région. Ambassadors need `public_name` and `get_absolute_url()`. Filled by the
+# community app (ambassadors).
+ambassadors_near_each = Slot("ambassadors_near_each", lambda organisation, dimensions: {})
+
+# (roadmap, {dimension code: title}) -> {"notes": [...], "recommendations": [...]}: the
+# advisers' notes per dimension and the actions they recommended, as the roadmap PDF shows
+# them. Filled by the advisers app.
+adviser_notes_for_pdf = Slot(
+    "adviser_notes_for_pdf", lambda roadmap, titles: {"notes": [], "recommendations": []}
+)
+
+# (roadmap) -> [plain values, ...]: what of the advisers' notes the PDF shows, for the
+# roadmap's content hash (a changed note makes a new PDF). Filled by the advisers app.
+adviser_notes_digest = Slot("adviser_notes_digest", lambda roadmap: [])
+
+# Hook (snapshot): a diagnostic's results snapshot and its per-dimension rows were just
+# stored, inside store_snapshot's transaction. The observatory (advisers) copies them there,
+# so it never misses a snapshot.
+snapshot_stored = Hook("snapshot_stored")
 
 # (diagnostic, membership of the requester) -> [(label, url), ...]: links the diagnostic's
 # page offers to pages of higher apps (a workshop to run with the team). Filled by workshops.

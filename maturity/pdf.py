@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from maturity import charts, footprint, roadmap, roadmap_rules, synthesis
+from maturity import charts, footprint, hooks, roadmap, roadmap_rules, synthesis
 from maturity.models import PdfExport, Roadmap, RoadmapAction
 
 
@@ -65,14 +65,6 @@ def request_pdf(
     return export, True
 
 
-def _adviser_notes(roadmap_obj: Roadmap, titles: dict) -> dict:
-    try:
-        from advisers import services as adviser_services
-    except ImportError:  # pragma: no cover - the advisers app ships with the platform
-        return {"notes": [], "recommendations": []}
-    return adviser_services.pdf_notes(roadmap_obj, titles)
-
-
 def render(export: PdfExport) -> bytes:
     from weasyprint import HTML
 
@@ -112,7 +104,8 @@ def render(export: PdfExport) -> bytes:
         "savings": footprint.savings_by_action(
             view.up_front, leads.lookup.savings, data.get("footprint") if data else None
         ),
-        "adviser_notes": _adviser_notes(roadmap_obj, titles),
+        # The advisers' notes and recommendations, asked from the advisers app (maturity.hooks).
+        "adviser_notes": hooks.adviser_notes_for_pdf(roadmap_obj, titles),
         "footprint": footprint.for_page(data.get("footprint") if data else None),
     }
     html = render_to_string("maturity/roadmap_pdf.html", context)

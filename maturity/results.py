@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from maturity import footprint, inventory, scoring
+from maturity import footprint, hooks, inventory, scoring
 from maturity.models import Answer, DimensionResult, Question, ResultSnapshot, Section
 from maturity.structure import Structure, structure_for
 
@@ -201,10 +201,8 @@ def store_snapshot(diagnostic) -> ResultSnapshot:
         for d in data["dimensions"]
     )
     # The observatory reads its own copy of the results (advisers.models.ObservatoryFact):
-    # written here, in the same transaction, so it never misses a snapshot.
-    from advisers import observatory
-
-    observatory.record([diagnostic.pk])
+    # written here, in the same transaction, so it never misses a snapshot (maturity.hooks).
+    hooks.snapshot_stored(snapshot)
     return snapshot
 
 

@@ -625,19 +625,10 @@ def ambassadors_by_action(
     organisation: Organisation, actions: list[RoadmapAction]
 ) -> dict[int, list]:
     """Ambassadors near the organisation with expertise on each action's dimension, for the few
-    actions shown up front: one query for all their dimensions (ambassadors.services)."""
-    from ambassadors.services import ambassadors_near_each
-
-    near = ambassadors_near_each(organisation, [a.dimension for a in actions if a.dimension])
+    actions shown up front: one query for all their dimensions, asked from the community app
+    (maturity.hooks: none without it)."""
+    near = hooks.ambassadors_near_each(organisation, [a.dimension for a in actions if a.dimension])
     return {a.pk: near.get(a.dimension, []) for a in actions}
-
-
-def _adviser_notes_digest(roadmap: Roadmap) -> list:
-    try:
-        from advisers import services as adviser_services
-    except ImportError:  # pragma: no cover - the advisers app ships with the platform
-        return []
-    return adviser_services.notes_digest(roadmap)
 
 
 def content_hash(roadmap: Roadmap, actions: list[RoadmapAction]) -> str:
@@ -660,6 +651,6 @@ def content_hash(roadmap: Roadmap, actions: list[RoadmapAction]) -> str:
             for kind in Leads(roadmap).all_of(shown).values()
             for lead in kind
         ],
-        "adviser_notes": _adviser_notes_digest(roadmap),
+        "adviser_notes": hooks.adviser_notes_digest(roadmap),
     }  # fmt: skip
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
