@@ -9,6 +9,7 @@ from dataclasses import astuple
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from maturity import pdf, results, results_document, services, synthesis
@@ -395,7 +396,8 @@ def test_results_document_holds_the_results_within_the_privacy_rules(client, que
     cover = pages[0]
     assert "Résultats du diagnostic numérique" in cover
     assert diagnostic.organisation.name in cover and "questionnaire 2026.2" in cover
-    assert f"Diagnostic terminé le {diagnostic.completed_at:%-d}" in cover
+    # The page shows the date in Paris, not in UTC: they differ late in the evening.
+    assert f"Diagnostic terminé le {timezone.localtime(diagnostic.completed_at):%-d}" in cover
     assert "2 répondant·es" in cover
     assert page_of(pages, "Synthèse du diagnostic") == 1
     for text in (result.overall, result.strengths[0], result.priorities[0], result.skills_note):
