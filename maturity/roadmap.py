@@ -631,10 +631,16 @@ def ambassadors_by_action(
     return {a.pk: near.get(a.dimension, []) for a in actions}
 
 
+# Bumped when the PDF's layout or sections change, so that a roadmap unchanged since an older
+# layout gets the new document instead of its old file.
+PDF_LAYOUT = 2
+
+
 def content_hash(roadmap: Roadmap, actions: list[RoadmapAction]) -> str:
     """What the PDF shows, hashed: asking again for an unchanged roadmap reuses the file."""
     shown = arrange(actions).up_front
     payload = {
+        "layout": PDF_LAYOUT,
         "organisation": roadmap.organisation.name,
         "diagnostic": roadmap.diagnostic_id,
         "rules": roadmap.rules_version,

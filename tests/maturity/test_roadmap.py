@@ -356,6 +356,22 @@ def test_pdf_is_built_reused_when_unchanged_and_downloadable_by_members_only(
     assert client.get(reverse("maturity:pdf_download", args=[org.pk, export.pk])).status_code == 404
 
 
+def test_a_pdf_of_an_older_layout_is_not_reused(
+    client, completed, monkeypatch, django_capture_on_commit_callbacks
+):
+    """An unchanged roadmap whose PDF was made before the layout changed gets the new layout."""
+    diagnostic, respondent = completed
+    org = diagnostic.organisation
+    monkeypatch.setattr(pdf, "render", lambda export: b"%PDF-1.7 stub")
+    client.force_login(respondent.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("maturity:pdf_request", args=[org.pk]))
+    monkeypatch.setattr(roadmap, "PDF_LAYOUT", roadmap.PDF_LAYOUT + 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("maturity:pdf_request", args=[org.pk]))
+    assert PdfExport.objects.count() == 2
+
+
 def test_a_failing_render_is_recorded_and_can_be_retried(
     client, completed, monkeypatch, django_capture_on_commit_callbacks
 ):
