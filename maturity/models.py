@@ -115,6 +115,8 @@ class Question(models.Model):
     show_if_question = models.CharField(max_length=80, blank=True)
     show_if_choices = models.JSONField(default=list, blank=True)
     difficulty_type = models.CharField(max_length=20, blank=True)
+    # Asked in the short discovery diagnostic, without an account (maturity.discovery).
+    discovery = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["section__order", "order"]

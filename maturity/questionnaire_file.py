@@ -18,6 +18,8 @@ CODE_RE = re.compile(r"^[a-z0-9_]+$")
 KINDS = {"single", "multiple", "scale", "text"}
 DIFFICULTY_TYPES = {"techniques", "financieres", "humaines", "strategiques"}
 PROFILE_CODE, DIFFICULTIES_CODE = "profil", "difficultes"
+# The discovery diagnostic (maturity.discovery) is answered in under 5 minutes, on one page.
+MAX_DISCOVERY_QUESTIONS = 15
 # What the database columns hold, by key of the file (the same key has the same limit anywhere).
 TEXT_LIMITS = {
     "code": Section._meta.get_field("code").max_length,
@@ -99,7 +101,13 @@ class _Checker:
 
 
 def _clean_questions(
-    check: _Checker, raw: Any, where: str, *, scored: bool, difficulties: bool = False
+    check: _Checker,
+    raw: Any,
+    where: str,
+    *,
+    scored: bool,
+    difficulties: bool = False,
+    discovery: bool = False,
 ) -> list[dict]:
     questions: list[dict] = []
     seen: dict[str, dict] = {}
@@ -114,7 +122,10 @@ def _clean_questions(
             "required": check.boolean(node, "required", at, True),
             "allow_unknown": check.boolean(node, "allow_unknown", at, False),
             "weight": check.integer(node, "weight", at, default=1, low=1, high=3),
+            "discovery": check.boolean(node, "discovery", at, False),
         }
+        if question["discovery"]:
+            _check_discovery(check, node, at, question, allowed=discovery)
         if not isinstance(question["kind"], str) or question["kind"] not in KINDS:
             check.error(f"{at}.kind", f"doit être l'un de : {', '.join(sorted(KINDS))}")
         if difficulties:
@@ -135,6 +146,40 @@ def _clean_questions(
     if not questions:
         check.error(where, "au moins une question est nécessaire")
     return questions
+
+
+def _check_discovery(check: _Checker, node: dict, at: str, question: dict, *, allowed: bool):
+    # The discovery form shows every question at once, without an account and without
+    # JavaScript: no follow-up that would appear after another answer, no free text.
+    if not allowed:
+        check.error(f"{at}.discovery", "seulement pour les questions du profil et des dimensions")
+    if question["kind"] == "text":
+        check.error(f"{at}.discovery", "une question de découverte se répond par un choix")
+    if "show_if" in node:
+        check.error(
+            f"{at}.discovery", "une question de découverte ne dépend pas d'une autre réponse"
+        )
+
+
+def _check_discovery_coverage(check: _Checker, profile: list[dict], dimensions: list[dict]):
+    """Once some questions are marked, every dimension has one: each gets its indicative level."""
+    marked = sum(q["discovery"] for q in profile) + sum(
+        q["discovery"] for d in dimensions for q in d["questions"]
+    )
+    if not marked:
+        return
+    for i, dimension in enumerate(dimensions):
+        if not any(q["discovery"] for q in dimension["questions"]):
+            check.error(
+                f"dimensions[{i}].questions",
+                "au moins une question marquée discovery dans chaque dimension",
+            )
+    if marked > MAX_DISCOVERY_QUESTIONS:
+        check.error(
+            "discovery",
+            f"{marked} questions marquées : {MAX_DISCOVERY_QUESTIONS} au plus, pour répondre en "
+            "moins de 5 minutes",
+        )
 
 
 def _clean_choices(
@@ -248,7 +293,7 @@ def clean(data: Any) -> tuple[dict, list[str]]:
         "title": check.text(profile, "title", "profile"),
         "description": check.text(profile, "description", "profile", required=False),
         "questions": _clean_questions(
-            check, profile.get("questions"), "profile.questions", scored=False
+            check, profile.get("questions"), "profile.questions", scored=False, discovery=True
         ),
     }
 
@@ -264,13 +309,14 @@ def clean(data: Any) -> tuple[dict, list[str]]:
                 "description": check.text(node, "description", at, required=False),
                 "weight": check.integer(node, "weight", at, default=1, low=1, high=3),
                 "questions": _clean_questions(
-                    check, node.get("questions"), f"{at}.questions", scored=True
+                    check, node.get("questions"), f"{at}.questions", scored=True, discovery=True
                 ),
             }
         )
     if not dimensions:
         check.error("dimensions", "au moins une dimension est nécessaire")
     out["dimensions"] = dimensions
+    _check_discovery_coverage(check, out["profile"]["questions"], dimensions)
 
     difficulties = check.mapping(data.get("difficulties", {}), "difficulties")
     out["difficulties"] = {
@@ -430,6 +476,7 @@ def import_questionnaire(
                 show_if_question=q.get("show_if", {}).get("question", ""),
                 show_if_choices=q.get("show_if", {}).get("choices", []),
                 difficulty_type=q.get("difficulty_type") or "",
+                discovery=q["discovery"],
             )
             choices += [
                 Choice(
@@ -460,6 +507,7 @@ def _export_questions(section: Section, *, with_difficulty: bool = False) -> lis
             "required": question.required,
             "allow_unknown": question.allow_unknown,
             "weight": question.weight,
+            "discovery": question.discovery,
         }
         if with_difficulty:
             q["difficulty_type"] = question.difficulty_type or None

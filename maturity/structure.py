@@ -36,6 +36,7 @@ class QuestionView:
     show_if_question: str
     show_if_choices: tuple[str, ...]
     choices: tuple[ChoiceView, ...]
+    discovery: bool = False  # asked in the discovery diagnostic (maturity.discovery)
 
     @property
     def choice_ids(self) -> frozenset[int]:
@@ -123,6 +124,11 @@ class Structure:
         return self.specs_for(Section.Kind.DIMENSION)
 
     @cached_property
+    def discovery_questions(self) -> list[QuestionView]:
+        """The questions of the discovery diagnostic, in the questionnaire's order."""
+        return [q for s in self.sections for q in s.questions if q.discovery]
+
+    @cached_property
     def answer_order(self) -> list[SectionView]:
         """Sections in the order a respondent answers them."""
         return list(self.sections)
@@ -163,6 +169,7 @@ def _build(questionnaire: Questionnaire) -> Structure:
                         ChoiceView(c.id, c.code, c.label, c.score, c.explanation, c.exclusive)
                         for c in q.choices.all()
                     ),
+                    discovery=q.discovery,
                 )
                 for q in s.questions.all()
             ),
