@@ -33,7 +33,9 @@ from accounts.models import AdviserProfile, Invitation, JoinRequest, Membership,
 
 @login_required
 def organisation_create(request):
-    """Any logged-in person may register an organisation; they become its first admin."""
+    """Any logged-in person may register an organisation; they become its first admin. A page
+    of this site that sent them here first (`next`, in the query string the form posts back
+    to) gets them back."""
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         organisation = services.register_organisation(
@@ -45,6 +47,12 @@ def organisation_create(request):
             _("L'organisation « %(name)s » est inscrite. Vous en êtes administrateur·rice.")
             % {"name": organisation.name},
         )
+        next_url = request.GET.get("next", "")
+        if url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            # Not redirect(): a "next" without a slash would be taken for a view name.
+            return HttpResponseRedirect(next_url)
         return redirect("organisation_detail", pk=organisation.pk)
     return TemplateResponse(
         request, "accounts/organisation_form.html", {"form": form, "creating": True}

@@ -225,6 +225,9 @@ ACCOUNT_RATE_LIMITS = {
     "roadmap_pdf": "10/h/user,30/d/key",
     # The printable results document, built in the web process (a fraction of a second each).
     "results_pdf": "20/h/user,60/d/key",
+    # The discovery diagnostic without an account (maturity.discovery), per client address:
+    # each result kept opens a session. A workshop's room behind one address stays under it.
+    "discovery": "60/h/ip",
     # Event registrations without an account (each e-mails a confirmation link): per client
     # address (an office registering its team stays under it) and per address written to.
     "event_visitor": "20/h/ip,3/h/key,10/d/key",

@@ -188,3 +188,29 @@ class CustomActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["dimension"].choices = [("", _("— Aucune en particulier —")), *dimensions]
         self.fields["horizon"].choices = list(HORIZONS.items())
+
+
+class DiscoveryContinueForm(forms.Form):
+    """Which of the person's organisations the discovery answers go to (maturity.discovery)."""
+
+    organisation = forms.TypedChoiceField(
+        label=_("Pour quelle organisation ?"),
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Choisissez une de vos organisations.")},
+    )
+
+    def __init__(self, *args, memberships, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.memberships = {m.organisation_id: m for m in memberships}
+        field = self.fields["organisation"]
+        field.choices = [(m.organisation_id, m.organisation.name) for m in memberships]
+        field.error_messages["required"] = _("Choisissez une de vos organisations.")
+        if len(memberships) == 1:
+            # Nothing to choose: the one organisation, sent as is.
+            field.widget = forms.HiddenInput()
+            field.initial = memberships[0].organisation_id
+
+    @property
+    def membership(self):
+        return self.memberships[self.cleaned_data["organisation"]]

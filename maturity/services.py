@@ -385,3 +385,35 @@ def complete(*, diagnostic: Diagnostic, by: User):
 
 def structure_of(diagnostic: Diagnostic) -> Structure:
     return structure_for(diagnostic.questionnaire)
+
+
+# --- Discovery diagnostic ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def carry_over_discovery(
+    *, organisation: Organisation, user: User, payload
+) -> tuple[Respondent, int]:
+    """Start (or join) the organisation's diagnostic and write the discovery answers kept in the
+    session (maturity.discovery) as the person's own. A question they have already answered
+    there keeps its answer: nothing is overwritten, so doing it twice writes nothing more.
+    Returns the respondent and how many answers were written."""
+    from maturity import discovery  # it reads this module's answer types
+
+    diagnostic, respondent = start_diagnostic(organisation=organisation, user=user)
+    structure = structure_for(diagnostic.questionnaire)
+    # By codes, into the diagnostic's own version (which may be older than the published one).
+    answers = discovery.from_session(structure, payload, discovery_only=False)
+    existing = set(respondent.answers.values_list("question_id", flat=True))
+    rows = [
+        Answer(
+            respondent=respondent,
+            question_id=question_id,
+            choice_ids=sorted(answer.choice_ids),
+            unknown=answer.unknown,
+        )
+        for question_id, answer in answers.items()
+        if question_id not in existing
+    ]
+    Answer.objects.bulk_create(rows, ignore_conflicts=True)
+    return respondent, len(rows)

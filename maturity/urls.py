@@ -1,10 +1,14 @@
 from django.urls import path
 
-from maturity import roadmap_views, views
+from maturity import discovery_views, roadmap_views, views
 
 app_name = "maturity"
 
 urlpatterns = [
+    # The discovery diagnostic: public, without an account, kept in the session.
+    path("decouverte/", discovery_views.discovery_form, name="discovery"),
+    path("decouverte/resultat/", discovery_views.discovery_result, name="discovery_result"),
+    path("decouverte/continuer/", discovery_views.discovery_continue, name="discovery_continue"),
     path(
         "organisation/<id:org_pk>/",
         views.organisation_diagnostics,

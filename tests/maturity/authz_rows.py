@@ -73,6 +73,11 @@ def EXPORT(cast):
 
 
 ROWS = {
+    # The discovery diagnostic is public (the published questionnaire's discovery questions);
+    # its result and its carry-over need answers in the session, else they lead to the form.
+    "maturity:discovery": Row(everyone(), kwargs=lambda cast: world(cast) and {}),
+    "maturity:discovery_result": Row(everyone(302)),
+    "maturity:discovery_continue": Row(everyone(302)),
     # Roadmap: every member of the organisation reads and edits it.
     "maturity:roadmap": Row(
         org_a(200, 200), kwargs=lambda cast: {"org_pk": world(cast).roadmap.organisation_id}
