@@ -4,21 +4,27 @@ deletion of accounts left inactive for two years.
 Exports are a zip holding each table twice: JSON (structured, for another tool) and CSV (for a
 spreadsheet). Erasure deletes rows and the files stored for them; what it keeps is said in
 `erase_organisation` and `delete_account`.
+
+This module holds the machinery and the accounts app's own tables. It imports no other app:
+each app declares its share of the personal data (a `Section`: its tables for an organisation
+and for an account, what blocks an account's deletion, what to erase that cascades do not) in
+its own rgpd.py, registered from its AppConfig.ready() with `register()`. Sections run in
+registration order, which is INSTALLED_APPS order.
 """
 
 import io
 import json
 import logging
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-from django.db.models import F, Q, Value
-from django.db.models.functions import Coalesce, Replace
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -50,6 +56,56 @@ NOTICE = timedelta(days=30)
 
 class RgpdError(Exception):
     """The request cannot be carried out as it is; the message is for the user."""
+
+
+# --- Sections: each app's share -------------------------------------------------------------
+
+Tables = dict[str, list[dict]]
+
+
+def _no_tables(_subject) -> Tables:
+    return {}
+
+
+def _no_reasons(_user) -> list[str]:
+    return []
+
+
+def _nothing(_subject) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Section:
+    """One app's personal data, as the exports and the erasures see it. Every function is
+    optional; table names are the zip's file names (json/<name>.json, csv/<name>.csv)."""
+
+    # The app's label: registering a section again under the same name replaces it.
+    name: str
+    # (organisation) -> {table name: rows}: added to the organisation's export.
+    organisation_tables: Callable[[Organisation], Tables] = _no_tables
+    # (user) -> {table name: rows}: added to the account's export, after the rows the account
+    # owns in every app (found by _owned_relations, with no section needed).
+    account_tables: Callable[[User], Tables] = _no_tables
+    # (user) -> [reason, ...] in French: why the account cannot be deleted now.
+    deletion_blockers: Callable[[User], list[str]] = _no_reasons
+    # (organisation) -> a function or None: called before the organisation is deleted (its
+    # rows go by cascade), to note what the cascade will not reach (rows without a foreign
+    # key, stored files); what it returns is called after the cascade, in the transaction.
+    erase_organisation: Callable[[Organisation], Callable[[], None] | None] = _nothing
+    # (user): called before the account's row is deleted, for what its cascades do not do
+    # (rows without a foreign key, words and addresses kept by the organisations).
+    erase_account: Callable[[User], None] = _nothing
+
+
+SECTIONS: list[Section] = []
+
+
+def register(section: Section) -> Section:
+    """Add an app's section (from its AppConfig.ready()); one per name."""
+    SECTIONS[:] = [s for s in SECTIONS if s.name != section.name]
+    SECTIONS.append(section)
+    return section
 
 
 # --- Tables ---------------------------------------------------------------------------------
@@ -113,42 +169,7 @@ def build_zip(tables: dict[str, list[dict]], readme: str) -> bytes:
 # --- Organisation export --------------------------------------------------------------------
 
 
-def advisers_tables(organisation: Organisation) -> dict[str, list[dict]]:
-    """Consents, access log, notes and recommendations of the advisers app, when it is there."""
-    try:
-        from advisers import models as advisers_models
-    except ImportError:  # the platform without the advisers app
-        return {}
-    tables = {}
-    for name, model_name, lookup in (
-        ("consentements_conseillers", "Consent", "organisation"),
-        ("journal_acces_conseillers", "AccessLog", "organisation"),
-        ("avis_conseillers", "AdviserNote", "organisation"),
-        ("recommandations_conseillers", "Recommendation", "action__roadmap__organisation"),
-    ):
-        model = getattr(advisers_models, model_name, None)
-        if model is not None:
-            tables[name] = rows(model.objects.filter(**{lookup: organisation}).order_by("pk"))
-    return tables
-
-
-def organisation_tables(organisation: Organisation) -> dict[str, list[dict]]:
-    from ambassadors.models import SupportRequest
-    from maturity.models import (
-        Diagnostic,
-        DimensionResult,
-        EquipmentItem,
-        InventoryItem,
-        PdfExport,
-        Respondent,
-        ResultSnapshot,
-        Roadmap,
-        RoadmapAction,
-    )
-    from maturity.services import answers_shared_with_organisation
-    from toolbox.models import ToolUse
-
-    diagnostics = Diagnostic.objects.filter(organisation=organisation).order_by("pk")
+def organisation_tables(organisation: Organisation) -> Tables:
     memberships = Membership.objects.filter(organisation=organisation).select_related("user")
     members = [
         {
@@ -159,14 +180,6 @@ def organisation_tables(organisation: Organisation) -> dict[str, list[dict]]:
         }
         for row, membership in zip(rows(memberships), memberships, strict=True)
     ]
-    # What the organisation's pages show, no more: individual answers only of the people who
-    # shared them, and never personal skills.
-    answers = answers_shared_with_organisation(diagnostics).select_related("question")
-    answer_rows = [
-        {**row, "question_code": answer.question.code}
-        for row, answer in zip(rows(answers.order_by("pk")), answers.order_by("pk"), strict=True)
-    ]
-    roadmap = Roadmap.objects.filter(organisation=organisation).first()
     tables = {
         "organisation": rows([organisation]),
         "membres": members,
@@ -175,22 +188,9 @@ def organisation_tables(organisation: Organisation) -> dict[str, list[dict]]:
         "changements_membres": rows(
             MembershipChange.objects.filter(organisation=organisation).order_by("pk")
         ),
-        "diagnostics": rows(diagnostics),
-        "repondant_es": rows(Respondent.objects.filter(diagnostic__in=diagnostics)),
-        "reponses": answer_rows,
-        "outils_utilises": rows(InventoryItem.objects.filter(diagnostic__in=diagnostics)),
-        "equipements": rows(EquipmentItem.objects.filter(diagnostic__in=diagnostics)),
-        "resultats": rows(ResultSnapshot.objects.filter(diagnostic__in=diagnostics)),
-        "resultats_par_dimension": rows(
-            DimensionResult.objects.filter(snapshot__diagnostic__in=diagnostics)
-        ),
-        "feuille_de_route": rows([roadmap] if roadmap else []),
-        "actions": rows(RoadmapAction.objects.filter(roadmap__organisation=organisation)),
-        "exports_pdf": rows(PdfExport.objects.filter(roadmap__organisation=organisation)),
-        "temoignages_outils": rows(ToolUse.objects.filter(organisation=organisation)),
-        "demandes_accompagnement": rows(SupportRequest.objects.filter(organisation=organisation)),
     }
-    tables.update(advisers_tables(organisation))
+    for section in SECTIONS:
+        tables.update(section.organisation_tables(organisation))
     return tables
 
 
@@ -224,63 +224,18 @@ def _owned_relations():
                 yield model, field
 
 
-def adviser_account_tables(user: User) -> dict[str, list[dict]]:
-    """What an adviser wrote about organisations and when they read their data: their notes,
-    their recommendations (the roadmap action they proposed) and their access log. These rows
-    outlive the account (the organisation keeps them), so they are not among _owned_relations."""
-    try:
-        from advisers.models import AccessLog, AdviserNote, Recommendation
-    except ImportError:  # the platform without the advisers app
-        return {}
-    recommendations = list(
-        Recommendation.objects.filter(adviser=user).select_related("action__roadmap").order_by("pk")
-    )
-    return {
-        "avis_conseillers_rediges": rows(AdviserNote.objects.filter(adviser=user).order_by("pk")),
-        "recommandations_conseillers_redigees": [
-            {
-                **row,
-                "organisation_id": recommendation.action.roadmap.organisation_id,
-                **{
-                    name: getattr(recommendation.action, name)
-                    for name in ("title", "explanation", "dimension", "horizon", "priority")
-                },
-            }
-            for row, recommendation in zip(rows(recommendations), recommendations, strict=True)
-        ],
-        "journal_acces_conseillers_mes_consultations": rows(
-            AccessLog.objects.filter(adviser=user).order_by("pk")
-        ),
-    }
-
-
-def account_tables(user: User) -> dict[str, list[dict]]:
-    from maturity.models import Answer, RoadmapAction
-
+def account_tables(user: User) -> Tables:
     tables = {"compte": rows([user], exclude={"is_staff", "is_superuser"})}
     for model, field in _owned_relations():
-        name = f"{model._meta.app_label}_{model._meta.model_name}_{field.name}"
+        # Named after the table, not the app: a model moved to another app keeps its table,
+        # and so its file name in the export.
+        name = f"{model._meta.db_table}_{field.name}"
         table = rows(model.objects.filter(**{field.name: user}).order_by("pk"))
         if table:
             tables[name] = table
-    tables["maturity_answer"] = rows(Answer.objects.filter(respondent__user=user).order_by("pk"))
-    tables["actions_dont_je_suis_responsable"] = rows(
-        RoadmapAction.objects.filter(owner=user).order_by("pk")
-    )
-    tables.update(adviser_account_tables(user))
-    tables.update(visitor_registration_tables(user))
+    for section in SECTIONS:
+        tables.update(section.account_tables(user))
     return tables
-
-
-def visitor_registration_tables(user: User) -> dict[str, list[dict]]:
-    """Event registrations made without an account with the person's address (kept until a
-    month after each event), when the community app is there."""
-    try:
-        from ambassadors.models import Registration
-    except ImportError:  # the platform without the community app
-        return {}
-    table = rows(Registration.objects.filter(user=None, email__iexact=user.email).order_by("pk"))
-    return {"inscriptions_evenements_sans_compte": table} if table else {}
 
 
 def export_account(user: User) -> bytes:
@@ -294,27 +249,6 @@ def export_account(user: User) -> bytes:
 # --- Erasure --------------------------------------------------------------------------------
 
 
-def _pdf_files(roadmap_ids: list[int]) -> list[Path]:
-    from maturity.models import PdfExport
-
-    folder = Path(settings.PRIVATE_STORAGE_ROOT) / "roadmaps"
-    files = [
-        folder / Path(name).name  # .name: a stored name never leads out of the folder
-        for name in PdfExport.objects.filter(roadmap_id__in=roadmap_ids)
-        .exclude(file_name="")
-        .values_list("file_name", flat=True)
-    ]
-    for roadmap_id in roadmap_ids:
-        # Finished files and half-written ones (.part) of every version of the roadmap.
-        files.extend(folder.glob(f"{roadmap_id}-*"))
-    return files
-
-
-def _remove_files(paths: list[Path]) -> None:
-    for path in paths:
-        path.unlink(missing_ok=True)
-
-
 @transaction.atomic
 def erase_organisation(organisation: Organisation) -> dict[str, int]:
     """Delete the organisation and everything about it, stored PDFs included.
@@ -322,30 +256,25 @@ def erase_organisation(organisation: Organisation) -> dict[str, int]:
     Cascades remove memberships, invitations, join requests, diagnostics with respondents,
     answers, inventories, results (snapshot and per-dimension rows), the roadmap with its
     actions and PDF exports, tool testimonials, support requests, adviser consents, access
-    log, notes and recommendations. The roadmap actions' history is deleted explicitly (it
-    has no foreign key). Nothing organisation-level survives: the observatory computes its
-    anonymised figures from the remaining results, so this organisation leaves them too.
-    People's accounts survive (they may belong to other organisations).
+    log, notes and recommendations. What has no foreign key is each app's section's to erase
+    (maturity: the roadmap actions' history and the stored PDFs). Nothing organisation-level
+    survives: the observatory computes its anonymised figures from the remaining results, so
+    this organisation leaves them too. People's accounts survive (they may belong to other
+    organisations).
     """
     from django.contrib.admin.models import LogEntry
     from django.contrib.contenttypes.models import ContentType
 
-    from maturity.models import Roadmap, RoadmapAction
-
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    roadmap_ids = list(
-        Roadmap.objects.filter(organisation=organisation).values_list("pk", flat=True)
-    )
-    files = _pdf_files(roadmap_ids)
+    # Before the cascade: what each section must find again once the rows are gone.
+    after_cascade = [section.erase_organisation(organisation) for section in SECTIONS]
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Organisation),
         object_id=str(organisation.pk),
     ).delete()
     _, deleted = organisation.delete()
-    # After the cascade, which itself records a "deleted" history row per action.
-    RoadmapAction.history.filter(roadmap_id__in=roadmap_ids).delete()
-    # Files go only once the rows are gone for good; a rollback keeps both.
-    transaction.on_commit(lambda: _remove_files(files))
+    for finish in filter(None, after_cascade):
+        finish()
     return deleted
 
 
@@ -383,8 +312,6 @@ def sole_member_organisations(user: User) -> list[Organisation]:
 
 def deletion_blockers(user: User) -> list[str]:
     """Why the account cannot be deleted now, in French; empty when it can."""
-    from ambassadors.models import Event
-
     reasons = [
         _(
             "Vous êtes le·la dernier·e administrateur·rice de « %(name)s », qui compte d'autres membres : nommez d'abord une autre personne administratrice."
@@ -392,45 +319,9 @@ def deletion_blockers(user: User) -> list[str]:
         % {"name": organisation.name}
         for organisation in _blocking_organisations(user)
     ]
-    upcoming = Event.objects.filter(
-        organiser=user, cancelled_at=None, ends_at__gte=timezone.now()
-    ).count()
-    if upcoming:
-        reasons.append(
-            _(
-                "Vous organisez %(count)s événement(s) à venir : annulez-les d'abord (les personnes inscrites sont prévenues)."
-            )
-            % {"count": upcoming}
-        )
+    for section in SECTIONS:
+        reasons.extend(section.deletion_blockers(user))
     return reasons
-
-
-def _forget_address_and_words(user: User) -> None:
-    """What the organisations keep after the account goes holds neither the person's address
-    nor their words. Invitations sent to the address (to join, or to read as an adviser) are
-    deleted: they led to this person only. Names kept on an adviser's notes, recommendations
-    and readings lose the address when it stood for the name. A testimonial is emptied, while
-    the organisation's "we use this tool" stays (it is the organisation's, and counts as such)."""
-    from toolbox.models import ToolUse
-
-    Invitation.objects.filter(Q(email__iexact=user.email) | Q(accepted_by=user)).delete()
-    ToolUse.objects.filter(declared_by=user).exclude(testimonial="").update(
-        testimonial="", testimonial_status=ToolUse.TestimonialStatus.NONE
-    )
-    try:
-        from advisers.models import AccessLog, AdviserNote, Consent, Recommendation
-    except ImportError:  # the platform without the advisers app
-        return
-    # Consents given to the account itself go with it (cascade).
-    Consent.objects.filter(adviser=None, email__iexact=user.email).delete()
-    for model in (AccessLog, AdviserNote, Recommendation):
-        model.objects.filter(adviser=user, adviser_name__contains=user.email).update(
-            adviser_name=Replace(
-                "adviser_name",
-                Value(user.email),
-                Value(_("Conseiller·e dont le compte est supprimé")),
-            )
-        )
 
 
 @transaction.atomic
@@ -438,16 +329,15 @@ def delete_account(user: User) -> None:
     """Delete the account and what is only the person's.
 
     Refused (RgpdError) while they are the last admin of an organisation with other members,
-    or organise upcoming events. Organisations where they are the only member are erased.
-    Their past and cancelled events are deleted with their registrations. Rows they only
-    touched keep existing without them (who decided, who invited, roadmap action owner,
-    resources they wrote): those links become empty. Their address and testimonials leave
-    what the organisations keep (_forget_address_and_words).
+    or organise upcoming events (each section's deletion_blockers). Organisations where they
+    are the only member are erased. Their past and cancelled events are deleted with their
+    registrations. Rows they only touched keep existing without them (who decided, who
+    invited, roadmap action owner, resources they wrote): those links become empty. Their
+    address and words leave what the organisations keep: invitations sent to the address go
+    (they led to this person only), and each section's erase_account empties testimonials and
+    takes the address off the names kept on advisers' notes, recommendations and readings.
     """
     from axes.models import AccessAttempt
-
-    from ambassadors.models import Event
-    from maturity.models import RoadmapAction
 
     user = User.objects.select_for_update().get(pk=user.pk)
     reasons = deletion_blockers(user)
@@ -455,12 +345,10 @@ def delete_account(user: User) -> None:
         raise RgpdError(" ".join(reasons))
     for organisation in sole_member_organisations(user):
         erase_organisation(organisation)
-    Event.objects.filter(organiser=user).delete()
-    # History rows point at owners without a foreign key: cleared by hand.
-    RoadmapAction.history.filter(owner_id=user.pk).update(owner_id=None)
-    RoadmapAction.history.filter(history_user_id=user.pk).update(history_user_id=None)
     AccessAttempt.objects.filter(username__iexact=user.email).delete()
-    _forget_address_and_words(user)
+    Invitation.objects.filter(Q(email__iexact=user.email) | Q(accepted_by=user)).delete()
+    for section in SECTIONS:
+        section.erase_account(user)
     user.delete()
 
 

@@ -5,9 +5,12 @@ class AmbassadorsConfig(AppConfig):
     name = "ambassadors"
 
     def ready(self):
-        # The roadmap (maturity) names ambassadors near the organisation without importing
-        # this app.
-        from ambassadors import services
+        # maturity and accounts sit below this app and never import it: the roadmap names
+        # ambassadors near the organisation through maturity's slot, and the RGPD exports and
+        # erasures read this app's section.
+        from accounts import rgpd as accounts_rgpd
+        from ambassadors import rgpd, services
         from maturity import hooks
 
         hooks.ambassadors_near_each.register(services.ambassadors_near_each)
+        accounts_rgpd.register(rgpd.SECTION)
