@@ -18,7 +18,7 @@ from accounts.security import (
     organisation_action_allowed,
 )
 from common.links import pk_urls
-from maturity import footprint, qr, questionnaire_file, results_document, services, versions
+from maturity import footprint, hooks, qr, questionnaire_file, results_document, services, versions
 from maturity.access import (
     GUEST_SESSION_KEY,
     diagnostic_for_member,
@@ -104,6 +104,8 @@ def diagnostic_detail(request, pk):
         "membership": membership,
         "rows": rows,
         "my_respondent": next((r for r in respondents if r.user_id == request.user.pk), None),
+        # Pages of higher apps about this diagnostic (a workshop with the team).
+        "extra_links": hooks.diagnostic_links(diagnostic, membership),
     }
     if membership.is_admin and not diagnostic.is_completed:
         context["member_form"] = MemberInviteForm(

@@ -371,3 +371,20 @@ def test_the_facilitator_opens_dimensions_with_a_timer_and_stops_it(client):
     client.post(url, {"action": "pace", "pace": "free"})
     workshop.refresh_from_db()
     assert workshop.timer_ends_at is None and workshop.pace == "free"
+
+
+def test_the_diagnostic_page_offers_its_admins_a_workshop(client):
+    organisation = OrganisationFactory()
+    admin = MembershipFactory(organisation=organisation, admin=True).user
+    member = MembershipFactory(organisation=organisation).user
+    workshop = team_workshop(organisation=organisation, admin=admin)
+    url = reverse("maturity:diagnostic_detail", args=[workshop.diagnostic_id])
+    client.force_login(admin)
+    page = client.get(url).content.decode()
+    assert reverse("workshops:detail", args=[workshop.pk]) in page
+    services.close(workshop)
+    page = client.get(url).content.decode()
+    assert reverse("workshops:new", args=[organisation.pk]) in page
+    client.force_login(member)
+    page = client.get(url).content.decode()
+    assert "/atelier/" not in page
