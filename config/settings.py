@@ -108,6 +108,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
             ],
+            # Tags of the bottom-layer package (common is no app): {% load glossary %}.
+            "libraries": {"glossary": "common.templatetags.glossary"},
         },
     }
 ]

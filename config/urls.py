@@ -14,6 +14,7 @@ urlpatterns = [
     path("confidentialite/", views.page, {"name": "privacy"}, name="privacy"),
     path("accessibilite/", views.page, {"name": "accessibility"}, name="accessibility"),
     path("mentions-legales/", views.page, {"name": "legal"}, name="legal"),
+    path("glossaire/", views.glossary_page, name="glossary"),
     path("sante/", views.health, name="health"),
     # The CRESS space gathers every app's queues: it belongs here, above the apps.
     path("cress/", views.cress_dashboard, name="cress_dashboard"),

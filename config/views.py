@@ -6,12 +6,14 @@ from django.db.models import Count, Q
 from django.http import HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.template.response import TemplateResponse
+from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 
 from accounts.access import cress_admin_required
 from accounts.forms import DecisionForm
 from accounts.models import AdviserProfile, Membership, Organisation
 from ambassadors.services import next_events
+from common import glossary
 from config import home as home_blocks
 
 PAGES = {
@@ -64,6 +66,23 @@ def cress_dashboard(request):
 def page(request, name):
     """Everyone: about, privacy, accessibility statement, legal notice."""
     return TemplateResponse(request, PAGES[name], {})
+
+
+def glossary_page(request):
+    """Everyone: the words of digital tools and of support, each with its anchor (data:
+    fixtures/glossary.yaml, read by common.glossary)."""
+    data = glossary.glossary()
+    sections = [
+        {
+            "title": section.title,
+            "id": f"theme-{slugify(section.title)}",  # never the id of a term
+            "terms": [(term, [data.terms[other] for other in term.see]) for term in section.terms],
+        }
+        for section in data.sections
+    ]
+    return TemplateResponse(
+        request, "pages/glossary.html", {"sections": sections, "index": data.alphabetical()}
+    )
 
 
 @never_cache

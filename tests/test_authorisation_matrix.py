@@ -28,6 +28,7 @@ CORE_ROWS: dict[str, Row] = {
     "privacy": Row(everyone()),
     "accessibility": Row(everyone()),
     "legal": Row(everyone()),
+    "glossary": Row(everyone()),
     "health": Row(everyone()),
     # Accounts (django-allauth)
     "account_login": Row(logged_in(302, anonymous=200)),

@@ -13,6 +13,7 @@ PUBLIC_PAGES = [
     "privacy",
     "accessibility",
     "legal",
+    "glossary",
     "account_login",
     "account_signup",
 ]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from toolbox import services
 from toolbox.models import (
+    LICENCE_TERMS,
     Access,
     Deployment,
     Dimension,
@@ -107,6 +108,12 @@ class ToolFilter(django_filters.FilterSet):
 
     # Facets in display order (q and remplace are rendered apart).
     FACETS = ["besoin", "usage", "licence", "deploiement", "donnees", "acces", "dimension"]
+    # Glossary entries that explain a facet's choices, linked under its title.
+    FACET_TERMS = {
+        "licence": tuple(LICENCE_TERMS.values()),
+        "deploiement": ("saas", "on-premise", "auto-hebergement"),
+        "donnees": ("hebergeur", "donnees-hors-ue"),
+    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -230,6 +237,7 @@ class ToolFilter(django_filters.FilterSet):
                     "label": self.filters[facet].label,
                     "options": shown,
                     "hidden": len(options) - len(shown),
+                    "terms": self.FACET_TERMS.get(facet, ()),
                 }
             )
         return facets

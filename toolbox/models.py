@@ -110,6 +110,21 @@ class Deployment(models.TextChoices):
     MOBILE = "mobile", _("Application mobile")
 
 
+# The glossary's entries (fixtures/glossary.yaml) that explain each licence status and
+# deployment, linked wherever they are shown; a test checks they exist.
+LICENCE_TERMS = {
+    LicenceStatus.LIBRE: "logiciel-libre",
+    LicenceStatus.OPEN_CORE: "open-core",
+    LicenceStatus.SOURCE_AVAILABLE: "code-source-consultable",
+    LicenceStatus.PROPRIETARY: "logiciel-proprietaire",
+}
+DEPLOYMENT_TERMS = {
+    Deployment.SAAS: "saas",
+    Deployment.SELF_HOSTED: "auto-hebergement",
+    Deployment.DESKTOP: "on-premise",
+}
+
+
 class Recommendation(models.TextChoices):
     RECOMMENDED = "recommended", _("Recommandé")
     WATCH = "watch", _("En observation")
@@ -233,6 +248,19 @@ class Tool(models.Model):
     @property
     def deployment_labels(self) -> list[str]:
         return [Deployment(code).label for code in self.deployments if code in Deployment.values]
+
+    @property
+    def deployment_terms(self) -> list[tuple[str, str]]:
+        """(label, glossary id or "") of each way of using the tool."""
+        return [
+            (Deployment(code).label, DEPLOYMENT_TERMS.get(code, ""))
+            for code in self.deployments
+            if code in Deployment.values
+        ]
+
+    @property
+    def licence_term(self) -> str:
+        return LICENCE_TERMS.get(self.licence_status, "")
 
     @property
     def dimension_labels(self) -> list[str]:
