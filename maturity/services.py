@@ -404,6 +404,8 @@ def carry_over_discovery(
     structure = structure_for(diagnostic.questionnaire)
     # By codes, into the diagnostic's own version (which may be older than the published one).
     answers = discovery.from_session(structure, payload, discovery_only=False)
+    # Only the questions the diagnostic asks: one its sections leave out is answered otherwise.
+    asked = {question.id for section in structure.sections for question in section.questions}
     existing = set(respondent.answers.values_list("question_id", flat=True))
     rows = [
         Answer(
@@ -413,7 +415,7 @@ def carry_over_discovery(
             unknown=answer.unknown,
         )
         for question_id, answer in answers.items()
-        if question_id not in existing
+        if question_id in asked and question_id not in existing
     ]
     Answer.objects.bulk_create(rows, ignore_conflicts=True)
     return respondent, len(rows)

@@ -2,6 +2,7 @@
 a real diagnostic once the person has an account and an organisation."""
 
 import re
+from html import unescape
 
 import pytest
 from django.core.management import call_command
@@ -39,6 +40,12 @@ def choice(structure, question_code: str, choice_code: str) -> tuple[str, str]:
     return f"q{question.id}", str(picked.id)
 
 
+def some_volunteers(structure) -> str:
+    """The code of a choice saying the organisation has volunteers (bands vary by version)."""
+    question = structure.question_by_code["profil_benevoles"]
+    return next(c.code for c in question.choices if c.code != "profil_benevoles_0")
+
+
 def unknown(structure, question_code: str) -> tuple[str, str]:
     return f"q{structure.question_by_code[question_code].id}", "unknown"
 
@@ -50,6 +57,17 @@ def best_answers(structure) -> dict[str, str]:
         best = max((c for c in question.choices if c.score is not None), key=lambda c: c.score)
         data[f"q{question.id}"] = str(best.id)
     return data
+
+
+def plain(text: str) -> str:
+    """No-break spaces and typographic apostrophes (French typography) read as a plain space
+    and a straight apostrophe, whether in a page or in the data it shows."""
+    return text.replace("\u00a0", " ").replace("\u2019", "'")
+
+
+def readable(response) -> str:
+    """The page as compared here: entities decoded, typography read plainly."""
+    return plain(unescape(response.content.decode()))
 
 
 def post_form(client, data):
@@ -89,8 +107,9 @@ def test_the_file_validator_checks_the_discovery_marks():
     for question in data["dimensions"][2]["questions"]:
         question.pop("discovery", None)
     data["difficulties"]["questions"][0]["discovery"] = True
-    text_question = next(q for q in data["profile"]["questions"] if q["kind"] == "text")
-    text_question["discovery"] = True
+    data["profile"]["questions"].append(
+        {"code": "profil_autre", "kind": "text", "text": "Autre chose ?", "discovery": True}
+    )
     follow_up = next(q for q in data["dimensions"][0]["questions"] if "show_if" in q)
     follow_up["discovery"] = True
     data["dimensions"][1]["questions"][0]["discovery"] = "oui"
@@ -213,12 +232,12 @@ def test_the_first_actions_fit_a_volunteer_run_organisation(structure, rules):
     def titles(*profile):
         result = discovery.result(structure, given(structure, *base, *profile), rules_data)
         assert len(result.actions) <= 3
-        return [a.title for a in result.actions], result.organisation_type
+        return [plain(a.title) for a in result.actions], result.organisation_type
 
     dla = "Demander un accompagnement au DLA de votre département"
     local = "Trouver un accompagnement près de chez vous (Guid'Asso, CRESS, réseau)"
     volunteers = titles(
-        ("profil_salaries", "profil_salaries_0"), ("profil_benevoles", "profil_benevoles_11_50")
+        ("profil_salaries", "profil_salaries_0"), ("profil_benevoles", some_volunteers(structure))
     )
     assert volunteers == ([local], "Petite structure bénévole")
     employer = titles(("profil_salaries", "profil_salaries_3_9"))
@@ -248,13 +267,13 @@ def test_the_form_works_without_javascript_and_keeps_everything_in_the_session(
     client, structure, rules
 ):
     page = client.get(reverse(FORM))
-    content = page.content.decode()
+    content = readable(page)
     assert page.status_code == 200
     questions = structure.discovery_questions
     assert content.count("<fieldset") == len(questions)
     assert content.count("<legend>") == len(questions)
     for question in questions:
-        assert question.text.replace("'", "&#x27;") in content
+        assert plain(question.text) in content
     assert content.count('value="unknown"') == sum(q.allow_unknown for q in questions)
 
     # Every question answered, some with « Je ne sais pas ».
@@ -274,13 +293,13 @@ def test_the_form_works_without_javascript_and_keeps_everything_in_the_session(
     assert not re.search(r'name="(email|name|nom|siren)"', content)
 
     result = client.get(reverse(RESULT))
-    text = result.content.decode()
+    text = readable(result)
     assert result.status_code == 200
     assert "indicatif" in text
     assert "Un premier aperçu, indicatif : il repose sur" in text
     assert "Peu initiée" in text and "étape" in text
     levels = {lv["code"]: lv for lv in Questionnaire.objects.get().levels}
-    assert levels["peu_initiee"]["description"][:60].replace("'", "&#x27;") in text
+    assert plain(levels["peu_initiee"]["description"][:60]) in text
     assert 1 <= text.count('<li class="card">') <= 3
     assert "Continuer avec le diagnostic complet" in text
     # No internal code reaches the page: dimensions, levels, questions, choices.
@@ -288,16 +307,34 @@ def test_the_form_works_without_javascript_and_keeps_everything_in_the_session(
         assert code not in text
 
     # Coming back to the form shows the answers given.
-    again = client.get(reverse(FORM)).content.decode()
+    again = readable(client.get(reverse(FORM)))
     first = questions[1]
     assert f'value="{first.choices[0].id}" checked' in again
+
+
+def test_the_result_page_fits_its_advice_to_a_volunteer_run_club(client, structure, rules):
+    data = best_answers(structure)
+    data.update(
+        [
+            choice(structure, "competences_accompagnement", "competences_accompagnement_inconnu"),
+            choice(structure, "profil_salaries", "profil_salaries_0"),
+            choice(structure, "profil_benevoles", some_volunteers(structure)),
+        ]
+    )
+    post_form(client, data)
+    text = readable(client.get(reverse(RESULT)))
+    assert "pour une organisation de ce type : « Petite structure bénévole »" in text
+    assert "Trouver un accompagnement près de chez vous" in text
+    assert "Demander un accompagnement au DLA" not in text
+    assert text.count('<li class="card">') == 1
+    assert "Expérimentée" in text  # every other dimension at its best
 
 
 def test_a_refused_answer_is_said_under_its_question_and_the_others_are_kept(client, structure):
     name, value = choice(structure, "securite_mots_de_passe", "securite_mots_de_passe_faibles")
     other = structure.question_by_code["profil_salaries"]
     response = post_form(client, {name: value, f"q{other.id}": ["²", "unknown"]})
-    content = response.content.decode()
+    content = readable(response)
     assert response.status_code == 400
     assert "Certaines réponses ne correspondent pas aux questions" in content
     assert "Cette réponse ne correspond à aucun choix de la question." in content
@@ -308,7 +345,7 @@ def test_a_refused_answer_is_said_under_its_question_and_the_others_are_kept(cli
 def test_an_empty_form_asks_for_one_answer(client, structure):
     response = post_form(client, {})
     assert response.status_code == 400
-    assert "Répondez à au moins une question" in response.content.decode()
+    assert "Répondez à au moins une question" in readable(response)
     assert discovery.SESSION_KEY not in client.session
 
 
@@ -321,7 +358,7 @@ def test_the_discovery_is_rate_limited_per_address_and_keeps_what_was_typed(
         assert post_form(client, {name: value}).status_code == 302
     other, other_value = choice(structure, "communication_site", "communication_site_non")
     response = post_form(client, {other: other_value})
-    content = response.content.decode()
+    content = readable(response)
     assert response.status_code == 429
     assert int(response["Retry-After"]) == 3600
     assert "Réessayez dans une heure : vos réponses sont conservées ci-dessous." in content
@@ -344,12 +381,12 @@ def test_without_discovery_questions_the_page_says_it_is_not_available(client):
     versions.publish(questionnaire)
     response = client.get(reverse(FORM))
     assert response.status_code == 200
-    assert "n’est pas disponible pour l’instant" in response.content.decode()
+    assert "n'est pas disponible pour l'instant" in readable(response)
     assert "<fieldset" not in response.content.decode()
 
 
 def test_the_home_page_invites_visitors_to_a_first_look(client):
-    content = client.get(reverse("home")).content.decode()
+    content = readable(client.get(reverse("home")))
     assert "Faire le point en 5 minutes, sans compte" in content
     assert reverse(FORM) in content
 
@@ -362,7 +399,7 @@ def answer_discovery(client, structure) -> dict[str, str]:
     data = dict(
         [
             choice(structure, "strategie_formalisee", "strategie_formalisee_orale"),
-            choice(structure, "profil_salaries", "profil_salaries_0"),
+            choice(structure, "securite_mots_de_passe", "securite_mots_de_passe_regles"),
             unknown(structure, "gestion_contacts"),
         ]
     )
@@ -386,9 +423,7 @@ def test_carrying_over_starts_one_diagnostic_with_those_answers_once(client, str
     client.force_login(membership.user)  # logging in keeps the visitor's session
     page = client.get(reverse(CONTINUE))
     assert page.status_code == 200
-    assert "Vos 3 réponses du diagnostic découverte vont dans le diagnostic de" in (
-        page.content.decode()
-    )
+    assert "Vos 3 réponses du diagnostic découverte vont dans le diagnostic de" in readable(page)
 
     response = client.post(reverse(CONTINUE), {"organisation": membership.organisation_id})
     respondent = Respondent.objects.get()
@@ -397,10 +432,10 @@ def test_carrying_over_starts_one_diagnostic_with_those_answers_once(client, str
     assert respondent.diagnostic.organisation == membership.organisation
     assert carried(respondent) == {
         "strategie_formalisee": (["strategie_formalisee_orale"], False),
-        "profil_salaries": (["profil_salaries_0"], False),
+        "securite_mots_de_passe": (["securite_mots_de_passe_regles"], False),
         "gestion_contacts": ([], True),
     }
-    home = client.get(response["Location"]).content.decode()
+    home = readable(client.get(response["Location"]))
     assert "3 réponses du diagnostic découverte sont reprises" in home
     assert discovery.SESSION_KEY not in client.session
 
@@ -429,7 +464,7 @@ def test_carrying_over_joins_the_diagnostic_in_progress_and_overwrites_nothing(c
     assert Diagnostic.objects.get() == diagnostic
     answers = carried(respondent)
     assert answers["strategie_formalisee"] == ([question.choices[-1].code], False)
-    assert set(answers) == {"strategie_formalisee", "profil_salaries", "gestion_contacts"}
+    assert set(answers) == {"strategie_formalisee", "securite_mots_de_passe", "gestion_contacts"}
     # Only the person's own answers: the other member's respondent is untouched.
     assert not Answer.objects.filter(respondent__user=other.user).exists()
 
@@ -442,7 +477,7 @@ def test_only_the_persons_own_organisations_can_receive_the_answers(client, stru
     for value in (elsewhere.organisation_id, "²", "9223372036854775808", ""):
         response = client.post(reverse(CONTINUE), {"organisation": value})
         assert response.status_code == 400
-        assert "Choisissez une de vos organisations." in response.content.decode()
+        assert "Choisissez une de vos organisations." in readable(response)
     assert not Diagnostic.objects.exists()
     assert discovery.SESSION_KEY in client.session
 
@@ -452,7 +487,7 @@ def test_someone_in_several_organisations_chooses_one(client, structure):
     second = MembershipFactory(user=first.user)
     answer_discovery(client, structure)
     client.force_login(first.user)
-    content = client.get(reverse(CONTINUE)).content.decode()
+    content = readable(client.get(reverse(CONTINUE)))
     assert content.count('type="radio"') == 2
     client.post(reverse(CONTINUE), {"organisation": second.organisation_id})
     assert Diagnostic.objects.get().organisation == second.organisation
