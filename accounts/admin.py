@@ -5,15 +5,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 
 from accounts import services
-from accounts.models import (
-    AdviserProfile,
-    DlaStructure,
-    Invitation,
-    JoinRequest,
-    Membership,
-    Organisation,
-    User,
-)
+from accounts.models import Invitation, JoinRequest, Membership, Organisation, User
 
 
 @admin.register(User)
@@ -92,20 +84,6 @@ class JoinRequestAdmin(admin.ModelAdmin):
     list_display = ["user", "organisation", "status", "created_at"]
     list_select_related = ["user", "organisation"]
     raw_id_fields = ["user", "organisation", "decided_by"]
-
-
-@admin.register(DlaStructure)
-class DlaStructureAdmin(admin.ModelAdmin):
-    list_display = ["name"]
-    search_fields = ["name"]
-
-
-@admin.register(AdviserProfile)
-class AdviserProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "structure", "status", "requested_at", "decided_at"]
-    list_filter = ["status"]
-    list_select_related = ["user", "structure"]
-    raw_id_fields = ["user", "decided_by"]
 
 
 class EmailAddressAdmin(BaseEmailAddressAdmin):

@@ -23,8 +23,8 @@ CRESS_ADMIN_PERMISSIONS: dict[str, frozenset[str]] = {
     "accounts.membership": VIEW,
     "accounts.invitation": VIEW,
     "accounts.joinrequest": VIEW,
-    "accounts.adviserprofile": VIEW,
-    "accounts.dlastructure": CURATE,
+    "advisers.adviserprofile": VIEW,
+    "advisers.dlastructure": CURATE,
     # Archived on the platform rather than deleted: organisations' declarations hang on tools.
     "toolbox.tool": frozenset({"view", "add", "change"}),
     "toolbox.alternative": CURATE,

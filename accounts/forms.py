@@ -4,8 +4,6 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import territories
 from accounts.models import (
-    AdviserProfile,
-    DlaStructure,
     JoinRequest,
     Membership,
     Organisation,
@@ -13,7 +11,6 @@ from accounts.models import (
     validate_siren,
     validate_siret,
 )
-from common.widgets import GroupedCheckboxes
 
 
 class SignupExtraForm(forms.Form):
@@ -195,61 +192,6 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["first_name", "last_name"]
         labels = {"first_name": _("Prénom"), "last_name": _("Nom")}
-
-
-class AdviserRequestForm(forms.ModelForm):
-    structure = forms.ModelChoiceField(
-        label=_("Votre structure DLA"),
-        queryset=DlaStructure.objects.all(),
-        required=False,
-        empty_label=_("— Choisir dans la liste —"),
-    )
-    new_structure_name = forms.CharField(
-        label=_("Ou, si elle n'est pas dans la liste, son nom"), max_length=200, required=False
-    )
-    new_structure_departements = forms.MultipleChoiceField(
-        label=_("Départements couverts par cette nouvelle structure"),
-        required=False,
-        widget=GroupedCheckboxes,
-    )
-
-    class Meta:
-        model = AdviserProfile
-        fields = ["job_title", "structure"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields[
-            "new_structure_departements"
-        ].choices = territories.departement_choices_by_region()
-
-    def clean(self):
-        cleaned = super().clean()
-        structure = cleaned.get("structure")
-        name = (cleaned.get("new_structure_name") or "").strip()
-        if not structure and not name:
-            raise ValidationError(
-                _("Choisissez votre structure DLA dans la liste ou indiquez son nom.")
-            )
-        if not structure:
-            if DlaStructure.objects.filter(name__iexact=name).exists():
-                self.add_error(
-                    "new_structure_name",
-                    _("Cette structure existe déjà : choisissez-la dans la liste."),
-                )
-            elif not cleaned.get("new_structure_departements"):
-                self.add_error(
-                    "new_structure_departements", _("Indiquez au moins un département couvert.")
-                )
-        return cleaned
-
-    def save(self, commit=True):
-        if not self.cleaned_data.get("structure"):
-            self.instance.structure = DlaStructure.objects.create(
-                name=self.cleaned_data["new_structure_name"].strip(),
-                departements=self.cleaned_data["new_structure_departements"],
-            )
-        return super().save(commit=commit)
 
 
 class OrganisationEraseForm(forms.Form):

@@ -80,8 +80,10 @@ class User(AbstractUser):
 
     @property
     def is_adviser(self) -> bool:
+        # The profile is the advisers app's (advisers.models.AdviserProfile), read through the
+        # reverse relation: accounts sits below that app and never imports it.
         profile = getattr(self, "adviser_profile", None)
-        return bool(profile and profile.status == AdviserProfile.Status.APPROVED)
+        return bool(profile and profile.is_approved)
 
 
 # --- Organisations ------------------------------------------------------------------------------
@@ -492,69 +494,3 @@ class JoinRequest(models.Model):
     def __str__(self):
         return f"{self.user} → {self.organisation} ({self.status})"
 
-
-# --- Platform roles -------------------------------------------------------------------------------
-
-
-class DlaStructure(models.Model):
-    """A DLA (Dispositif local d'accompagnement) structure and the départements it covers."""
-
-    name = models.CharField(_("nom"), max_length=200, unique=True)
-    departements = models.JSONField(_("départements couverts"), default=list)
-
-    class Meta:
-        verbose_name = _("structure DLA")
-        verbose_name_plural = _("structures DLA")
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def departement_names(self) -> list[str]:
-        return [territories.departement_name(code) for code in self.departements]
-
-
-class AdviserProfileQuerySet(models.QuerySet):
-    def pending_review(self):
-        """Requests a CRESS admin has to decide, oldest first."""
-        return self.filter(status=AdviserProfile.Status.PENDING).order_by("requested_at")
-
-    def approved(self):
-        return self.filter(status=AdviserProfile.Status.APPROVED)
-
-
-class AdviserProfile(models.Model):
-    """A DLA adviser's account request; the adviser role exists once a CRESS admin approves it."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("En attente de validation")
-        APPROVED = "approved", _("Validé")
-        REJECTED = "rejected", _("Refusé")
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="adviser_profile"
-    )
-    structure = models.ForeignKey(
-        DlaStructure,
-        on_delete=models.PROTECT,
-        related_name="advisers",
-        verbose_name=_("structure DLA"),
-    )
-    job_title = models.CharField(_("fonction"), max_length=200, default="Chargé·e de mission DLA")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    requested_at = models.DateTimeField(auto_now_add=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    decision_message = models.TextField(blank=True)
-
-    objects = AdviserProfileQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("profil de conseiller·e")
-        verbose_name_plural = _("profils de conseiller·es")
-
-    def __str__(self):
-        return f"{self.user} ({self.structure})"

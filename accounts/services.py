@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import (
-    AdviserProfile,
     Invitation,
     JoinRequest,
     Membership,
@@ -280,31 +279,6 @@ def decide_join_request(*, join_request: JoinRequest, accept: bool, by: User) ->
     )
 
 
-@transaction.atomic
-def decide_adviser(
-    *, profile: AdviserProfile, approve: bool, by: User, message: str = ""
-) -> AdviserProfile:
-    profile = AdviserProfile.objects.select_for_update().select_related("user").get(pk=profile.pk)
-    profile.status = AdviserProfile.Status.APPROVED if approve else AdviserProfile.Status.REJECTED
-    profile.decided_at = timezone.now()
-    profile.decided_by = by
-    profile.decision_message = message
-    profile.save(update_fields=["status", "decided_at", "decided_by", "decision_message"])
-    if approve:
-        # Organisations may have invited this adviser before the account existed: those
-        # invitations become live grants now (explicit call, no signal).
-        from advisers.services import attach_invitations
-
-        attach_invitations(profile.user)
-    _mail(
-        to=[profile.user.email],
-        subject=_("Votre demande de compte conseiller·e"),
-        template="accounts/email/adviser_decided.txt",
-        context={"profile": profile, "approved": approve, "message": message},
-    )
-    return profile
-
-
 # --- Home pages -----------------------------------------------------------------------------
 
 
@@ -325,8 +299,3 @@ def waiting_for(user: User) -> tuple[list[JoinRequest], list[Invitation]]:
         .order_by("-created_at")
     )
     return requests, invitations
-
-
-def cress_queue_counts() -> dict[str, int]:
-    """What waits for a CRESS admin here: adviser account requests. One query."""
-    return {"advisers": AdviserProfile.objects.pending_review().count()}

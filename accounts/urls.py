@@ -57,10 +57,4 @@ urlpatterns = [
     path("profil/", views.profile, name="profile"),
     path("profil/donnees/", views.account_export, name="account_export"),
     path("profil/supprimer/", views.account_delete, name="account_delete"),
-    path("profil/conseiller/", views.adviser_request, name="adviser_request"),
-    path(
-        "cress/conseillers/<id:profile_pk>/",
-        views.cress_adviser_decide,
-        name="cress_adviser_decide",
-    ),
 ]

@@ -1,4 +1,4 @@
-"""Organisations, memberships, invitations, profile and CRESS administration pages.
+"""Organisations, memberships, invitations, profile and the RGPD pages.
 
 Each view says who may see it in its first lines: a decorator or a scoped lookup from accounts.access.
 """
@@ -15,10 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import rgpd, security, services
-from accounts.access import cress_admin_required, membership_for
+from accounts.access import membership_for
 from accounts.forms import (
     AccountDeleteForm,
-    AdviserRequestForm,
     DecisionForm,
     InvitationForm,
     JoinRequestForm,
@@ -28,7 +27,7 @@ from accounts.forms import (
     RoleForm,
 )
 from accounts.middleware import CURRENT_ORGANISATION_KEY
-from accounts.models import AdviserProfile, Invitation, JoinRequest, Membership, Organisation
+from accounts.models import Invitation, JoinRequest, Membership, Organisation
 
 
 @login_required
@@ -357,53 +356,12 @@ def profile(request):
         form.save()
         messages.success(request, _("Votre profil est enregistré."))
         return redirect("profile")
-    adviser_profile = (
-        AdviserProfile.objects.select_related("structure").filter(user=request.user).first()
-    )
+    # The advisers app's profile, read through the reverse relation (the authentication
+    # backend loads it with the user): accounts sits below that app and never imports it.
+    adviser_profile = getattr(request.user, "adviser_profile", None)
     return TemplateResponse(
         request, "accounts/profile.html", {"form": form, "adviser_profile": adviser_profile}
     )
-
-
-@login_required
-def adviser_request(request):
-    """Logged-in people ask for a DLA adviser account; a CRESS admin approves it."""
-    existing = AdviserProfile.objects.filter(user=request.user).first()
-    if existing and existing.status != AdviserProfile.Status.REJECTED:
-        messages.info(request, _("Votre demande de compte conseiller·e est déjà enregistrée."))
-        return redirect("profile")
-    form = AdviserRequestForm(request.POST or None, instance=existing)
-    if request.method == "POST" and form.is_valid():
-        profile = form.save(commit=False)
-        profile.user = request.user
-        profile.status = AdviserProfile.Status.PENDING
-        profile.save()
-        messages.success(
-            request,
-            _("Votre demande est envoyée : un·e administrateur·rice de la CRESS va la vérifier."),
-        )
-        return redirect("profile")
-    return TemplateResponse(request, "accounts/adviser_request.html", {"form": form})
-
-
-@cress_admin_required
-@require_POST
-def cress_adviser_decide(request, profile_pk):
-    """CRESS admins approve or reject an adviser account request."""
-    profile = get_object_or_404(AdviserProfile, pk=profile_pk)
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        approve = form.cleaned_data["decision"] == "accept"
-        services.decide_adviser(
-            profile=profile, approve=approve, by=request.user, message=form.cleaned_data["message"]
-        )
-        messages.success(
-            request,
-            _("Le compte conseiller·e est validé.") if approve else _("La demande est refusée."),
-        )
-    else:
-        messages.error(request, _("Choisissez d'accepter ou de refuser."))
-    return redirect("cress_dashboard")
 
 
 # --- RGPD: export and erasure -------------------------------------------------------------------

@@ -1,18 +1,75 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts import territories
 from accounts.forms import SirenField
-from accounts.models import AdviserProfile, LegalForm, Sector, StaffBand
+from accounts.models import LegalForm, Sector, StaffBand
 from advisers import public_observatory
-from advisers.models import DEFAULT_MONTHS, DURATION_CHOICES
+from advisers.models import DEFAULT_MONTHS, DURATION_CHOICES, AdviserProfile, DlaStructure
 from advisers.observatory import BREAKDOWN_KEYS
 from common.ids import IdListField
+from common.widgets import GroupedCheckboxes
 from maturity import roadmap_rules
 
 AGREE_LABEL = _("J'ai lu le texte ci-dessus et je donne mon accord au nom de l'organisation")
 AGREE_REQUIRED = _("Cochez la case pour donner votre accord.")
+
+
+class AdviserRequestForm(forms.ModelForm):
+    structure = forms.ModelChoiceField(
+        label=_("Votre structure DLA"),
+        queryset=DlaStructure.objects.all(),
+        required=False,
+        empty_label=_("— Choisir dans la liste —"),
+    )
+    new_structure_name = forms.CharField(
+        label=_("Ou, si elle n'est pas dans la liste, son nom"), max_length=200, required=False
+    )
+    new_structure_departements = forms.MultipleChoiceField(
+        label=_("Départements couverts par cette nouvelle structure"),
+        required=False,
+        widget=GroupedCheckboxes,
+    )
+
+    class Meta:
+        model = AdviserProfile
+        fields = ["job_title", "structure"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "new_structure_departements"
+        ].choices = territories.departement_choices_by_region()
+
+    def clean(self):
+        cleaned = super().clean()
+        structure = cleaned.get("structure")
+        name = (cleaned.get("new_structure_name") or "").strip()
+        if not structure and not name:
+            raise ValidationError(
+                _("Choisissez votre structure DLA dans la liste ou indiquez son nom.")
+            )
+        if not structure:
+            if DlaStructure.objects.filter(name__iexact=name).exists():
+                self.add_error(
+                    "new_structure_name",
+                    _("Cette structure existe déjà : choisissez-la dans la liste."),
+                )
+            elif not cleaned.get("new_structure_departements"):
+                self.add_error(
+                    "new_structure_departements", _("Indiquez au moins un département couvert.")
+                )
+        return cleaned
+
+    def save(self, commit=True):
+        if not self.cleaned_data.get("structure"):
+            self.instance.structure = DlaStructure.objects.create(
+                name=self.cleaned_data["new_structure_name"].strip(),
+                departements=self.cleaned_data["new_structure_departements"],
+            )
+        return super().save(commit=commit)
 
 
 class _Duration(forms.Form):

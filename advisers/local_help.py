@@ -7,7 +7,7 @@ importing this app, who can help an organisation of a given département.
 from django.db import connection
 from django.db.models import Q
 
-from accounts.models import AdviserProfile
+from advisers.models import AdviserProfile
 from maturity.hooks import LocalContact
 
 

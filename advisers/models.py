@@ -1,4 +1,5 @@
-"""Consents, the access log, adviser notes and the adviser's name on recommendations."""
+"""Adviser accounts (DLA structures and adviser profiles), consents, the access log, adviser
+notes, the adviser's name on recommendations, and the observatory's facts."""
 
 from datetime import UTC
 
@@ -8,11 +9,88 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AdviserProfile, Organisation
+from accounts import territories
+from accounts.models import Organisation
 from maturity.models import RoadmapAction
 
 DURATION_CHOICES = [(3, _("3 mois")), (6, _("6 mois")), (12, _("12 mois"))]
 DEFAULT_MONTHS = 12
+
+
+# --- Adviser accounts ---------------------------------------------------------------------------
+
+
+class DlaStructure(models.Model):
+    """A DLA (Dispositif local d'accompagnement) structure and the départements it covers."""
+
+    name = models.CharField(_("nom"), max_length=200, unique=True)
+    departements = models.JSONField(_("départements couverts"), default=list)
+
+    class Meta:
+        # Created in accounts and moved here with its table, which kept its name.
+        db_table = "accounts_dlastructure"
+        verbose_name = _("structure DLA")
+        verbose_name_plural = _("structures DLA")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def departement_names(self) -> list[str]:
+        return [territories.departement_name(code) for code in self.departements]
+
+
+class AdviserProfileQuerySet(models.QuerySet):
+    def pending_review(self):
+        """Requests a CRESS admin has to decide, oldest first."""
+        return self.filter(status=AdviserProfile.Status.PENDING).order_by("requested_at")
+
+    def approved(self):
+        return self.filter(status=AdviserProfile.Status.APPROVED)
+
+
+class AdviserProfile(models.Model):
+    """A DLA adviser's account request; the adviser role exists once a CRESS admin approves it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente de validation")
+        APPROVED = "approved", _("Validé")
+        REJECTED = "rejected", _("Refusé")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="adviser_profile"
+    )
+    structure = models.ForeignKey(
+        DlaStructure,
+        on_delete=models.PROTECT,
+        related_name="advisers",
+        verbose_name=_("structure DLA"),
+    )
+    job_title = models.CharField(_("fonction"), max_length=200, default="Chargé·e de mission DLA")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision_message = models.TextField(blank=True)
+
+    objects = AdviserProfileQuerySet.as_manager()
+
+    class Meta:
+        # Created in accounts and moved here with its table, which kept its name.
+        db_table = "accounts_adviserprofile"
+        verbose_name = _("profil de conseiller·e")
+        verbose_name_plural = _("profils de conseiller·es")
+
+    def __str__(self):
+        return f"{self.user} ({self.structure})"
+
+    @property
+    def is_approved(self) -> bool:
+        """The adviser role exists (User.is_adviser reads this)."""
+        return self.status == self.Status.APPROVED
 
 
 class ConsentQuerySet(models.QuerySet):

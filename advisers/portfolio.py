@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.forms import identifier_digits
-from accounts.models import AdviserProfile, Organisation
+from accounts.models import Organisation
 from advisers.access import consented_organisations
-from advisers.models import Consent
+from advisers.models import AdviserProfile, Consent
 from common.links import pk_urls
 from maturity import scoring
 from maturity.models import Diagnostic, DimensionResult, Questionnaire, RoadmapAction

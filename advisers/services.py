@@ -19,9 +19,16 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.models import AdviserProfile, Organisation, User
+from accounts.models import Organisation, User
 from accounts.tasks import send_email
-from advisers.models import AccessLog, AdviserNote, Consent, Recommendation, log_hour
+from advisers.models import (
+    AccessLog,
+    AdviserNote,
+    AdviserProfile,
+    Consent,
+    Recommendation,
+    log_hour,
+)
 from maturity.models import Diagnostic, Roadmap, RoadmapAction
 
 REMINDER_DAYS = 14  # admins and adviser are told this long before a consent ends
@@ -58,6 +65,38 @@ def _mail(*, to: list[str], subject: str, template: str, context: dict) -> None:
 
 def _admin_emails(organisation: Organisation) -> list[str]:
     return list(organisation.active_admins().values_list("email", flat=True))
+
+
+# --- Adviser accounts ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def decide_adviser(
+    *, profile: AdviserProfile, approve: bool, by: User, message: str = ""
+) -> AdviserProfile:
+    """A CRESS admin approves or rejects a request for an adviser account; the person is told."""
+    profile = AdviserProfile.objects.select_for_update().select_related("user").get(pk=profile.pk)
+    profile.status = AdviserProfile.Status.APPROVED if approve else AdviserProfile.Status.REJECTED
+    profile.decided_at = timezone.now()
+    profile.decided_by = by
+    profile.decision_message = message
+    profile.save(update_fields=["status", "decided_at", "decided_by", "decision_message"])
+    if approve:
+        # Organisations may have invited this adviser before the account existed: those
+        # invitations become live grants now (explicit call, no signal).
+        attach_invitations(profile.user)
+    _mail(
+        to=[profile.user.email],
+        subject=_("Votre demande de compte conseiller·e"),
+        template="adviser_decided",
+        context={"profile": profile, "approved": approve, "message": message},
+    )
+    return profile
+
+
+def cress_queue_counts() -> dict[str, int]:
+    """What waits for a CRESS admin here: adviser account requests. One query."""
+    return {"advisers": AdviserProfile.objects.pending_review().count()}
 
 
 # --- Consent text -------------------------------------------------------------------------------

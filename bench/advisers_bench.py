@@ -56,8 +56,6 @@ from django.utils import timezone  # noqa: E402
 from stdnum import luhn  # noqa: E402
 
 from accounts.models import (  # noqa: E402
-    AdviserProfile,
-    DlaStructure,
     LegalForm,
     Organisation,
     Sector,
@@ -65,7 +63,12 @@ from accounts.models import (  # noqa: E402
     User,
 )
 from advisers import observatory  # noqa: E402
-from advisers.models import Consent, ObservatoryFact  # noqa: E402
+from advisers.models import (  # noqa: E402
+    AdviserProfile,
+    Consent,
+    DlaStructure,
+    ObservatoryFact,
+)
 from maturity import questionnaire_file, versions  # noqa: E402
 from maturity.models import (  # noqa: E402
     Diagnostic,

@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils.translation import ngettext
 
 from accounts import services as accounts_services
-from accounts.models import AdviserProfile
 from advisers import portfolio
+from advisers import services as advisers_services
+from advisers.models import AdviserProfile
 from ambassadors import services as ambassadors_services
 from maturity import dashboard, versions
 from toolbox import services as toolbox_services
@@ -28,7 +29,7 @@ def cress_queues() -> list[Queue]:
     """Every queue of the CRESS, with its count: eight counts, whatever is waiting."""
     toolbox = toolbox_services.cress_queue_counts()
     community = ambassadors_services.cress_queue_counts()
-    advisers = accounts_services.cress_queue_counts()["advisers"]
+    advisers = advisers_services.cress_queue_counts()["advisers"]
     drafts = versions.cress_queue_counts()["drafts"]
     moderation = reverse("toolbox:moderation")
     community_page = reverse("ambassadors:cress")

@@ -20,6 +20,8 @@ urlpatterns = [
     path("cress/", views.cress_dashboard, name="cress_dashboard"),
     path("compte/", include("allauth.urls")),
     path("", include("accounts.urls")),
+    # Adviser accounts: asked for from the profile, decided in the CRESS space.
+    path("", include("advisers.account_urls")),
     path("diagnostic/", include("maturity.urls")),
     # Before the toolbox's pages: "api" is no tool's slug (toolbox.services.RESERVED_SLUGS).
     path("outils/api/v1/", catalogue_api.urls),

@@ -11,7 +11,8 @@ from django.views.decorators.cache import never_cache
 
 from accounts.access import cress_admin_required
 from accounts.forms import DecisionForm
-from accounts.models import AdviserProfile, Membership, Organisation
+from accounts.models import Membership, Organisation
+from advisers.models import AdviserProfile
 from ambassadors.services import next_events
 from common import glossary
 from config import home as home_blocks

@@ -4,8 +4,8 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from accounts.models import AdviserProfile, Invitation, JoinRequest, Membership, Organisation, User
-from advisers.models import Consent
+from accounts.models import Invitation, JoinRequest, Membership, Organisation, User
+from advisers.models import AdviserProfile, Consent
 from ambassadors.models import Ambassador
 from tests import factories
 

@@ -5,14 +5,13 @@ from allauth.account.models import EmailAddress
 from stdnum import luhn
 
 from accounts.models import (
-    AdviserProfile,
-    DlaStructure,
     Invitation,
     JoinRequest,
     Membership,
     Organisation,
     User,
 )
+from advisers.models import AdviserProfile, DlaStructure
 
 PASSWORD = "un-mot-de-passe-solide-42"
 

@@ -25,7 +25,7 @@ UNCAPPED_ON_PURPOSE = {
     "toolbox.Tool.search_text",  # derived from the capped fields on save
     "maturity.PdfExport.error",  # the PDF worker's own error message
     "advisers.Consent.consent_text",  # the consent wording, built by advisers.services
-    "accounts.AdviserProfile.decision_message",  # capped by accounts.forms.DecisionForm
+    "advisers.AdviserProfile.decision_message",  # capped by accounts.forms.DecisionForm
 }
 
 

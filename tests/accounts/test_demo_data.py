@@ -1,7 +1,8 @@
 import pytest
 from django.core.management import call_command
 
-from accounts.models import AdviserProfile, Membership, Organisation, User
+from accounts.models import Membership, Organisation, User
+from advisers.models import AdviserProfile
 
 pytestmark = pytest.mark.django_db
 

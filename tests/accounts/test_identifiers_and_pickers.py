@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.forms import SirenField, SiretField, identifier_digits
-from accounts.models import AdviserProfile, DlaStructure, Organisation
-from advisers.models import Consent
+from accounts.models import Organisation
+from advisers.models import AdviserProfile, Consent, DlaStructure
 from tests.accounts.test_organisations import form_data
 from tests.factories import AdviserProfileFactory, OrganisationFactory, UserFactory
 from tests.toolbox.factories import ToolFactory

@@ -9,11 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from accounts import services as account_services
-from accounts.models import AdviserProfile
 from advisers import services
 from advisers.access import consented_organisation
-from advisers.models import AccessLog, Consent
+from advisers.models import AccessLog, AdviserProfile, Consent
 from tests.advisers.factories import completed_diagnostic, live_consent, shown_offer
 from tests.factories import AdviserProfileFactory, UserFactory
 
@@ -389,7 +387,7 @@ def test_invited_person_signs_up_asks_for_an_adviser_account_and_the_grant_attac
     invitation.refresh_from_db()
     assert invitation.status == Consent.Status.INVITED  # not before approval
     with django_capture_on_commit_callbacks(execute=True):
-        account_services.decide_adviser(profile=profile, approve=True, by=cast.users["cress_admin"])
+        services.decide_adviser(profile=profile, approve=True, by=cast.users["cress_admin"])
     invitation.refresh_from_db()
     assert invitation.status == Consent.Status.ACTIVE and invitation.adviser == person
     # The text stays the one the admin agreed to, which names the address.

@@ -53,8 +53,8 @@ CRESS_ADMIN_MAY = {
     "accounts.organisation": VIEW,
     "accounts.invitation": VIEW,
     "accounts.joinrequest": VIEW,
-    "accounts.adviserprofile": VIEW,
-    "accounts.dlastructure": CURATE,
+    "advisers.adviserprofile": VIEW,
+    "advisers.dlastructure": CURATE,
     # Archived on the platform, never deleted: organisations' declarations hang on tools.
     "toolbox.tool": frozenset({"view", "add", "change"}),
     "toolbox.need": frozenset({"view", "add", "change"}),
@@ -103,8 +103,8 @@ def objects(db):
         "accounts.organisation": organisation,
         "accounts.invitation": make_invitation(organisation=organisation, invited_by=admin_)[0],
         "accounts.joinrequest": JoinRequestFactory(organisation=organisation),
-        "accounts.adviserprofile": AdviserProfileFactory(pending=True),
-        "accounts.dlastructure": DlaStructureFactory(),
+        "advisers.adviserprofile": AdviserProfileFactory(pending=True),
+        "advisers.dlastructure": DlaStructureFactory(),
         "toolbox.tool": tool,
         "toolbox.need": Need.objects.create(code="besoin_matrice", label="Besoin de la matrice"),
         "toolbox.proprietaryproduct": ProprietaryProductFactory(),
@@ -371,7 +371,7 @@ def test_cress_admin_cannot_delete_a_tool_but_can_edit_it(cress_admin, client):
 def test_cress_admin_curates_dla_structures(cress_admin, client):
     client.force_login(cress_admin)
     response = client.post(
-        _url("accounts.dlastructure", "add"), {"name": "DLA Landes", "departements": '["40"]'}
+        _url("advisers.dlastructure", "add"), {"name": "DLA Landes", "departements": '["40"]'}
     )
     assert response.status_code == 302
     structure = DlaStructureFactory._meta.model.objects.get(name="DLA Landes")

@@ -10,7 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from stdnum import luhn
 
-from accounts.models import AdviserProfile, DlaStructure, Membership, Organisation, User
+from accounts.models import Membership, Organisation, User
+from advisers.models import AdviserProfile, DlaStructure
 
 DEMO_PASSWORD = "demo-boussole-2026"
 
