@@ -1,8 +1,8 @@
 """What the room sees: participation, then per dimension the room's level and how the answers
 split, the by-group view, and the questions the room disagrees on most.
 
-Read with three grouped queries (participation, people per dimension, answers counted by
-group, organisation, question and answer given), whatever the number of participants, and
+Read with two grouped queries (participation; answers counted by group, organisation,
+question and answer given), whatever the number of participants, and
 kept a couple of seconds in the cache: every projection screen polling the same workshop
 shares one computation. Per-question means come from the counts, as maturity.results
 consolidates (mean of the scored answers, "Je ne sais pas" left out); a follow-up question's
@@ -23,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -90,7 +90,7 @@ def _level_label(structure: Structure, score: float | None) -> str:
 
 
 def _round(value: float | None) -> int | None:
-    return None if value is None else round(value)
+    return scoring.display_score(value)  # as the diagnostic’s own results show scores
 
 
 def _split(question, bucket: Bucket) -> list[dict]:
@@ -112,27 +112,21 @@ def _dimension_score(structure, section, means: dict[int, float | None]) -> floa
 
 
 def read(workshop: Workshop, structure: Structure):
-    """The three grouped reads: participation rows, people per (group, dimension), answer rows."""
+    """The two grouped reads: participation (joined, and answered at least once, by group and
+    organisation) and the answers counted by group, organisation, question and answer."""
     question_ids = [q.id for d in structure.dimensions for q in d.questions]
+    answered = Exists(Answer.objects.filter(respondent=OuterRef("respondent_id")))
     participation = list(
         Participant.objects.filter(workshop=workshop)
         .values_list("group", "organisation_id")
-        .annotate(
-            joined=Count("pk", distinct=True),
-            answered=Count("respondent__answers__respondent_id", distinct=True),
-        )
-        .order_by()
-    )
-    answers = Answer.objects.filter(
-        respondent__workshop_participant__workshop=workshop, question_id__in=question_ids
-    )
-    people = list(
-        answers.values_list("respondent__workshop_participant__group", "question__section__code")
-        .annotate(people=Count("respondent_id", distinct=True))
+        .annotate(joined=Count("pk"), answered=Count("pk", filter=Q(answered)))
         .order_by()
     )
     rows = list(
-        answers.values_list(
+        Answer.objects.filter(
+            respondent__workshop_participant__workshop=workshop, question_id__in=question_ids
+        )
+        .values_list(
             "respondent__workshop_participant__group",
             "respondent__workshop_participant__organisation_id",
             "question_id",
@@ -142,13 +136,13 @@ def read(workshop: Workshop, structure: Structure):
         .annotate(n=Count("pk"))
         .order_by()
     )
-    return participation, people, rows
+    return participation, rows
 
 
 def compute(workshop: Workshop) -> dict:
     structure = structure_for(workshop.questionnaire)
     event = workshop.is_event
-    participation, people_rows, rows = read(workshop, structure)
+    participation, rows = read(workshop, structure)
     specs = {s.id: s for s in structure.dimension_question_specs}
 
     # question id -> group -> bucket
@@ -182,11 +176,6 @@ def compute(workshop: Workshop) -> dict:
         organisations_joined.add(organisation_id)
         if answered:
             organisations_answered.add(organisation_id)
-    people: dict[str, int] = defaultdict(int)
-    for _group, section_code, count in people_rows:
-        # Everyone answers as one group only: the sum over groups counts each person once.
-        people[section_code] += count
-
     group_labels = {g["index"]: g["label"] for g in groups}
     group_labels[OTHERS] = _("Autres groupes")
     dimensions, candidates = [], []
@@ -250,7 +239,9 @@ def compute(workshop: Workshop) -> dict:
             {
                 "code": section.code,
                 "title": section.title,
-                "people": people.get(section.code, 0),
+                # Everyone is shown the main questions: the most answered one counts the
+                # people who answered the dimension (follow-ups are fewer by nature).
+                "people": max((q["answers"] for q in questions), default=0),
                 "score": _round(score),
                 "level": _level_label(structure, score),
                 "shown": score is not None,
