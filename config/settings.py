@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "ambassadors",
     "advisers",
     "workshops",
+    # The top layer: what gathers every app (manage.py demo_data).
+    "config.apps.PlatformConfig",
 ]
 
 MIDDLEWARE = [

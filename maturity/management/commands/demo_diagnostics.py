@@ -15,7 +15,7 @@ from maturity import footprint, roadmap, services
 from maturity.models import Diagnostic, EquipmentItem, InventoryItem, RoadmapAction
 from maturity.structure import structure_for
 
-DEMO_ORGANISATIONS = "9"  # demo SIRENs start with 9 (accounts demo_data)
+DEMO_ORGANISATIONS = "9"  # demo SIRENs start with 9 (accounts.demo)
 # (equipment kind, devices per staff member, typical average age in years)
 DEMO_EQUIPMENT = [
     ("ordinateurs", 0.8, 4),
