@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from maturity.charts import GRID_COLOUR, SCORE_COLOUR, TEXT_COLOUR
+from maturity.scoring import display_score
 
 LEVEL_COLOURS = ["#8a3b00", "#6b5a00", "#0b5a48", "#1f4e99"]
 ROW = 22
@@ -25,7 +26,7 @@ def _short(label: str, limit: int = 34) -> str:
 def bars_svg(
     rows: Sequence[tuple[str, float | None]], *, title: str, description: str, maximum: float = 100
 ) -> SafeString:
-    """Horizontal bars, one per (label, value); a missing value draws no bar and says so."""
+    """Horizontal bars, one per (label, score); a missing score draws no bar and says so."""
     if not rows:
         return mark_safe("")
     height = ROW * len(rows) + 10
@@ -65,7 +66,7 @@ def bars_svg(
                 f"{LABEL_WIDTH + length + 4:.1f}",
                 y + 14,
                 TEXT_COLOUR,
-                f"{value:g}",
+                display_score(value),  # as the table that follows shows it
             )
         )
     return _svg(width, height, title, description, mark_safe("".join(parts)))

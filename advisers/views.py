@@ -43,6 +43,7 @@ from advisers.models import DEFAULT_MONTHS, AccessLog, AdviserNote, Consent, Rec
 from maturity import charts as maturity_charts
 from maturity import roadmap, roadmap_rules
 from maturity.models import InventoryItem, Roadmap, RoadmapAction
+from maturity.scoring import display_score
 from maturity.structure import structure_for
 
 LOG_SHOWN = 100
@@ -375,18 +376,20 @@ def portfolio_csv(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="portefeuille.csv"'
     writer = csvkit.writer(response)
+    # A file for the adviser's spreadsheet, not open data: headings, places and scores as the
+    # portfolio page shows them.
     writer.writerow(
         [
-            "organisation",
-            "siren",
-            "departement",
-            "dernier_diagnostic",
-            "score_global",
-            "niveau_global",
-            "dimensions_les_plus_faibles",
-            "actions_faites",
-            "actions_total",
-            "acces_jusqu_au",
+            _("Organisation"),
+            _("SIREN"),
+            _("Département"),
+            _("Dernier diagnostic"),
+            _("Score global"),
+            _("Niveau global"),
+            _("Dimensions les plus faibles"),
+            _("Actions faites"),
+            _("Actions au total"),
+            _("Accès jusqu’au"),
         ]
     )
     for row in rows:
@@ -394,9 +397,9 @@ def portfolio_csv(request):
             [
                 row.organisation.name,
                 row.organisation.siren,
-                row.organisation.departement,
+                row.organisation.departement_name,
                 row.completed_at.date().isoformat() if row.completed_at else "",
-                "" if row.overall_score is None else row.overall_score,
+                "" if row.overall_score is None else display_score(row.overall_score),
                 row.level_label,
                 " | ".join(row.weakest),
                 row.actions_done,

@@ -12,6 +12,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from maturity.scoring import display_score
+
 MIN_AXES = 3
 MAX_AXES = 12
 RINGS = (25, 50, 75, 100)
@@ -38,8 +40,8 @@ def _points(points: Sequence[tuple[float, float]]) -> str:
 
 
 def _percent(value: float) -> str:
-    # Half up, as people round, not Python's round-half-to-even.
-    return str(math.floor(value + 0.5))
+    # As the tables show it (one rounding for every display).
+    return str(display_score(value))
 
 
 def _wrap(label: str) -> list[str]:

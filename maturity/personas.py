@@ -45,6 +45,7 @@ from maturity.models import (
     Respondent,
     RoadmapRules,
 )
+from maturity.scoring import display_score
 from maturity.structure import structure_for
 
 DIRECTORY = Path(settings.BASE_DIR) / "fixtures" / "personas"
@@ -695,7 +696,7 @@ def read_back(organisation: Organisation, rules: RoadmapRules) -> Outcome:
         type=kind.type,
         respondents=data.get("respondents", 0),
         overall=(
-            f"{levels.get(overall.get('level'), '—')} ({round(score)}/100)"
+            f"{levels.get(overall.get('level'), '—')} ({display_score(score)}/100)"
             if score is not None
             else "—"
         ),

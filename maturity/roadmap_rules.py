@@ -41,6 +41,7 @@ from django.utils.translation import gettext_noop, ngettext
 from common import safe_yaml
 from maturity import footprint, hooks, results
 from maturity import typology as typology_module
+from maturity.scoring import display_score
 
 HORIZONS = {"0-3": "0 à 3 mois", "3-6": "3 à 6 mois", "6-12": "6 à 12 mois"}
 EFFORTS = {"faible": "Effort faible", "moyen": "Effort moyen", "important": "Effort important"}
@@ -661,7 +662,7 @@ def _fires(trigger: dict, facts: Facts, catalogue: Catalogue) -> tuple[float, st
         if score is not None and score < value["score"]:
             title = titles.get(value["dimension"], value["dimension"])
             return (100 - score) / 100, _("Score de %(score)s/100 en « %(title)s ».") % {
-                "score": round(score),
+                "score": display_score(score),
                 "title": title,
             }
     elif kind == "answer":
@@ -682,7 +683,7 @@ def _fires(trigger: dict, facts: Facts, catalogue: Catalogue) -> tuple[float, st
         if score is not None and score >= value["min"]:
             return score / 100, _("Difficultés %(type)s ressenties à %(score)s/100.") % {
                 "type": _(DIFFICULTY_LABELS[value["type"]]),
-                "score": round(score),
+                "score": display_score(score),
             }
     return None
 

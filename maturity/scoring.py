@@ -19,6 +19,16 @@ MAX_SCORE = 100
 _LEVEL_TOLERANCE = 1e-9
 
 
+def display_score(value: float | None) -> int | None:
+    """A score as every page, chart, PDF and export shows it: a whole number, halves rounded up
+    as people round (32.5 → 33), where Python's round() and format() round halves to even
+    (32.5 → 32) and made the radar and the table disagree. None stays None (no answer)."""
+    if value is None:
+        return None
+    # The tolerance keeps a mean computed as 32.49999999999999 for an exact 32.5 at 33.
+    return math.floor(float(value) + 0.5 + _LEVEL_TOLERANCE)
+
+
 @dataclass(frozen=True)
 class ChoiceSpec:
     id: int

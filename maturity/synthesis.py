@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
 from maturity.results import MIN_SKILLS_RESPONDENTS, TRAINING_NEED_BELOW
+from maturity.scoring import display_score
 
 TOP = 3  # strengths, priorities, obstacles, redundancies: a synthesis names a few
 
@@ -72,8 +73,8 @@ class Synthesis:
 
 
 def _points(value: float) -> str:
-    # As the score_display filter shows scores, so the text and the tables agree.
-    return f"{value:.0f}"
+    # As the tables and charts show scores (one rounding everywhere), so the text agrees.
+    return str(display_score(value))
 
 
 def _score(value: float) -> str:

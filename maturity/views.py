@@ -44,6 +44,7 @@ from maturity.models import (
     ResultSnapshot,
     Section,
 )
+from maturity.scoring import display_score
 from maturity.structure import structure_for
 
 # --- Organisation's diagnostics -------------------------------------------------------------------
@@ -658,7 +659,8 @@ def results_page(request, pk):
                         d["score"],
                         None
                         if d["score"] is None or past_scores.get(d["code"]) is None
-                        else round(d["score"] - past_scores[d["code"]], 1),
+                        # The difference of the scores shown beside it, in whole points.
+                        else display_score(d["score"]) - display_score(past_scores[d["code"]]),
                     )
                     for d in data["dimensions"]
                 ],

@@ -3,6 +3,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from maturity.scoring import display_score
+
 register = template.Library()
 
 
@@ -21,7 +23,8 @@ def chosen(answer, choice_id) -> bool:
 
 @register.filter
 def score_display(value) -> str:
-    return "—" if value is None else f"{value:.0f}"
+    """A score in a table or a text: the same whole number as the charts and the exports."""
+    return "—" if value is None else str(display_score(value))
 
 
 def _choice_markup(question) -> tuple[tuple[int, str, str], ...]:

@@ -136,8 +136,8 @@ def test_portfolio_csv_export(cast, client_for, adviser):
     response = client_for(adviser).get(reverse("advisers:portfolio_csv"))
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    assert rows[0]["organisation"] == organisation.name
-    assert rows[0]["niveau_global"] == "En progrès" and rows[0]["actions_faites"] == "1"
+    assert rows[0]["Organisation"] == organisation.name
+    assert rows[0]["Niveau global"] == "En progrès" and rows[0]["Actions faites"] == "1"
     assert AccessLog.objects.filter(organisation=organisation, what="export").exists()
 
 

@@ -36,7 +36,7 @@ def test_the_adviser_portfolio_csv_neutralises_an_organisation_named_like_a_form
     membership = MembershipFactory(admin=True, organisation=OrganisationFactory(name=LINK))
     live_consent(membership.organisation, adviser, by=membership.user)
     (row,) = _rows(client_for(adviser).get(reverse("advisers:portfolio_csv")))
-    assert row["organisation"] == "'" + LINK
+    assert row["Organisation"] == "'" + LINK
 
 
 def test_the_open_data_tools_csv_neutralises_text_cells_and_keeps_numbers(client):
