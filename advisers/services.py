@@ -41,7 +41,11 @@ class ConsentError(Exception):
 
 
 def add_months(moment: datetime, months: int) -> datetime:
-    """The same day `months` later, or the month's last day when it is shorter (31 → 30)."""
+    """The same day `months` later, or the month's last day when it is shorter (31 → 30), on
+    the local calendar: given at 00:30 on 15 October, three months end on 15 January (UTC's
+    date, still the 14th, would end them on the 14th)."""
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
     month_index = moment.month - 1 + months
     year, month = moment.year + month_index // 12, month_index % 12 + 1
     day = min(moment.day, calendar.monthrange(year, month)[1])

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts import territories
 from accounts.models import Organisation, User
@@ -788,7 +789,12 @@ def escalate_unanswered(*, now=None) -> int:
         )
         _mail(
             to=_cress_admin_emails(),
-            subject=_("%d demande(s) d'accompagnement sans réponse") % len(details),
+            subject=ngettext(
+                "%d demande d'accompagnement sans réponse",
+                "%d demandes d'accompagnement sans réponse",
+                len(details),
+            )
+            % len(details),
             template="requests_escalated",
             context={
                 "requests": details,

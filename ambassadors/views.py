@@ -17,6 +17,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import security
@@ -544,7 +545,11 @@ def event_edit(request, pk):
         if promoted:
             messages.info(
                 request,
-                _("%(n)d personne(s) de la liste d'attente ont obtenu une place.")
+                ngettext(
+                    "%(n)d personne de la liste d'attente a obtenu une place.",
+                    "%(n)d personnes de la liste d'attente ont obtenu une place.",
+                    len(promoted),
+                )
                 % {"n": len(promoted)},
             )
         return redirect(event.get_absolute_url())
@@ -585,7 +590,13 @@ def event_attendance(request, pk):
             present = set(form.cleaned_data["present"]) if form.is_valid() else set()
             count = services.mark_attendance(event=event, present_ids=present)
             messages.success(
-                request, _("Présences enregistrées : %(n)d participant·e(s).") % {"n": count}
+                request,
+                ngettext(
+                    "Présences enregistrées : %(n)d participant·e.",
+                    "Présences enregistrées : %(n)d participant·es.",
+                    count,
+                )
+                % {"n": count},
             )
         return redirect("ambassadors:event_attendance", pk=event.pk)
     return TemplateResponse(

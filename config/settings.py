@@ -111,7 +111,10 @@ TEMPLATES = [
                 "accounts.context_processors.navigation",
             ],
             # Tags of the bottom-layer package (common is no app): {% load glossary %}.
-            "libraries": {"glossary": "common.templatetags.glossary"},
+            "libraries": {
+                "glossary": "common.templatetags.glossary",
+                "typography": "common.templatetags.typography",
+            },
         },
     }
 ]

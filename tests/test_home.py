@@ -215,8 +215,8 @@ EXPECTED_QUEUES = [
     ("1 fiche outil pas relue depuis un an", "/outils/moderation/#a-relire"),
     ("2 candidatures ou renouvellements d’ambassadeur·rices", "/communaute/cress/#candidatures"),
     ("1 fiche pratique à relire", "/communaute/cress/#fiches"),
-    # Plural for 0 until the French catalogue gives its rule (n > 1).
-    ("0 demandes d’accompagnement restées sans réponse", "/communaute/cress/#sans-reponse"),
+    # French's plural rule (n > 1), from the French catalogue: 0 takes the singular.
+    ("0 demande d’accompagnement restée sans réponse", "/communaute/cress/#sans-reponse"),
     ("1 brouillon du questionnaire", "/diagnostic/questionnaires/"),
 ]
 

@@ -247,7 +247,7 @@ class RowError:
     def location(self) -> str:
         if self.json:
             what = _("outil") if self.kind == "tool" else _("offre")
-            return _("%(source)s, %(what)s n°%(n)s") % {
+            return _("%(source)s, %(what)s n°\u00a0%(n)s") % {
                 "source": self.source or "JSON",
                 "what": what,
                 "n": self.line,
@@ -598,7 +598,7 @@ def _validate_offers(rows: Rows, report: ImportReport, file_tool_ids: set[str]) 
 
 def _position(rows: Rows, line: int) -> str:
     if rows.json:
-        return _("à l'offre n°%(n)s") % {"n": line}
+        return _("à l'offre n°\u00a0%(n)s") % {"n": line}
     return _("ligne %(n)s") % {"n": line}
 
 

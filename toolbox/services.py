@@ -22,10 +22,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.tasks import send_email
+from common.typography import de
 from toolbox.models import (
     Alternative,
+    Deployment,
+    Dimension,
     HostingOffer,
     Need,
     Proposal,
@@ -34,6 +38,7 @@ from toolbox.models import (
     Tool,
     ToolStatus,
     ToolUse,
+    Usage,
 )
 from toolbox.text import normalise
 
@@ -111,17 +116,46 @@ def tool_values(tool: Tool, fields: Sequence[str] = PROPOSABLE_FIELDS) -> dict[s
     return values
 
 
-def field_label(field: str) -> str:
-    if field == "replaces":
+# Lists of codes a tool stores as JSON, read through their choices.
+LIST_CHOICES = {"usages": Usage, "deployments": Deployment, "dimensions": Dimension}
+# A proposed offer's fields, kept on its provider or on the offer.
+OFFER_FIELD_SOURCES = {
+    "provider_name": (Provider, "name"),
+    "provider_legal_form": (Provider, "legal_form"),
+    "provider_ess_status": (Provider, "ess_status"),
+    "provider_chatons": (Provider, "chatons_member"),
+    "provider_cress_pooled": (Provider, "cress_pooled"),
+}
+
+
+def _model_field(field: str, *, offer: bool):
+    model, name = OFFER_FIELD_SOURCES.get(field, (HostingOffer, field)) if offer else (Tool, field)
+    return model._meta.get_field(name)
+
+
+def field_label(field: str, *, offer: bool = False) -> str:
+    if field == "replaces" and not offer:
         return _("remplace")
-    return str(Tool._meta.get_field(field).verbose_name)
+    return str(_model_field(field, offer=offer).verbose_name)
 
 
-def field_display(field: str, value):
-    """A stored value as people read it: the label of a code (statut « published » → « Publié »)."""
-    if field == "replaces":
-        return value
-    choices = dict(Tool._meta.get_field(field).flatchoices)
+def field_display(field: str, value, *, offer: bool = False):
+    """A stored value as people read it: labels for codes (statut « published » → « Publié »,
+    ["saas", "self_hosted"] → « En ligne, hébergé par un tiers, Installable sur son serveur »),
+    oui or non, lists joined; None for no value (shown as a dash)."""
+    if value is None or value == "" or value == []:
+        return None
+    if isinstance(value, bool):
+        return _("oui") if value else _("non")
+    if not offer and field in LIST_CHOICES:
+        labels = dict(LIST_CHOICES[field].choices)
+        return ", ".join(str(labels.get(code, code)) for code in value)
+    if not offer and field == "needs":
+        labels = dict(Need.objects.filter(code__in=value).values_list("code", "label"))
+        return ", ".join(labels.get(code, code) for code in value)
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    choices = dict(_model_field(field, offer=offer).flatchoices)
     return choices.get(value, value) if choices else value
 
 
@@ -275,17 +309,26 @@ def resubmit(proposal: Proposal, *, values: dict[str, Any], comment: str = "") -
     return proposal
 
 
+def _change(field: str, before, after, *, offer: bool = False) -> FieldChange:
+    """A change as people read it: the field's label, the values' labels."""
+    return FieldChange(
+        field,
+        field_label(field, offer=offer),
+        field_display(field, before, offer=offer),
+        field_display(field, after, offer=offer),
+    )
+
+
 def proposal_changes(proposal: Proposal) -> list[FieldChange]:
     """What the proposal changes, from the values it was made on to the proposed ones."""
     if proposal.kind == Proposal.Kind.NEW_OFFER:
         return [
-            FieldChange(field, field, None, proposal.payload.get(field)) for field in OFFER_FIELDS
+            _change(field, None, proposal.payload.get(field), offer=True) for field in OFFER_FIELDS
         ]
     return [
-        FieldChange(field, field_label(field), proposal.base_values.get(field), value)
+        _change(field, proposal.base_values.get(field), proposal.payload[field])
         for field in PROPOSABLE_FIELDS
         if field in proposal.payload
-        for value in [proposal.payload[field]]
     ]
 
 
@@ -295,7 +338,7 @@ def proposal_conflicts(proposal: Proposal) -> list[FieldChange]:
         return []
     current = tool_values(proposal.tool)
     changed = [
-        FieldChange(field, field_label(field), proposal.base_values.get(field), current[field])
+        _change(field, proposal.base_values.get(field), current[field])
         for field in proposal.payload
         if current.get(field) != proposal.base_values.get(field)
     ]
@@ -317,9 +360,10 @@ def approve(proposal: Proposal, *, moderator) -> Tool | HostingOffer:
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.status != Proposal.Status.PENDING:
         raise ModerationError(_("Cette proposition a déjà été traitée ou attend son auteur·rice."))
-    reason = _("Proposition n°%(pk)s de %(who)s") % {
+    # « n° 1 » with a no-break space; « d’Inès », « de Louis ».
+    reason = _("Proposition n°\u00a0%(pk)s %(of_who)s") % {
         "pk": proposal.pk,
-        "who": proposal.author.display_name,
+        "of_who": de(proposal.author.display_name),
     }
     if proposal.kind == Proposal.Kind.NEW_TOOL:
         existing = same_name_exists(proposal.payload.get("name", ""))
@@ -537,7 +581,11 @@ def send_stale_digest(*, now=None) -> int:
                 "moderation_url": settings.SITE_URL + reverse("toolbox:moderation"),
             },
         )
-        subject = _("Boîte à outils : %(n)s fiche(s) à relire") % {"n": len(due)}
+        subject = ngettext(
+            "Boîte à outils : %(n)s fiche à relire",
+            "Boîte à outils : %(n)s fiches à relire",
+            len(due),
+        ) % {"n": len(due)}
         transaction.on_commit(lambda: send_email.delay(to=recipients, subject=subject, body=body))
     return len(due)
 

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.access import cress_admin_required
@@ -540,18 +541,20 @@ def import_catalogue(request):
         else:
             if report.imported:
                 del request.session[IMPORT_SESSION_KEY]
+                tools = ngettext(
+                    "%(created)s outil créé, %(updated)s mis à jour",
+                    "%(created)s outils créés, %(updated)s mis à jour",
+                    len(report.created),
+                ) % {"created": len(report.created), "updated": len(report.updated)}
+                offers = ngettext(
+                    "%(created)s offre créée, %(updated)s mise à jour",
+                    "%(created)s offres créées, %(updated)s mises à jour",
+                    len(report.offers_created),
+                ) % {"created": len(report.offers_created), "updated": len(report.offers_updated)}
                 messages.success(
                     request,
-                    _(
-                        "Import terminé : %(created)s outil(s) créé(s), %(updated)s mis à jour ; "
-                        "%(offers_created)s offre(s) créée(s), %(offers_updated)s mise(s) à jour."
-                    )
-                    % {
-                        "created": len(report.created),
-                        "updated": len(report.updated),
-                        "offers_created": len(report.offers_created),
-                        "offers_updated": len(report.offers_updated),
-                    },
+                    _("Import terminé : %(tools)s ; %(offers)s.")
+                    % {"tools": tools, "offers": offers},
                 )
                 return redirect("toolbox:catalogue")
     elif request.method == "POST":

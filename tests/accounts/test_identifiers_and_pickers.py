@@ -4,6 +4,7 @@ of départements or tools are grouped checkboxes that keep what was ticked."""
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.forms import SirenField, SiretField, identifier_digits
@@ -35,9 +36,9 @@ def test_the_shared_fields_keep_the_digits_only(written):
 
 
 def test_the_shared_fields_still_check_length_and_key():
-    with pytest.raises(Exception, match="9 chiffres"):
+    with pytest.raises(ValidationError, match="9 chiffres"):
         SirenField().clean("732 829 32")
-    with pytest.raises(Exception, match="clé de contrôle"):
+    with pytest.raises(ValidationError, match="clé de contrôle"):
         SirenField().clean("732 829 321")
 
 

@@ -1,10 +1,12 @@
 """Consent: granted, asked, invited, revoked, expiring; the adviser's access follows it at once."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -14,6 +16,8 @@ from advisers.access import consented_organisation
 from advisers.models import AccessLog, AdviserProfile, Consent
 from tests.advisers.factories import completed_diagnostic, live_consent, shown_offer
 from tests.factories import AdviserProfileFactory, UserFactory
+
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def _client_url(cast):
@@ -72,9 +76,8 @@ def test_revocation_takes_effect_immediately(cast, client_for, adviser, admin):
 def test_adviser_whose_account_is_rejected_loses_access(cast, client_for, adviser):
     live_consent(cast.org_a, adviser)
     AdviserProfile.objects.filter(user=adviser).update(status=AdviserProfile.Status.REJECTED)
-    with pytest.raises(Exception) as error:
+    with pytest.raises(Http404):
         consented_organisation(adviser, cast.org_a.pk)
-    assert error.typename == "Http404"
 
 
 def test_member_who_is_not_admin_cannot_grant(cast, client_for, adviser):
@@ -188,9 +191,29 @@ def test_grant_without_text_is_refused_by_the_database(cast, adviser):
 
 
 def test_add_months_keeps_the_day_or_takes_the_last_one():
-    moment = timezone.now().replace(year=2025, month=8, day=31)
+    moment = timezone.localtime().replace(year=2025, month=8, day=31)
     assert services.add_months(moment, 6).date().isoformat() == "2026-02-28"
     assert services.add_months(moment, -12).date().isoformat() == "2024-08-31"
+
+
+def test_three_months_from_15_october_is_15_january_of_the_next_year():
+    moment = datetime(2026, 10, 15, 9, 30, tzinfo=PARIS)
+    assert services.add_months(moment, 3) == datetime(2027, 1, 15, 9, 30, tzinfo=PARIS)
+    assert services.add_months(moment, 12) == datetime(2027, 10, 15, 9, 30, tzinfo=PARIS)
+    december = datetime(2026, 12, 31, 9, 30, tzinfo=PARIS)
+    assert services.add_months(december, 2) == datetime(2027, 2, 28, 9, 30, tzinfo=PARIS)
+    assert services.add_months(december, -10) == datetime(2026, 2, 28, 9, 30, tzinfo=PARIS)
+
+
+@pytest.mark.parametrize("hour", [0, 12, 23])
+def test_a_consent_granted_on_15_october_for_3_months_ends_on_15_january(
+    cast, adviser, admin, hour
+):
+    granted = datetime(2026, 10, 15, hour, 30, tzinfo=PARIS)
+    with time_machine.travel(granted, tick=False):
+        consent = services.grant(organisation=cast.org_a, adviser=adviser, months=3, by=admin)
+    assert timezone.localtime(consent.expires_at).date() == date(2027, 1, 15)
+    assert "jusqu'au 15 janvier 2027." in consent.consent_text
 
 
 # --- The text agreed to is the text recorded ----------------------------------------------------
@@ -412,9 +435,23 @@ def test_an_invitation_can_be_cancelled(cast, client_for, admin):
     client_for(admin).post(reverse("advisers:consent_revoke", args=[cast.org_a.pk, consent.pk]))
     consent.refresh_from_db()
     assert consent.status == Consent.Status.REVOKED
+    # The invited person later gets an approved adviser account: nothing is opened to them.
     person = UserFactory(email="x@example.org")
     AdviserProfileFactory(user=person)
+    assert services.attach_invitations(person) == 0
+    assert not Consent.objects.filter(adviser=person).exists()
     assert not Consent.objects.live().exists()
+
+
+def test_an_invitation_still_open_becomes_the_grant_once_the_adviser_is_approved(cast, admin):
+    invited = services.grant_by_email(
+        organisation=cast.org_a, email="x@example.org", months=3, by=admin
+    )
+    person = UserFactory(email="X@example.org")
+    AdviserProfileFactory(user=person)
+    assert services.attach_invitations(person) == 1
+    invited.refresh_from_db()
+    assert (invited.status, invited.adviser) == (Consent.Status.ACTIVE, person)
 
 
 # --- Requests -----------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -455,13 +456,14 @@ def test_constraint_messages_are_readable():
     event = EventFactory()
     VisitorRegistrationFactory(event=event, email="awa@example.org")
     duplicate = Registration(event=event, name="Awa", email="AWA@example.org", status="confirmed")
-    with pytest.raises(Exception) as error:
+    with pytest.raises(ValidationError) as error:
         duplicate.full_clean()
-    assert "Cette adresse e-mail est déjà inscrite à cet événement." in str(error.value)
+    assert error.value.messages == ["Cette adresse e-mail est déjà inscrite à cet événement."]
     nobody = Registration(event=event, status="confirmed")
-    with pytest.raises(Exception) as error:
+    with pytest.raises(ValidationError) as error:
         nobody.full_clean()
-    assert "donne son nom et son adresse e-mail" in str(error.value)
+    assert len(error.value.messages) == 1
+    assert "donne son nom et son adresse e-mail" in error.value.messages[0]
 
 
 def test_a_persons_export_holds_the_registrations_made_without_an_account(client):

@@ -74,7 +74,7 @@ def test_a_visitor_registers_to_an_event_without_an_account_and_cancels(visitor,
 
     page = tab.go(link_in_last_mail("confirm"))
     page.click("text=Je confirme mon inscription")
-    page.wait_for_selector("text=Votre place est réservée, au nom de Awa Diallo.")
+    page.wait_for_selector("text=Votre place est réservée, au nom d’Awa Diallo.")
     assert Registration.objects.get(email="awa@example.org").status == "confirmed"
     assert "Inscription confirmée" in mail.outbox[-1].subject
     if javascript:

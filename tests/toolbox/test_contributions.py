@@ -2,6 +2,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from common.typography import de
 from tests.factories import UserFactory
 from tests.toolbox.factories import ProposalFactory, ToolFactory
 from toolbox import services
@@ -71,7 +72,8 @@ def test_cress_admin_approves_a_proposal_and_its_history_is_visible(
     assert mail.outbox[0].to == [member.email]
     history = client.get(reverse("toolbox:tool_history", args=[tool.slug])).content.decode()
     assert cress.display_name in history
-    assert f"Proposition n°{proposal.pk}" in history
+    # « n° 1 » with a no-break space, « de » elided before a vowel (d’Inès).
+    assert f"Proposition n°\u00a0{proposal.pk} {de(member.display_name)}" in history
     assert "galene" in Tool.objects.get(pk=tool.pk).search_text
 
 

@@ -205,8 +205,8 @@ def test_json_offer_errors_give_the_offer_position(catalogue):
     report = opendata.run_import(json.dumps(data), commit=True)
     assert not report.imported
     assert [(e.location, e.kind) for e in report.errors] == [
-        ("JSON, offre n°2", "offer"),
-        ("JSON, offre n°3", "offer"),
+        ("JSON, offre n°\u00a02", "offer"),
+        ("JSON, offre n°\u00a03", "offer"),
     ]
 
 

@@ -58,7 +58,7 @@ def test_an_entry_is_announced_once_when_it_becomes_stale(admins, run):
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["a-cress@example.org", "b-cress@example.org"]
-    assert message.subject == "Boîte à outils : 1 fiche(s) à relire"
+    assert message.subject == "Boîte à outils : 1 fiche à relire"
     assert digest_names(message) == ["Nextcloud"]
     assert "relue le 10 janvier 2026" in message.body
     assert "/outils/nextcloud/" in message.body and "/outils/moderation/" in message.body
