@@ -5,396 +5,26 @@ plus every error with its location, so an editor fixes the whole file in one pas
 produces the same normalised form, which makes export → import → export a fixed point.
 """
 
-import re
 from typing import Any
 
 import yaml
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 
 from common import safe_yaml
+from maturity import questionnaire_format
 from maturity.models import Choice, Question, Questionnaire, Section
 
-CODE_RE = re.compile(r"^[a-z0-9_]+$")
-KINDS = {"single", "multiple", "scale", "text"}
-DIFFICULTY_TYPES = {"techniques", "financieres", "humaines", "strategiques"}
-PROFILE_CODE, DIFFICULTIES_CODE = "profil", "difficultes"
-# The discovery diagnostic (maturity.discovery) is answered in under 5 minutes, on one page.
-MAX_DISCOVERY_QUESTIONS = 15
-# What the database columns hold, by key of the file (the same key has the same limit anywhere).
-TEXT_LIMITS = {
-    "code": Section._meta.get_field("code").max_length,
-    "title": Section._meta.get_field("title").max_length,
-    "description": Section._meta.get_field("description").max_length,
-    "text": Question._meta.get_field("text").max_length,
-    "help": Question._meta.get_field("help").max_length,
-    "label": Choice._meta.get_field("label").max_length,
-    "explanation": Choice._meta.get_field("explanation").max_length,
-}
+# The format and its validation (maturity.questionnaire_format); callers use these names here.
+from maturity.questionnaire_format import DIFFICULTIES_CODE, PROFILE_CODE, clean
+from maturity.questionnaire_format import MAX_DISCOVERY_QUESTIONS as MAX_DISCOVERY_QUESTIONS
 
 
 class QuestionnaireFileError(Exception):
     def __init__(self, errors: list[str]):
         super().__init__("\n".join(errors))
         self.errors = errors
-
-
-class _Checker:
-    def __init__(self):
-        self.errors: list[str] = []
-        self.codes: dict[str, str] = {}
-
-    def error(self, where: str, message: str) -> None:
-        self.errors.append(f"{where} : {message}")
-
-    def text(self, node: dict, key: str, where: str, *, required: bool = True) -> str:
-        value = node.get(key)
-        if value is None or value == "":
-            if required:
-                self.error(f"{where}.{key}", "champ obligatoire manquant")
-            return ""
-        if not isinstance(value, str):
-            self.error(f"{where}.{key}", "doit être un texte")
-            return ""
-        value = value.strip()
-        limit = TEXT_LIMITS.get(key)
-        if limit and len(value) > limit:
-            self.error(f"{where}.{key}", f"{limit} caractères au plus")
-        return value
-
-    def integer(self, node: dict, key: str, where: str, *, default=None, low=0, high=100):
-        value = node.get(key, default)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            self.error(f"{where}.{key}", f"doit être un entier entre {low} et {high}")
-            return default
-        return value
-
-    def boolean(self, node: dict, key: str, where: str, default: bool) -> bool:
-        value = node.get(key, default)
-        if not isinstance(value, bool):
-            self.error(f"{where}.{key}", "doit valoir true ou false")
-            return default
-        return value
-
-    def code(self, node: dict, where: str) -> str:
-        code = self.text(node, "code", where)
-        if code and not CODE_RE.match(code):
-            self.error(f"{where}.code", f"« {code} » : lettres minuscules, chiffres et _ seulement")
-        elif code in self.codes:
-            self.error(f"{where}.code", f"« {code} » est déjà utilisé ({self.codes[code]})")
-        elif code:
-            self.codes[code] = where
-        return code
-
-    def mapping(self, node: Any, where: str) -> dict:
-        if not isinstance(node, dict):
-            self.error(where, "doit être une table (clé : valeur)")
-            return {}
-        return node
-
-    def sequence(self, node: Any, where: str) -> list:
-        if not isinstance(node, list):
-            self.error(where, "doit être une liste")
-            return []
-        return node
-
-
-def _clean_questions(
-    check: _Checker,
-    raw: Any,
-    where: str,
-    *,
-    scored: bool,
-    difficulties: bool = False,
-    discovery: bool = False,
-) -> list[dict]:
-    questions: list[dict] = []
-    seen: dict[str, dict] = {}
-    for i, node in enumerate(check.sequence(raw, where)):
-        at = f"{where}[{i}]"
-        node = check.mapping(node, at)
-        question = {
-            "code": check.code(node, at),
-            "kind": node.get("kind"),
-            "text": check.text(node, "text", at),
-            "help": check.text(node, "help", at, required=False),
-            "required": check.boolean(node, "required", at, True),
-            "allow_unknown": check.boolean(node, "allow_unknown", at, False),
-            "weight": check.integer(node, "weight", at, default=1, low=1, high=3),
-            "discovery": check.boolean(node, "discovery", at, False),
-        }
-        if question["discovery"]:
-            _check_discovery(check, node, at, question, allowed=discovery)
-        if not isinstance(question["kind"], str) or question["kind"] not in KINDS:
-            check.error(f"{at}.kind", f"doit être l'un de : {', '.join(sorted(KINDS))}")
-        if difficulties:
-            kind = node.get("difficulty_type")
-            if kind is not None and (not isinstance(kind, str) or kind not in DIFFICULTY_TYPES):
-                check.error(
-                    f"{at}.difficulty_type",
-                    f"doit être l'un de : {', '.join(sorted(DIFFICULTY_TYPES))}",
-                )
-            question["difficulty_type"] = kind
-        question["choices"] = _clean_choices(
-            check, node.get("choices", []), f"{at}.choices", question, scored
-        )
-        if "show_if" in node:
-            question["show_if"] = _clean_show_if(check, node["show_if"], f"{at}.show_if", seen)
-        questions.append(question)
-        seen[question["code"]] = question
-    if not questions:
-        check.error(where, "au moins une question est nécessaire")
-    return questions
-
-
-def _check_discovery(check: _Checker, node: dict, at: str, question: dict, *, allowed: bool):
-    # The discovery form shows every question at once, without an account and without
-    # JavaScript: no follow-up that would appear after another answer, no free text.
-    if not allowed:
-        check.error(f"{at}.discovery", "seulement pour les questions du profil et des dimensions")
-    if question["kind"] == "text":
-        check.error(f"{at}.discovery", "une question de découverte se répond par un choix")
-    if "show_if" in node:
-        check.error(
-            f"{at}.discovery", "une question de découverte ne dépend pas d'une autre réponse"
-        )
-
-
-def _check_discovery_coverage(check: _Checker, profile: list[dict], dimensions: list[dict]):
-    """Once some questions are marked, every dimension has one: each gets its indicative level."""
-    marked = sum(q["discovery"] for q in profile) + sum(
-        q["discovery"] for d in dimensions for q in d["questions"]
-    )
-    if not marked:
-        return
-    for i, dimension in enumerate(dimensions):
-        if not any(q["discovery"] for q in dimension["questions"]):
-            check.error(
-                f"dimensions[{i}].questions",
-                "au moins une question marquée discovery dans chaque dimension",
-            )
-    if marked > MAX_DISCOVERY_QUESTIONS:
-        check.error(
-            "discovery",
-            f"{marked} questions marquées : {MAX_DISCOVERY_QUESTIONS} au plus, pour répondre en "
-            "moins de 5 minutes",
-        )
-
-
-def _clean_choices(
-    check: _Checker, raw: Any, where: str, question: dict, scored: bool
-) -> list[dict]:
-    kind = question["kind"]
-    if kind == "text":
-        if raw:
-            check.error(where, "une question de texte libre n'a pas de choix")
-        return []
-    choices = []
-    for i, node in enumerate(check.sequence(raw, where)):
-        at = f"{where}[{i}]"
-        node = check.mapping(node, at)
-        choice = {
-            "code": check.code(node, at),
-            "label": check.text(node, "label", at),
-            "score": check.integer(node, "score", at),
-            "explanation": check.text(node, "explanation", at, required=False),
-            "exclusive": check.boolean(node, "exclusive", at, False),
-            "not_applicable": check.boolean(node, "not_applicable", at, False),
-        }
-        if choice["not_applicable"]:
-            # "Non concerné": the question does not apply; left out of the scores.
-            if not scored:
-                check.error(f"{at}.not_applicable", "seulement pour une question notée")
-            elif choice["score"] is not None:
-                check.error(f"{at}.score", "un choix « non concerné » n'a pas de score")
-        elif scored and choice["score"] is None:
-            check.error(f"{at}.score", "chaque choix d'une question notée a un score (0 à 100)")
-        if scored and not choice["explanation"] and not choice["not_applicable"]:
-            check.error(f"{at}.explanation", "chaque choix d'une question notée est expliqué")
-        choices.append(choice)
-    if len(choices) < 2:
-        check.error(where, "au moins deux choix sont nécessaires")
-    if sum(c["not_applicable"] for c in choices) > 1:
-        check.error(where, "une question a au plus un choix « non concerné »")
-    if kind == "multiple" and any(c["not_applicable"] for c in choices):
-        check.error(where, "« non concerné » s'emploie pour un choix unique ou une échelle")
-    scores = [c["score"] for c in choices if c["score"] is not None]
-    if kind == "scale" and scores and len(choices) - sum(c["not_applicable"] for c in choices) != 5:
-        check.error(where, "une échelle a exactement 5 choix")
-    if kind == "multiple" and sum(c["exclusive"] for c in choices) > 1:
-        check.error(where, "une question à choix multiple a au plus un choix exclusif")
-    if kind != "multiple" and any(c["exclusive"] for c in choices):
-        check.error(where, "« exclusive » ne s'emploie que pour les choix multiples")
-    if scored and kind == "single" and scores and (max(scores) != 100 or min(scores) != 0):
-        check.error(where, "la meilleure réponse vaut 100 et la plus faible 0")
-    return choices
-
-
-def _clean_show_if(check: _Checker, raw: Any, where: str, earlier: dict[str, dict]) -> dict:
-    node = check.mapping(raw, where)
-    target = node.get("question")
-    choices = check.sequence(node.get("choices") or [], f"{where}.choices")
-    if not isinstance(target, str) or target not in earlier:
-        check.error(
-            f"{where}.question", f"« {target} » n'est pas une question précédente de la même partie"
-        )
-        return {"question": target, "choices": list(choices)}
-    known = {c["code"] for c in earlier[target]["choices"]}
-    for code in choices:
-        if not isinstance(code, str) or code not in known:
-            check.error(f"{where}.choices", f"« {code} » n'est pas un choix de « {target} »")
-    if not choices:
-        check.error(f"{where}.choices", "au moins un choix déclencheur est nécessaire")
-    return {"question": target, "choices": list(choices)}
-
-
-def clean(data: Any) -> tuple[dict, list[str]]:
-    """Validate a loaded questionnaire file. Returns (normalised data, errors)."""
-    check = _Checker()
-    data = check.mapping(data, "fichier")
-    out: dict[str, Any] = {
-        "version": str(data.get("version") or ""),
-        "title": check.text(data, "title", "fichier"),
-        "description": check.text(data, "description", "fichier", required=False),
-    }
-    if not out["version"]:
-        check.error("fichier.version", "champ obligatoire manquant")
-    elif len(out["version"]) > 20:
-        check.error("fichier.version", "20 caractères au plus")
-
-    levels = []
-    for i, node in enumerate(check.sequence(data.get("levels"), "levels")):
-        at = f"levels[{i}]"
-        node = check.mapping(node, at)
-        levels.append(
-            {
-                "code": check.code(node, at),
-                "label": check.text(node, "label", at),
-                "min_score": check.integer(node, "min_score", at),
-                "stage": check.text(node, "stage", at, required=False),
-                "description": check.text(node, "description", at),
-            }
-        )
-    thresholds = [level["min_score"] for level in levels]
-    # A missing or malformed threshold is reported on its own level; order needs them all.
-    if (
-        levels
-        and None not in thresholds
-        and (thresholds[0] != 0 or thresholds != sorted(set(thresholds)))
-    ):
-        check.error("levels", "les seuils commencent à 0 et sont strictement croissants")
-    if not levels:
-        check.error("levels", "au moins un niveau est nécessaire")
-    out["levels"] = levels
-
-    profile = check.mapping(data.get("profile", {}), "profile")
-    out["profile"] = {
-        "title": check.text(profile, "title", "profile"),
-        "description": check.text(profile, "description", "profile", required=False),
-        "questions": _clean_questions(
-            check, profile.get("questions"), "profile.questions", scored=False, discovery=True
-        ),
-    }
-
-    dimensions = []
-    raw_dimensions = check.sequence(data.get("dimensions"), "dimensions")
-    for i, node in enumerate(raw_dimensions):
-        at = f"dimensions[{i}]"
-        node = check.mapping(node, at)
-        dimensions.append(
-            {
-                "code": check.code(node, at),
-                "title": check.text(node, "title", at),
-                "description": check.text(node, "description", at, required=False),
-                "weight": check.integer(node, "weight", at, default=1, low=1, high=3),
-                "questions": _clean_questions(
-                    check, node.get("questions"), f"{at}.questions", scored=True, discovery=True
-                ),
-            }
-        )
-    if not dimensions:
-        check.error("dimensions", "au moins une dimension est nécessaire")
-    out["dimensions"] = dimensions
-    _check_discovery_coverage(check, out["profile"]["questions"], dimensions)
-
-    difficulties = check.mapping(data.get("difficulties", {}), "difficulties")
-    out["difficulties"] = {
-        "title": check.text(difficulties, "title", "difficulties"),
-        "description": check.text(difficulties, "description", "difficulties", required=False),
-        "questions": _clean_questions(
-            check,
-            difficulties.get("questions"),
-            "difficulties.questions",
-            scored=False,
-            difficulties=True,
-        ),
-    }
-
-    skills = check.mapping(data.get("skills", {}), "skills")
-    areas = []
-    for i, node in enumerate(check.sequence(skills.get("areas"), "skills.areas")):
-        at = f"skills.areas[{i}]"
-        node = check.mapping(node, at)
-        areas.append(
-            {
-                "code": check.code(node, at),
-                "title": check.text(node, "title", at),
-                "questions": _clean_questions(
-                    check, node.get("questions"), f"{at}.questions", scored=False
-                ),
-            }
-        )
-    out["skills"] = {
-        "title": check.text(skills, "title", "skills"),
-        "description": check.text(skills, "description", "skills", required=False),
-        "areas": areas,
-    }
-
-    inventory = check.mapping(data.get("inventory", {}), "inventory")
-    usages = []
-    for i, node in enumerate(check.sequence(inventory.get("usages"), "inventory.usages")):
-        at = f"inventory.usages[{i}]"
-        node = check.mapping(node, at)
-        tools = []
-        for j, tool in enumerate(
-            check.sequence(node.get("common_tools", []), f"{at}.common_tools")
-        ):
-            tat = f"{at}.common_tools[{j}]"
-            tool = check.mapping(tool, tat)
-            tools.append(
-                {
-                    "name": check.text(tool, "name", tat),
-                    "libre": _required_bool(check, tool, "libre", tat),
-                    "eu_hosted": _required_bool(check, tool, "eu_hosted", tat),
-                }
-            )
-        usages.append(
-            {
-                "code": check.code(node, at),
-                "label": check.text(node, "label", at),
-                "common_tools": tools,
-            }
-        )
-    equipment = []
-    for i, node in enumerate(check.sequence(inventory.get("equipment"), "inventory.equipment")):
-        at = f"inventory.equipment[{i}]"
-        node = check.mapping(node, at)
-        equipment.append({"code": check.code(node, at), "label": check.text(node, "label", at)})
-    out["inventory"] = {
-        "title": check.text(inventory, "title", "inventory"),
-        "description": check.text(inventory, "description", "inventory", required=False),
-        "usages": usages,
-        "equipment": equipment,
-    }
-    return out, safe_yaml.bound_errors(check.errors)
-
-
-def _required_bool(check: _Checker, node: dict, key: str, where: str) -> bool:
-    if key not in node:
-        check.error(f"{where}.{key}", "champ obligatoire manquant (true ou false)")
-        return False
-    return check.boolean(node, key, where, False)
 
 
 def load(text: str) -> tuple[dict, list[str]]:
@@ -579,5 +209,14 @@ def export_questionnaire(questionnaire: Questionnaire) -> dict:
     }
 
 
-def dump(data: dict) -> str:
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+def dump(data: dict, *, schema_url: str = "") -> str:
+    """The file's text; given the address of the format's schema, a comment first says where it
+    is and which version of the format the file follows."""
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    return questionnaire_format.header(schema_url) + text if schema_url else text
+
+
+def schema_url() -> str:
+    """The address of the format's schema on this site (SITE_URL), for a file written outside
+    of a request."""
+    return settings.SITE_URL.rstrip("/") + reverse(questionnaire_format.SCHEMA_URL_NAME)

@@ -132,38 +132,7 @@ def classify(
 
 
 # --- Applicability: the conditions a rule, a funding lead or a resource can set ----------------
-
-CONDITION_KEYS = {"types", "legal_forms", "employer", "volunteers", "min_staff", "max_staff"}
-
-
-def check_condition(value, where: str) -> list[str]:
-    """Errors (in French, for the rules file's editors) in an applicability condition."""
-    if not isinstance(value, dict) or not value:
-        return [f"{where} : une table de conditions ({', '.join(sorted(CONDITION_KEYS))})"]
-    errors = []
-    for key, item in value.items():
-        if key not in CONDITION_KEYS:
-            errors.append(f"{where}.{key} : condition inconnue")
-        elif key in ("types", "legal_forms"):
-            allowed = TYPES if key == "types" else LEGAL_FORMS
-            if not isinstance(item, list) or not item:
-                errors.append(f"{where}.{key} : une liste non vide")
-            else:
-                unknown = [str(v) for v in item if not isinstance(v, str) or v not in allowed]
-                if unknown:
-                    errors.append(
-                        f"{where}.{key} : {', '.join(unknown)} inconnu ; "
-                        f"l'un de {', '.join(sorted(allowed))}"
-                    )
-        elif key in ("employer", "volunteers"):
-            if not isinstance(item, bool):
-                errors.append(f"{where}.{key} : true ou false")
-        elif isinstance(item, bool) or not isinstance(item, int) or item < 0:
-            errors.append(f"{where}.{key} : un nombre de salarié·es (entier positif)")
-    low, high = value.get("min_staff"), value.get("max_staff")
-    if isinstance(low, int) and isinstance(high, int) and low > high:
-        errors.append(f"{where} : min_staff dépasse max_staff")
-    return errors
+# (their shape is checked with the rules file: maturity.roadmap_rules_format.Condition)
 
 
 def matches(

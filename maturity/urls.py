@@ -1,6 +1,6 @@
 from django.urls import path
 
-from maturity import discovery_views, roadmap_views, views
+from maturity import discovery_views, format_views, roadmap_views, views
 
 app_name = "maturity"
 
@@ -9,6 +9,18 @@ urlpatterns = [
     path("decouverte/", discovery_views.discovery_form, name="discovery"),
     path("decouverte/resultat/", discovery_views.discovery_result, name="discovery_result"),
     path("decouverte/continuer/", discovery_views.discovery_continue, name="discovery_continue"),
+    # The file formats: public, at stable addresses (each schema carries its format's version).
+    path("formats/", format_views.formats_page, name="formats"),
+    path(
+        "formats/questionnaire.schema.json",
+        format_views.questionnaire_schema,
+        name="questionnaire_schema",
+    ),
+    path(
+        "formats/regles-feuille-de-route.schema.json",
+        format_views.rules_schema,
+        name="rules_schema",
+    ),
     path(
         "organisation/<id:org_pk>/",
         views.organisation_diagnostics,

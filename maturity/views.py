@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -788,7 +789,10 @@ def questionnaire_detail(request, pk):
 def questionnaire_export(request, pk):
     """CRESS admins: the version as a YAML file."""
     questionnaire = get_object_or_404(Questionnaire, pk=pk)
-    text = questionnaire_file.dump(questionnaire_file.export_questionnaire(questionnaire))
+    text = questionnaire_file.dump(
+        questionnaire_file.export_questionnaire(questionnaire),
+        schema_url=request.build_absolute_uri(reverse("maturity:questionnaire_schema")),
+    )
     response = HttpResponse(text, content_type="application/yaml; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="questionnaire-{questionnaire.version}.yaml"'

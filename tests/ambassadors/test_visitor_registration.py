@@ -80,7 +80,8 @@ def test_a_visitor_registers_without_an_account_and_confirms_by_the_link(
     assert no_store(response)
     # Nothing is held before the visitor confirms.
     assert registration_of("awa@example.org").status == "pending"
-    assert "0 inscrit·es sur 2" in client.get(event.get_absolute_url()).text
+    # French plural: 0 and 1 take the singular.
+    assert "0 inscrit·e sur 2" in client.get(event.get_absolute_url()).text
 
     [message] = mail.outbox
     assert message.to == ["awa@example.org"]
@@ -98,8 +99,8 @@ def test_a_visitor_registers_without_an_account_and_confirms_by_the_link(
     assert response.status_code == 302
     assert registration_of("awa@example.org").status == "confirmed"
     page = client.get(response["Location"])
-    assert "Votre place est réservée, au nom de Awa Diallo." in page.text
-    assert "1 inscrit·es sur 2" in client.get(event.get_absolute_url()).text
+    assert "Votre place est réservée, au nom d’Awa Diallo." in page.text
+    assert "1 inscrit·e sur 2" in client.get(event.get_absolute_url()).text
 
     confirmed = mail.outbox[-1]
     assert confirmed.to == ["awa@example.org"]

@@ -78,6 +78,10 @@ ROWS = {
     "maturity:discovery": Row(everyone(), kwargs=lambda cast: world(cast) and {}),
     "maturity:discovery_result": Row(everyone(302)),
     "maturity:discovery_continue": Row(everyone(302)),
+    # The file formats and their JSON Schemas: formats, not data, public.
+    "maturity:formats": Row(everyone()),
+    "maturity:questionnaire_schema": Row(everyone()),
+    "maturity:rules_schema": Row(everyone()),
     # Roadmap: every member of the organisation reads and edits it.
     "maturity:roadmap": Row(
         org_a(200, 200), kwargs=lambda cast: {"org_pk": world(cast).roadmap.organisation_id}

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import LegalForm
+from common import file_format
 from maturity import (
     hooks,
     pdf,
@@ -18,6 +19,7 @@ from maturity import (
     results,
     roadmap,
     roadmap_rules,
+    roadmap_rules_format,
     services,
     typology,
 )
@@ -169,10 +171,14 @@ def test_applicability_conditions_and_what_is_unknown():
         typology.classify(legal_form="fondation", staff_band="3-9"),
         legal_form="fondation",
     )
-    assert typology.check_condition({"types": ["club"]}, "x") != []
-    assert typology.check_condition({"employer": "oui"}, "x") != []
-    assert typology.check_condition({"min_staff": 10, "max_staff": 2}, "x") != []
-    assert typology.check_condition({"employer": True, "min_staff": 3}, "x") == []
+
+    def condition_errors(condition: dict) -> list[str]:
+        return file_format.check(roadmap_rules_format.Condition, condition)[1]
+
+    assert condition_errors({"types": ["club"]}) != []
+    assert condition_errors({"employer": "oui"}) != []
+    assert condition_errors({"min_staff": 10, "max_staff": 2}) != []
+    assert condition_errors({"employer": True, "min_staff": 3}) == []
 
 
 # --- Sound triggers ---------------------------------------------------------------------------

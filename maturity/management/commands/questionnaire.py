@@ -68,7 +68,10 @@ class Command(BaseCommand):
                 questionnaire = Questionnaire.objects.get(version=options["version"])
             except Questionnaire.DoesNotExist as exc:
                 raise CommandError(f"La version {options['version']} n'existe pas.") from exc
-            text = questionnaire_file.dump(questionnaire_file.export_questionnaire(questionnaire))
+            text = questionnaire_file.dump(
+                questionnaire_file.export_questionnaire(questionnaire),
+                schema_url=questionnaire_file.schema_url(),
+            )
             if options["output"]:
                 Path(options["output"]).write_text(text, encoding="utf-8")
             else:
