@@ -17,6 +17,8 @@ VIEW = frozenset({"view"})
 CURATE = frozenset({"view", "add", "change", "delete"})
 
 CRESS_ADMIN_PERMISSIONS: dict[str, frozenset[str]] = {
+    # Who runs the instance (name, logo, colours, legal notices): one row, changed only.
+    "identity.instanceidentity": frozenset({"view", "change"}),
     "account.emailaddress": VIEW,
     "accounts.user": VIEW,
     "accounts.organisation": VIEW,

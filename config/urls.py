@@ -16,6 +16,8 @@ urlpatterns = [
     path("mentions-legales/", views.page, {"name": "legal"}, name="legal"),
     path("glossaire/", views.glossary_page, name="glossary"),
     path("sante/", views.health, name="health"),
+    # The instance's stylesheet, logo and favicon.
+    path("", include("identity.urls")),
     # The CRESS space gathers every app's queues: it belongs here, above the apps.
     path("cress/", views.cress_dashboard, name="cress_dashboard"),
     path("compte/", include("allauth.urls")),

@@ -16,6 +16,7 @@ from advisers.models import AdviserProfile
 from ambassadors.services import next_events
 from common import glossary
 from config import home as home_blocks
+from maturity import sample
 
 PAGES = {
     "about": "pages/about.html",
@@ -26,12 +27,15 @@ PAGES = {
 
 
 def home(request):
-    """Everyone: the next events. Logged-in people see a block for each of their roles: their
+    """Everyone: the next events. Visitors see who runs the service and a sample result before
+    being asked to sign up. Logged-in people see a block for each of their roles: their
     organisations' diagnostics, roadmaps, actions due and events near them; an adviser's
     portfolio; the CRESS queues."""
     context = {"next_events": next_events(request.user)}
     if request.user.is_authenticated:
         context.update(home_blocks.signed_in(request))
+    else:
+        context["sample"] = sample.home_sample()
     return TemplateResponse(request, "pages/home.html", context)
 
 

@@ -14,6 +14,7 @@ from django.forms.models import model_to_dict
 from django.urls import reverse
 
 from accounts.models import Membership
+from identity.models import InstanceIdentity
 from tests.adminforms import admin_form_data
 from tests.ambassadors.factories import (
     AmbassadorFactory,
@@ -68,12 +69,16 @@ CRESS_ADMIN_MAY = {
     # An organisation's message to its ambassador: private to both, not the CRESS's to read.
     "ambassadors.supportrequest": CLOSED,
     "ambassadors.resource": VIEW,
+    # Who runs the instance: its one row is the CRESS's to change.
+    "identity.instanceidentity": frozenset({"view", "change"}),
 }
 
 # A superuser may do everything, but what a model's admin refuses to anyone.
 SUPERUSER_MAY = {label: CURATE for label in CRESS_ADMIN_MAY} | {
     # Tools and roadmap rules refer to needs by code.
     "toolbox.need": frozenset({"view", "add", "change"}),
+    # One row, always there: every page shows it.
+    "identity.instanceidentity": frozenset({"view", "change"}),
 }
 
 NEW_PASSWORD = "un-tout-autre-mot-de-passe-99"
@@ -107,6 +112,7 @@ def objects(db):
         "advisers.dlastructure": DlaStructureFactory(),
         "toolbox.tool": tool,
         "toolbox.need": Need.objects.create(code="besoin_matrice", label="Besoin de la matrice"),
+        "identity.instanceidentity": InstanceIdentity.objects.create(operator_name="CRESS"),
         "toolbox.proprietaryproduct": ProprietaryProductFactory(),
         "toolbox.provider": ProviderFactory(),
         "toolbox.hostingoffer": HostingOfferFactory(tool=tool),
@@ -232,7 +238,8 @@ def test_cress_admin_is_offered_only_the_actions_its_rights_allow(
     offered = set(model_admin.get_actions(request))
     assert offered == ({"delete_selected"} if "delete" in CRESS_ADMIN_MAY[label] else set())
     request.user = superuser
-    assert "delete_selected" in model_admin.get_actions(request) or label == "toolbox.need"
+    offered = set(model_admin.get_actions(request))
+    assert ("delete_selected" in offered) is ("delete" in SUPERUSER_MAY[label])
 
 
 def test_cress_admin_cannot_mark_an_email_address_verified(cress_admin, superuser, client):

@@ -28,6 +28,9 @@ SECRET_LINK_PAGES = {
 }
 # A health check must show the live answer; allauth's login and sign-up forms are never cached.
 NEVER_CACHED_BY_THEIR_VIEW = {"health", "account_login", "account_signup"}
+# Files with nothing of the person who asks (common.caching): the instance's stylesheet, logo
+# and favicon, which every page links. Stored, they are not fetched again with every page.
+SAME_FOR_EVERYONE = {"identity_css", "identity_favicon", "identity_logo"}
 PUBLIC_PAGES = sorted(
     name
     for name, row in MATRIX.items()
@@ -43,14 +46,26 @@ def _no_store(response) -> bool:
 def test_every_page_answered_to_someone_logged_in_is_not_stored(name, cast, client_as):
     row = MATRIX[name]
     roles = [role for role in ROLES if role != "anonymous" and row.expected[role] == 200]
-    if not roles:
-        return
+    if not roles or name in SAME_FOR_EVERYONE:
+        return  # the files the same for everyone: the next test
     # Built once: some rows' builders make a new object (with a fixed name) at each call.
     url, data = reverse(name, kwargs=row.kwargs(cast)), row.data(cast)
     for role in roles:
         response = _request(client_as(role), row.method, url, data)
         assert response.status_code == 200, f"{url} as {role}"
         assert _no_store(response), f"{row.method.upper()} {url} as {role}: {response.headers}"
+
+
+@pytest.mark.parametrize("name", sorted(SAME_FOR_EVERYONE))
+def test_files_the_same_for_everyone_are_stored_whoever_asks(name, cast, client, client_as):
+    row = MATRIX[name]
+    url = reverse(name, kwargs=row.kwargs(cast))
+    public = _request(client, row.method, url, {})
+    for role in ROLES:
+        response = _request(client_as(role), row.method, url, {})
+        assert response.status_code == 200, role
+        assert response.content == public.content, f"{url} differs for {role}"
+        assert not _no_store(response) and "private" not in response["Cache-Control"], role
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,73 @@
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from identity import services
+from identity.forms import InstanceIdentityForm
+from identity.models import InstanceIdentity
+
+
+@admin.register(InstanceIdentity)
+class InstanceIdentityAdmin(admin.ModelAdmin):
+    """One row, made from the settings when the list is first opened: changed, never added
+    nor deleted (the pages always need an identity)."""
+
+    form = InstanceIdentityForm
+    list_display = ["__str__", "is_demo", "updated_at"]
+    readonly_fields = ["logo_preview", "updated_at"]
+    fieldsets = [
+        (_("Qui propose le service"), {"fields": ["operator_name", "short_name", "is_demo"]}),
+        (
+            _("Logo et couleurs"),
+            {
+                "fields": [
+                    "logo_preview",
+                    "logo_file",
+                    "logo_svg",
+                    "brand_colour",
+                    "accent_colour",
+                ]
+            },
+        ),
+        (
+            _("Mentions légales : éditeur"),
+            {
+                "fields": [
+                    "legal_form",
+                    "siret",
+                    "address",
+                    "phone",
+                    "contact_email",
+                    "website",
+                    "publication_director",
+                ]
+            },
+        ),
+        (_("Protection des données"), {"fields": ["dpo_name", "dpo_email"]}),
+        (_("Hébergeur"), {"fields": ["host_name", "host_address", "host_phone"]}),
+        (None, {"fields": ["updated_at"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        services.stored()
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description=_("logo actuel"))
+    def logo_preview(self, obj):
+        identity = services.current()
+        if not identity.has_logo:
+            return _("Aucun logo")
+        return format_html(
+            '<img src="{}?v={}" alt="" height="{}" width="{}">',
+            reverse("identity_logo"),
+            identity.version,
+            identity.logo_height,
+            identity.logo_width,
+        )

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from identity import views
+
+urlpatterns = [
+    path("identite.css", views.stylesheet, name="identity_css"),
+    path("identite/logo.svg", views.logo, name="identity_logo"),
+    path("favicon.svg", views.favicon, name="identity_favicon"),
+]
