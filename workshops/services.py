@@ -320,8 +320,8 @@ def record_decision(
 
     A référent·e named with the e-mail of an active member becomes the owner; with another
     e-mail, an admin of the organisation (may_invite) invites them to the organisation, and
-    they become the owner when they accept (workshops.signals). Otherwise the name is kept in
-    the action's notes."""
+    they become the owner when they accept (accounts.hooks.invitation_accepted, registered in
+    workshops.apps). Otherwise the name is kept in the action's notes."""
     if workshop.is_event or action.roadmap.organisation_id != workshop.organisation_id:
         raise WorkshopError(_("Cette action n'appartient pas à la feuille de route de l'atelier."))
     referent_email = referent_email.strip().lower()
