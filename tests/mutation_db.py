@@ -1,0 +1,40 @@
+"""A pytest plugin for mutation runs only (pyproject.toml, [tool.mutmut]).
+
+mutmut runs the tests once per mutant, each run a new pytest session: with SQLite's test
+database in memory, each would first build it with every migration. Here the first run keeps it
+in a file beside the mutated copy of the project, and every later run works on a copy of its own
+(two mutants tested at once never share one)."""
+
+import os
+import shutil
+from pathlib import Path
+
+# mutants/tests/mutation_db.py → mutants/
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = ROOT / "test-db.sqlite3"
+SUFFIXES = ("", "-wal", "-shm")
+
+
+def _own_copy() -> Path:
+    return ROOT / f"test-db-{os.getpid()}.sqlite3"
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.sqlite3":
+        return
+    name = TEMPLATE
+    if TEMPLATE.exists():
+        name = _own_copy()
+        for suffix in SUFFIXES:
+            source = Path(f"{TEMPLATE}{suffix}")
+            if source.exists():
+                shutil.copyfile(source, f"{name}{suffix}")
+    database.setdefault("TEST", {})["NAME"] = str(name)
+
+
+def pytest_unconfigure(config):
+    for suffix in SUFFIXES:
+        Path(f"{_own_copy()}{suffix}").unlink(missing_ok=True)
