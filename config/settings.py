@@ -46,6 +46,16 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG el
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_NAME = env_str("SITE_NAME", "Boussole numérique ESS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Who runs the instance, for a first run: once a CRESS admin saves the identity in the admin
+# (name, logo, colours, legal notices), these are no longer read. Colours must keep white
+# text readable (4.5:1), else the process stops at start-up (identity.services).
+INSTANCE_IDENTITY = {
+    "operator_name": env_str("INSTANCE_OPERATOR_NAME", ""),
+    "short_name": env_str("INSTANCE_SHORT_NAME", ""),
+    "contact_email": env_str("INSTANCE_CONTACT_EMAIL", ""),
+    "brand_colour": env_str("INSTANCE_BRAND_COLOUR", ""),
+    "accent_colour": env_str("INSTANCE_ACCENT_COLOUR", ""),
+}
 
 INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
@@ -61,6 +71,8 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    # Who runs the instance: the bottom layer, read by every page and PDF.
+    "identity",
     "accounts",
     "maturity",
     "toolbox",
@@ -74,6 +86,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # French typography on every HTML page (no-break spaces, apostrophes): outer, so that it
+    # reads the page as finally rendered; static files (served above) never reach it.
+    "common.typography.FrenchTypographyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -109,6 +124,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "identity.context_processors.identity",
             ],
             # Tags of the bottom-layer package (common is no app): {% load glossary %}.
             "libraries": {

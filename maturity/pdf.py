@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.typography import french_html
 from maturity import charts, footprint, hooks, roadmap, roadmap_rules, synthesis
 from maturity.models import PdfExport, Roadmap, RoadmapAction
 
@@ -108,7 +109,8 @@ def render(export: PdfExport) -> bytes:
         "adviser_notes": hooks.adviser_notes_for_pdf(roadmap_obj, titles),
         "footprint": footprint.for_page(data.get("footprint") if data else None),
     }
-    html = render_to_string("maturity/roadmap_pdf.html", context)
+    # The pages' French typography (common.typography), which no middleware gives a PDF.
+    html = french_html(render_to_string("maturity/roadmap_pdf.html", context))
     try:
         return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1")
     except Exception as exc:  # WeasyPrint raises many kinds; all mean "could not render"

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.typography import french_html
 from maturity import charts, footprint, results, synthesis
 from maturity.structure import Structure
 
@@ -61,7 +62,8 @@ def document_html(diagnostic, data: dict, structure: Structure) -> str:
         "footprint": footprint.for_page(data.get("footprint")),
         **overview(diagnostic, data, structure),
     }
-    return render_to_string("maturity/results_pdf.html", context)
+    # The pages' French typography (common.typography), which no middleware gives a PDF.
+    return french_html(render_to_string("maturity/results_pdf.html", context))
 
 
 def render_pdf(diagnostic, data: dict, structure: Structure) -> bytes:

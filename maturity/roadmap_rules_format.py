@@ -33,7 +33,7 @@ CHANGELOG = [
         "1.0.0",
         "2026-12-04",
         [
-            "Première version publiée, avec son schéma JSON (draft 2020-12) : les clés et les "
+            "Première version publiée, avec son schéma JSON (JSON Schema 2020-12) : les clés et les "
             "valeurs acceptées jusqu'ici (pistes de financement, ressources de formation, "
             "actions, déclencheurs, conditions applies_to, not_for et eligibility, besoins, "
             "économies).",

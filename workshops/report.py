@@ -6,6 +6,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from common.typography import french_html
 from maturity.structure import structure_for
 from workshops import projection
 from workshops.models import AgendaItem, Workshop
@@ -50,5 +51,6 @@ def render_pdf(workshop: Workshop) -> bytes:
     """The report as a tagged PDF (PDF/UA), like the results document."""
     from weasyprint import HTML
 
-    html = render_to_string("workshops/report_pdf.html", context(workshop))
+    # The pages' French typography (common.typography), which no middleware gives a PDF.
+    html = french_html(render_to_string("workshops/report_pdf.html", context(workshop)))
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1")

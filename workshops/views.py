@@ -37,6 +37,7 @@ from workshops.qr import qr_svg
 # htmx stops polling on this status: the projection of someone no longer allowed stops.
 STOP_POLLING = 286
 
+
 def _posted(request):
     """The form's data on a POST, even an empty one (a form sent blank shows its errors)."""
     return request.POST if request.method == "POST" else None
