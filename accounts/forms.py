@@ -7,6 +7,7 @@ from accounts.models import (
     JoinRequest,
     Membership,
     Organisation,
+    StaffBand,
     User,
     validate_siren,
     validate_siret,
@@ -85,6 +86,7 @@ class OrganisationForm(forms.ModelForm):
             "sector",
             "staff_band",
             "volunteers_band",
+            "integration_band",
             "postcode",
             "departement",
             "federation",
@@ -144,6 +146,16 @@ class OrganisationForm(forms.ModelForm):
                 "siret",
                 _("Le SIRET doit commencer par les 9 chiffres du SIREN (%(siren)s).")
                 % {"siren": siren},
+            )
+        integration = cleaned.get("integration_band")
+        if cleaned.get("staff_band") == StaffBand.NONE and integration not in ("", None, "0"):
+            # Integration jobs are jobs: the diagnostic's typology would contradict itself.
+            self.add_error(
+                "integration_band",
+                _(
+                    "Les personnes en parcours d'insertion sont salariées : indiquez aussi le "
+                    "nombre de salarié·es, ou choisissez « Aucune »."
+                ),
             )
         postcode = cleaned.get("postcode")
         if postcode and not cleaned.get("departement"):

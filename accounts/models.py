@@ -158,6 +158,16 @@ class VolunteersBand(models.TextChoices):
     LOTS = "200+", _("200 bénévoles ou plus")
 
 
+class IntegrationBand(models.TextChoices):
+    """People in integration jobs (insertion par l'activité économique): the roadmap's typology
+    takes an organisation that has some for a work-integration structure (SIAE)."""
+
+    NONE = "0", _("Aucune : nous ne sommes pas une structure d'insertion")
+    FEW = "1-9", _("1 à 9 personnes en parcours d'insertion")
+    SOME = "10-29", _("10 à 29 personnes en parcours d'insertion")
+    MANY = "30+", _("30 personnes ou plus en parcours d'insertion")
+
+
 class OrganisationQuerySet(models.QuerySet):
     def of_user(self, user):
         """Organisations where the user has an active membership."""
@@ -179,6 +189,18 @@ class Organisation(models.Model):
     )
     volunteers_band = models.CharField(
         _("nombre de bénévoles actif·ves"), max_length=6, choices=VolunteersBand.choices
+    )
+    # Blank: not said (an organisation registered before the question existed, or unsure).
+    integration_band = models.CharField(
+        _("personnes en parcours d'insertion"),
+        max_length=5,
+        choices=IntegrationBand.choices,
+        blank=True,
+        help_text=_(
+            "Salarié·es en insertion par l'activité économique (atelier et chantier d'insertion, "
+            "entreprise d'insertion, association intermédiaire…). Laissez vide si vous ne savez "
+            "pas."
+        ),
     )
     postcode = models.CharField(_("code postal"), max_length=5)
     departement = models.CharField(_("département"), max_length=3)
@@ -493,4 +515,3 @@ class JoinRequest(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.organisation} ({self.status})"
-

@@ -26,9 +26,7 @@ urlpatterns = [
         views.organisation_join_request,
         name="organisation_join_request",
     ),
-    path(
-        "organisations/<id:pk>/membres/", views.organisation_members, name="organisation_members"
-    ),
+    path("organisations/<id:pk>/membres/", views.organisation_members, name="organisation_members"),
     path("organisations/<id:pk>/quitter/", views.organisation_leave, name="organisation_leave"),
     path("organisations/<id:pk>/invitations/", views.invitation_create, name="invitation_create"),
     path(

@@ -101,12 +101,18 @@ def organisation_detail(request, pk):
 
 @login_required
 def organisation_edit(request, pk):
-    """Admins of the organisation."""
+    """Admins of the organisation. A page of this site that sent them here (`next`: the
+    diagnostic's profile part, which shows the record) gets them back."""
     membership = membership_for(request.user, pk, admin=True)
     form = OrganisationForm(request.POST or None, instance=membership.organisation)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Les informations de l'organisation sont enregistrées."))
+        next_url = request.GET.get("next", "")
+        if url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return HttpResponseRedirect(next_url)
         return redirect("organisation_detail", pk=pk)
     return TemplateResponse(
         request,

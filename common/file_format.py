@@ -16,7 +16,7 @@ steps so that one pass lists every error:
 
 import contextlib
 import functools
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Annotated, Any, ClassVar, Literal, get_args, get_origin
 
 from pydantic import (
@@ -80,7 +80,7 @@ class FileModel(BaseModel):
             if partial:
                 return None  # left out of a partial read
             raise
-        if not partial:
+        if not partial and cls.problems is not FileModel.problems:
             _raise(node.problems(info.context or {}), data)
         return node
 
@@ -245,16 +245,33 @@ def _adapter(model: type[FileModel], name: str) -> TypeAdapter:
     return TypeAdapter(kind)
 
 
-def codes(node: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
+def codes(node: Any, loc: Loc = ()) -> list[tuple[Loc, str]]:
     """Every node's `code`, in the order of the file's keys, with where the node is."""
-    if isinstance(node, FileModel):
-        if isinstance(code := getattr(node, "code", None), str):
-            yield loc, code
-        for name in type(node).model_fields:
-            yield from codes(getattr(node, name), (*loc, name))
-    elif isinstance(node, list):
+    found: list[tuple[Loc, str]] = []
+    _collect_codes(node, loc, found)
+    return found
+
+
+def _collect_codes(node: Any, loc: Loc, found: list[tuple[Loc, str]]) -> None:
+    # Appending rather than yielding, and only into the keys that hold tables or lists: this is
+    # most of the time a clean file's check takes otherwise.
+    if isinstance(node, list):
         for i, item in enumerate(node):
-            yield from codes(item, (*loc, i))
+            if isinstance(item, (FileModel, list)):
+                _collect_codes(item, (*loc, i), found)
+        return
+    model = type(node)
+    if "code" in model.model_fields and isinstance(node.code, str):
+        found.append((loc, node.code))
+    for name in _nested(model):
+        if (value := getattr(node, name)) is not None:
+            _collect_codes(value, (*loc, name), found)
+
+
+@functools.cache
+def _nested(model: type[FileModel]) -> tuple[str, ...]:
+    """The keys of a table that may hold tables (or lists of them)."""
+    return tuple(name for name in model.model_fields if not _is_plain(model, name))
 
 
 def located(exc: ValidationError, model: type[FileModel]) -> list[str]:
@@ -286,7 +303,7 @@ def path(loc: Loc, model: type[FileModel]) -> str:
 
 
 def _is_plain(model: type[FileModel], key: str | int) -> bool:
-    """A top-level key holding a text or a number, not a list or a table."""
+    """A key holding plain values (a text, a number, a list of them), no table."""
     field = model.model_fields.get(str(key))
     if field is None:
         return False

@@ -117,6 +117,9 @@ class Question(models.Model):
     difficulty_type = models.CharField(max_length=20, blank=True)
     # Asked in the short discovery diagnostic, without an account (maturity.discovery).
     discovery = models.BooleanField(default=False)
+    # A profile question the organisation's record answers (maturity.profile): not asked in
+    # the organisation's diagnostic, whose profile part shows the record instead.
+    organisation_field = models.CharField(max_length=30, blank=True)
 
     class Meta:
         ordering = ["section__order", "order"]
@@ -358,13 +361,16 @@ class Answer(models.Model):
 
 
 class InventoryItem(models.Model):
-    """A tool the organisation uses for a usage (inventory module)."""
+    """A tool the organisation uses for a usage (inventory module), or, with `without_tool`,
+    the answer that it does without one (on paper, by word of mouth)."""
 
     diagnostic = models.ForeignKey(
         Diagnostic, on_delete=models.CASCADE, related_name="inventory_items"
     )
     usage = models.CharField(max_length=40)
-    tool_name = models.CharField(_("outil"), max_length=100)
+    tool_name = models.CharField(_("outil"), max_length=100, blank=True)
+    # The guide's stage "avant": the usage is met without a digital tool. Its row has no name.
+    without_tool = models.BooleanField(_("aucun outil numérique"), default=False)
     libre = models.BooleanField(null=True)
     eu_hosted = models.BooleanField(null=True)
     added_by = models.ForeignKey(
@@ -380,11 +386,19 @@ class InventoryItem(models.Model):
                 Lower("tool_name"),
                 name="inventory_tool_once_per_usage",
                 violation_error_message=_("Cet outil est déjà listé pour cet usage."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(without_tool=True, tool_name="")
+                | (Q(without_tool=False) & ~Q(tool_name="")),
+                name="inventory_item_is_a_tool_or_none",
+                violation_error_message=_(
+                    "Une ligne de l'inventaire nomme un outil, ou dit qu'il n'y en a pas."
+                ),
+            ),
         ]
 
     def __str__(self):
-        return f"{self.usage}: {self.tool_name}"
+        return f"{self.usage}: {self.tool_name or '-'}"
 
 
 class EquipmentItem(models.Model):
@@ -514,8 +528,10 @@ class Roadmap(models.Model):
         Diagnostic, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     rules_version = models.CharField(max_length=20, blank=True)
-    # The diagnostic's profile answers the typology reads (maturity.typology), kept so that
-    # pages filter funding leads by eligibility without reading the answers again.
+    # What the typology reads (maturity.typology): the organisation's record as the diagnostic
+    # kept it (maturity.profile) and the profile answers of older versions of the
+    # questionnaire, so that pages filter funding leads by eligibility for what the roadmap
+    # was made for, without reading the answers again.
     profile = models.JSONField(default=dict, blank=True)
     generated_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -26,6 +26,7 @@ from django.db import transaction
 
 from accounts import territories
 from accounts.models import (
+    IntegrationBand,
     LegalForm,
     Membership,
     Organisation,
@@ -81,6 +82,9 @@ class OrganisationProfile:
     staff_band: str
     volunteers_band: str
     departement: str
+    # The record's other profile fields, which the questionnaire no longer asks (optional).
+    integration_band: str = ""
+    federation: str = ""
 
 
 @dataclass(frozen=True)
@@ -168,7 +172,11 @@ def load(text: str, name: str) -> tuple[Persona | None, list[str]]:
                 "volunteers_band",
                 "departement",
             )
-        }
+        },
+        **{
+            key: _text(org, key, "organisation", errors, required=False)
+            for key in ("integration_band", "federation")
+        },
     )
 
     respondents: list[RespondentAnswers] = []
@@ -369,6 +377,7 @@ def problems(
         ("sector", org.sector, Sector.values),
         ("staff_band", org.staff_band, StaffBand.values),
         ("volunteers_band", org.volunteers_band, VolunteersBand.values),
+        ("integration_band", org.integration_band, IntegrationBand.values),
         ("departement", org.departement, territories.territories().departements),
     ]
     for key, value, allowed in checks:
@@ -383,6 +392,12 @@ def problems(
             question = questions.get(code)
             if question is None:
                 errors.append(f"{who}, question « {code} » inconnue")
+                continue
+            if question.get("organisation_field"):
+                errors.append(
+                    f"{who}, {code} : la fiche de l'organisation y répond "
+                    f"(organisation.{question['organisation_field']}), elle n'est pas posée"
+                )
                 continue
             if question["kind"] == "text":
                 if not isinstance(value, str):
@@ -410,6 +425,7 @@ def problems(
         for code, question in questions.items():
             if (
                 question.get("required")
+                and not question.get("organisation_field")
                 and code not in respondent.answers
                 and _shown(question, respondent.answers)
             ):
@@ -589,6 +605,8 @@ def run(persona: Persona, questionnaire: Questionnaire | None = None) -> Outcome
         sector=profile.sector,
         staff_band=profile.staff_band,
         volunteers_band=profile.volunteers_band,
+        integration_band=profile.integration_band,
+        federation=profile.federation,
         postcode=(departement.postcode_prefixes[0] if departement else "").ljust(5, "0")[:5],
         departement=profile.departement,
         region=departement.region.code if departement and departement.region else "",

@@ -107,6 +107,7 @@ def import_questionnaire(
                 show_if_choices=q.get("show_if", {}).get("choices", []),
                 difficulty_type=q.get("difficulty_type") or "",
                 discovery=q["discovery"],
+                organisation_field=q.get("organisation_field") or "",
             )
             choices += [
                 Choice(
@@ -152,6 +153,8 @@ def _export_questions(section: Section, *, with_difficulty: bool = False) -> lis
             }
             for c in question.choices.all()
         ]
+        if question.organisation_field:
+            q["organisation_field"] = question.organisation_field
         if question.show_if_question:
             q["show_if"] = {
                 "question": question.show_if_question,

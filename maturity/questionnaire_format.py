@@ -17,21 +17,33 @@ from pydantic import Field
 
 from common import file_format, safe_yaml
 from common.file_format import FileModel, Loc, Problem
+from maturity import profile
 from maturity.models import Choice as ChoiceRow
 from maturity.models import Question as QuestionRow
 from maturity.models import Questionnaire as QuestionnaireRow
 from maturity.models import Section
 
 FORMAT = "questionnaire-format"
-VERSION = "1.0.0"
+VERSION = "1.1.0"
 SCHEMA_URL_NAME = "maturity:questionnaire_schema"  # its stable address (a path of this site)
 # (version, date, changes), newest first: shown on the formats page.
 CHANGELOG = [
     (
+        "1.1.0",
+        "2026-12-05",
+        [
+            "Nouvelle clé facultative organisation_field sur les questions du profil : la "
+            "question est reprise de la fiche de l'organisation (staff_band, volunteers_band, "
+            "integration_band ou sector), qui y répond ; elle n'est posée que dans le "
+            "diagnostic découverte et ses choix sont ceux de la fiche. Les fichiers valides en "
+            "1.0.0 le restent.",
+        ],
+    ),
+    (
         "1.0.0",
         "2026-12-04",
         [
-            "Première version publiée, avec son schéma JSON (draft 2020-12) : les clés et les "
+            "Première version publiée, avec son schéma JSON (JSON Schema 2020-12) : les clés et les "
             "valeurs acceptées jusqu'ici, et les questions du diagnostic découverte "
             "(discovery).",
             "Plus strict qu'avant : une clé inconnue est une erreur (une faute de frappe était "
@@ -108,6 +120,7 @@ class Question(FileModel):
 
     SCORED: ClassVar[bool] = False
     DISCOVERY: ClassVar[bool] = True  # may be asked in the discovery diagnostic
+    ORGANISATION: ClassVar[bool] = True  # may be answered by the organisation's record
 
     code: Code
     kind: file_format.one_of(
@@ -123,9 +136,23 @@ class Question(FileModel):
     show_if: ShowIf = file_format.absent_if_none(
         description="Question de suivi : posée seulement après l'un de ces choix."
     )
+    organisation_field: (
+        file_format.one_of(
+            profile.ORGANISATION_FIELDS,
+            f"doit être l'un de : {', '.join(profile.ORGANISATION_FIELDS)}",
+        )
+        | None
+    ) = file_format.absent_if_none(
+        description=(
+            "Champ de la fiche de l'organisation qui répond à la question : elle n'est pas "
+            "posée dans le diagnostic d'une organisation (sa fiche y est montrée), seulement "
+            "dans le diagnostic découverte. Ses choix sont ceux de la fiche."
+        )
+    )
 
     def problems(self, context: Mapping[str, Any]) -> Iterator[Problem]:
         yield from self._discovery_rules()
+        yield from self._organisation_rules()
         if self.kind == "text":
             if self.choices:
                 yield ("choices",), "une question de texte libre n'a pas de choix"
@@ -146,6 +173,24 @@ class Question(FileModel):
             yield ("discovery",), "une question de découverte se répond par un choix"
         if self.show_if is not None:
             yield ("discovery",), "une question de découverte ne dépend pas d'une autre réponse"
+
+    def _organisation_rules(self) -> Iterator[Problem]:
+        # One list of bands and sectors everywhere: the record's, whose values the choices'
+        # codes name (maturity.profile.choice_code).
+        field = self.organisation_field
+        if field is None:
+            return
+        if not self.ORGANISATION:
+            yield ("organisation_field",), "seulement pour les questions du profil"
+        if self.kind != "single":
+            yield ("organisation_field",), "une question reprise de la fiche a un choix unique"
+        expected = [code for code, _label in profile.expected_choices(self.code, field)]
+        if [c.code for c in self.choices] != expected:
+            yield (
+                ("choices",),
+                f"les choix sont ceux de la fiche de l'organisation ({field}), dans cet ordre : "
+                f"{', '.join(expected)}",
+            )
 
     def _choices_rules(self) -> Iterator[str]:
         choices, kind = self.choices, self.kind
@@ -195,16 +240,19 @@ class DimensionQuestion(Question):
     )
 
     SCORED: ClassVar[bool] = True
+    ORGANISATION: ClassVar[bool] = False
 
 
 class SkillsQuestion(Question):
     SCHEMA_DESCRIPTION = "Une question sur les compétences d'une personne (personnelle)."
     DISCOVERY: ClassVar[bool] = False
+    ORGANISATION: ClassVar[bool] = False
 
 
 class DifficultyQuestion(Question):
     SCHEMA_DESCRIPTION = "Une question sur les difficultés ressenties."
     DISCOVERY: ClassVar[bool] = False
+    ORGANISATION: ClassVar[bool] = False
 
     difficulty_type: (
         file_format.one_of(
@@ -393,6 +441,21 @@ def _discovery_coverage(document: QuestionnaireFile) -> Iterator[Problem]:
         )
 
 
+def _record_follow_ups(document: QuestionnaireFile) -> Iterator[Problem]:
+    """A question the record answers is never asked in a diagnostic: a question shown after
+    one of its answers would never be shown, unless the record answers it too."""
+    questions = (document.profile.questions if document.profile else None) or []
+    linked = {q.code for q in questions if q and q.organisation_field}
+    for i, question in enumerate(questions):
+        target = question.show_if.question if question and question.show_if else None
+        if target in linked and not question.organisation_field:
+            yield (
+                ("profile", "questions", i, "show_if", "question"),
+                f"« {target} » vient de la fiche de l'organisation et n'est pas posée : une "
+                "question qui en dépend doit en venir aussi",
+            )
+
+
 def clean(data: Any) -> tuple[dict, list[str]]:
     """Validate a loaded questionnaire file: (normalised data, every error with its location).
 
@@ -400,7 +463,7 @@ def clean(data: Any) -> tuple[dict, list[str]]:
     document, errors = file_format.check(QuestionnaireFile, data)
     readable = document or file_format.partial(QuestionnaireFile, data)
     if readable is not None:
-        for check in (_codes_used_twice, _follow_ups, _discovery_coverage):
+        for check in (_codes_used_twice, _follow_ups, _discovery_coverage, _record_follow_ups):
             errors += [file_format.at(loc, QuestionnaireFile, m) for loc, m in check(readable)]
     return (document.model_dump() if document else {}), safe_yaml.bound_errors(errors)
 

@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from maturity import footprint, hooks, inventory, scoring
+from maturity import footprint, hooks, inventory, profile, scoring
 from maturity.models import Answer, DimensionResult, Question, ResultSnapshot, Section
 from maturity.structure import Structure, structure_for
 
@@ -137,13 +137,16 @@ def compute(diagnostic) -> dict:
                         difficulties["obstacles"].append({"label": choice.label, "count": count})
     difficulties["obstacles"].sort(key=lambda o: -o["count"])
 
-    usage_labels = {u["code"]: u["label"] for u in structure.inventory.get("usages", [])}
+    usages = structure.inventory.get("usages", [])
+    usage_labels = {u["code"]: u["label"] for u in usages}
     equipment_labels = {e["code"]: e["label"] for e in structure.inventory.get("equipment", [])}
     equipment = list(diagnostic.equipment_items.all())
+    items = list(diagnostic.inventory_items.all())
     findings = inventory.findings(
         [
             inventory.ToolUse(i.usage, i.tool_name, i.libre, i.eu_hosted)
-            for i in diagnostic.inventory_items.all()
+            for i in items
+            if not i.without_tool
         ],
         [
             inventory.Equipment(e.kind, e.count, e.average_age, e.reconditioned_percent)
@@ -151,9 +154,18 @@ def compute(diagnostic) -> dict:
         ],
         usage_labels,
         equipment_labels,
+        several_expected=inventory.several_tools_expected(usages),
+        without_tool=[i.usage for i in items if i.without_tool],
+        usage_needs={u["code"]: u.get("needs", []) for u in usages},
+    )
+    # The organisation's profile as it was at completion: kept with the results, which depend
+    # on it (the footprint per person here, the roadmap's typology), and never taken again
+    # from a record edited since when the results are computed anew.
+    kept = ResultSnapshot.objects.filter(diagnostic=diagnostic).values_list("data", flat=True)
+    organisation_profile = (kept[0].get("profile") if kept else None) or profile.snapshot(
+        diagnostic.organisation
     )
     # Stored with the factors' version: regenerating the factors never changes a past result.
-    organisation = diagnostic.organisation
     equipment_footprint = footprint.compute(
         [
             footprint.Devices(
@@ -163,7 +175,9 @@ def compute(diagnostic) -> dict:
         ],
         equipment_labels,
         footprint.factors(),
-        footprint.people(organisation.staff_band, organisation.volunteers_band),
+        footprint.people(
+            organisation_profile["staff_band"], organisation_profile["volunteers_band"]
+        ),
     )
 
     return {
@@ -181,6 +195,7 @@ def compute(diagnostic) -> dict:
         "difficulties": difficulties,
         "inventory": findings,
         "footprint": equipment_footprint,
+        "profile": organisation_profile,
     }
 
 

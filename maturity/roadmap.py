@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import Membership, Organisation, User
+from identity import services as identity
 from maturity import hooks, roadmap_rules, scoring, typology
 from maturity.models import Answer, Diagnostic, Roadmap, RoadmapAction, RoadmapRules, Section
 from maturity.structure import Structure, structure_for
@@ -117,14 +118,21 @@ def profile_answers(answers: Mapping[str, roadmap_rules.Tally]) -> dict[str, str
     return out
 
 
+# The record's fields the typology reads (what Roadmap.profile keeps of them).
+RECORD_FIELDS = ("legal_form", "staff_band", "volunteers_band", "integration_band")
+
+
 def typology_of(organisation: Organisation, profile: Mapping[str, str]) -> typology.Typology:
-    """The organisation record first (kept up to date by the organisation), then the profile."""
-    return typology.classify(
-        legal_form=organisation.legal_form,
-        staff_band=organisation.staff_band,
-        volunteers_band=organisation.volunteers_band,
-        profile=profile,
-    )
+    """The organisation's record as the diagnostic kept it (the `profile`'s record fields,
+    maturity.profile.snapshot), then the profile answers of older versions; a roadmap made
+    before the record was kept reads the record as it is now."""
+    record = {field: profile.get(field, getattr(organisation, field)) for field in RECORD_FIELDS}
+    return typology.classify(**record, profile=profile)
+
+
+def profile_legal_form(roadmap: Roadmap) -> str:
+    """The legal form the roadmap was made for (funding leads are filtered on it)."""
+    return (roadmap.profile or {}).get("legal_form", roadmap.organisation.legal_form)
 
 
 def _respondents(diagnostic: Diagnostic) -> list[dict[int, scoring.AnswerValue]]:
@@ -195,13 +203,19 @@ def generate(diagnostic: Diagnostic) -> Roadmap | None:
         return None
     structure = structure_for(diagnostic.questionnaire)
     answers = tallies(structure, _respondents(diagnostic))
-    profile = profile_answers(answers)
     organisation = diagnostic.organisation
+    # The record as it was at completion (kept with the results), over older versions'
+    # profile answers: what the roadmap is made for, kept with it for its pages.
+    kept = diagnostic.snapshot.data.get("profile") or {}
+    profile = {
+        **profile_answers(answers),
+        **{field: kept[field] for field in RECORD_FIELDS if field in kept},
+    }
     facts = roadmap_rules.facts_from_results(
         diagnostic.snapshot.data,
         answers,
         typology=typology_of(organisation, profile),
-        legal_form=organisation.legal_form,
+        legal_form=profile.get("legal_form", organisation.legal_form),
     )
     templates = {a["code"]: a for a in rules.data["actions"]}
 
@@ -522,6 +536,7 @@ class Leads:
     ):
         self.organisation = roadmap.organisation
         self.typology = organisation_typology(roadmap)
+        self.legal_form = profile_legal_form(roadmap)
         self.lookup = lookup if lookup is not None else active_rules_lookup()
         # Pages that show only the leads' titles need no contacts (nor their query).
         self._contacts: tuple[hooks.LocalContact, ...] | None = None if contacts else ()
@@ -547,7 +562,7 @@ class Leads:
         )
 
     def _pick(self, codes: list[str], table: dict) -> list[Lead]:
-        legal_form = self.organisation.legal_form
+        legal_form = self.legal_form
         return [
             self._lead(table[code])
             for code in codes
@@ -632,8 +647,8 @@ def ambassadors_by_action(
 
 
 # Bumped when the PDF's layout or sections change, so that a roadmap unchanged since an older
-# layout gets the new document instead of its old file.
-PDF_LAYOUT = 2
+# layout gets the new document instead of its old file. 3: French typography (no-break spaces).
+PDF_LAYOUT = 3
 
 
 def content_hash(roadmap: Roadmap, actions: list[RoadmapAction]) -> str:
@@ -658,5 +673,7 @@ def content_hash(roadmap: Roadmap, actions: list[RoadmapAction]) -> str:
             for lead in kind
         ],
         "adviser_notes": hooks.adviser_notes_digest(roadmap),
+        # The cover carries the instance's name, logo and colours.
+        "identity": identity.current().version,
     }  # fmt: skip
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()

@@ -177,7 +177,8 @@ def facts_from_results(
         findings.add("ageing")
     if inventory.get("devices") and not inventory.get("reconditioned_percent"):
         findings.add("no_reconditioned")
-    if not inventory.get("tools_count"):
+    # Usages done on paper are an answer: the inventory was filled, with nothing to count.
+    if not inventory.get("tools_count") and not inventory.get("without_tool"):
         findings.add("no_inventory")
     skills = data.get("skills", {})
     return Facts(

@@ -114,9 +114,7 @@ def _shown(question: QuestionSpec, by_id: Mapping[int, QuestionSpec], answers: A
     return True
 
 
-def is_shown(
-    question: QuestionSpec, by_id: Mapping[int, QuestionSpec], answers: Answers
-) -> bool:
+def is_shown(question: QuestionSpec, by_id: Mapping[int, QuestionSpec], answers: Answers) -> bool:
     """Whether the question is shown to someone with these answers, through its whole chain of
     conditions (`by_id`: the questions by id)."""
     return _shown(question, by_id, answers)

@@ -115,7 +115,8 @@ def visible_questions(
     structure: Structure, section_code: str, answers: dict[int, AnswerLike], values=None
 ):
     """Questions of a section shown to this respondent: a follow-up appears only after one of
-    the answers it depends on. `values` (answer_values(answers)) may be passed when looping."""
+    the answers it depends on (those the organisation's record answers are never among the
+    section's questions). `values` (answer_values(answers)) may be passed when looping."""
     values = answer_values(answers) if values is None else values
     section = structure.section_by_code[section_code]
     by_code = structure.question_by_code
@@ -148,6 +149,13 @@ def save_answer(
     if question.id not in structure.questions:
         raise DiagnosticError(
             _("Cette question n'appartient pas à la version du questionnaire de ce diagnostic.")
+        )
+    if question.organisation_field:
+        raise DiagnosticError(
+            _(
+                "Cette information vient de la fiche de l'organisation : ses "
+                "administrateur·rices la modifient sur la fiche."
+            )
         )
     if parsed.is_empty:
         Answer.objects.filter(respondent=respondent, question_id=question.id).delete()

@@ -37,6 +37,9 @@ class QuestionView:
     show_if_choices: tuple[str, ...]
     choices: tuple[ChoiceView, ...]
     discovery: bool = False  # asked in the discovery diagnostic (maturity.discovery)
+    # The organisation record's field that answers it (maturity.profile): "" for a question
+    # that is asked.
+    organisation_field: str = ""
 
     @property
     def choice_ids(self) -> frozenset[int]:
@@ -59,7 +62,14 @@ class SectionView:
     title: str
     description: str
     weight: int
+    # The questions a diagnostic asks, in order: not those the organisation's record answers
+    # (maturity.profile), which only the discovery diagnostic asks.
     questions: tuple[QuestionView, ...]
+    every_question: tuple[QuestionView, ...] = ()  # in order, the record's included
+
+    @property
+    def record_questions(self) -> tuple[QuestionView, ...]:
+        return tuple(q for q in self.every_question if q.organisation_field)
 
 
 @dataclass(frozen=True)
@@ -74,7 +84,8 @@ class Structure:
 
     @cached_property
     def questions(self) -> dict[int, QuestionView]:
-        return {q.id: q for s in self.sections for q in s.questions}
+        """Every question by id, the record's included (the discovery diagnostic asks them)."""
+        return {q.id: q for s in self.sections for q in s.every_question}
 
     @cached_property
     def question_by_code(self) -> dict[str, QuestionView]:
@@ -99,7 +110,9 @@ class Structure:
         """Scoring specs of the questions of one kind of section (dimensions, skills…)."""
         specs = []
         for section in self.sections_of(kind):
-            for q in section.questions:
+            # Every question: the discovery diagnostic's answers to the record's questions
+            # tell the organisation's type (maturity.discovery).
+            for q in section.every_question:
                 show_if = None
                 if q.show_if_question and q.show_if_question in self.question_by_code:
                     target = self.question_by_code[q.show_if_question]
@@ -126,7 +139,7 @@ class Structure:
     @cached_property
     def discovery_questions(self) -> list[QuestionView]:
         """The questions of the discovery diagnostic, in the questionnaire's order."""
-        return [q for s in self.sections for q in s.questions if q.discovery]
+        return [q for s in self.sections for q in s.every_question if q.discovery]
 
     @cached_property
     def answer_order(self) -> list[SectionView]:
@@ -144,14 +157,14 @@ def _build(questionnaire: Questionnaire) -> Structure:
         .order_by("order")
     )
     views = tuple(
-        SectionView(
+        _section(
             id=s.id,
             code=s.code,
             kind=s.kind,
             title=s.title,
             description=s.description,
             weight=s.weight,
-            questions=tuple(
+            every_question=tuple(
                 QuestionView(
                     id=q.id,
                     code=q.code,
@@ -170,6 +183,7 @@ def _build(questionnaire: Questionnaire) -> Structure:
                         for c in q.choices.all()
                     ),
                     discovery=q.discovery,
+                    organisation_field=q.organisation_field,
                 )
                 for q in s.questions.all()
             ),
@@ -188,6 +202,11 @@ def _build(questionnaire: Questionnaire) -> Structure:
         inventory=questionnaire.inventory,
         sections=views,
     )
+
+
+def _section(*, every_question: tuple[QuestionView, ...], **fields) -> SectionView:
+    asked = tuple(q for q in every_question if not q.organisation_field)
+    return SectionView(**fields, questions=asked, every_question=every_question)
 
 
 def structure_for(questionnaire: Questionnaire) -> Structure:

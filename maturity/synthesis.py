@@ -234,7 +234,8 @@ def _inventory(data: Mapping) -> list[str]:
     inv = data.get("inventory") or {}
     tools = inv.get("tools_count", 0)
     devices = inv.get("devices", 0)
-    if not tools and not devices:
+    paper = [item.get("label", "") for item in inv.get("without_tool", [])]
+    if not tools and not devices and not paper:
         return [
             _(
                 "L’inventaire des outils et de l’équipement n’a pas été rempli : le faire au "
@@ -248,6 +249,15 @@ def _inventory(data: Mapping) -> list[str]:
         lines.append(
             ngettext("%(tools)s pour %(n)s usage.", "%(tools)s pour %(n)s usages.", usages)
             % {"tools": declared, "n": usages}
+        )
+    if paper:
+        lines.append(
+            _(
+                "Sans outil numérique, sur papier ou de vive voix : %(usages)s. C’est un point "
+                "de départ : un outil simple peut y faire gagner du temps, si l’équipe en "
+                "ressent le besoin."
+            )
+            % {"usages": ", ".join(label[0].lower() + label[1:] for label in paper)}
         )
     for item in inv.get("redundancy", [])[:TOP]:
         names = item.get("tools", [])

@@ -11,10 +11,11 @@ The types follow the typology of the CRESS guide on the needs of ESS structures:
 - ``entrepreneuriale``: a structure of entrepreneurial culture (SCOP, SCIC, CAE, other
   cooperative, mutual, ESUS company), with or without staff.
 
-Size and employer status come from the organisation record when it has them, else from the
-diagnostic's profile answers (the two use slightly different bands for volunteers; the record
-is kept up to date by the organisation, the profile is an answer given once). The number of
-people in integration jobs is asked only by the profile.
+Size, employer status and people in integration jobs come from the organisation's record
+(maturity.profile: the diagnostic keeps it as it was at completion), else from profile answers:
+those of the discovery diagnostic, made before any record exists, and those of diagnostics
+answered on versions of the questionnaire that still asked them (their volunteers' bands
+differed from the record's; only "none or some" is read from them).
 """
 
 from collections.abc import Mapping
@@ -57,6 +58,7 @@ PROFILE_STAFF = {
     "profil_salaries_50_plus": "50+",
 }
 RECORD_NO_VOLUNTEERS = "0"
+RECORD_NO_INTEGRATION = "0"  # accounts.models.IntegrationBand.NONE
 PROFILE_NO_VOLUNTEERS = "profil_benevoles_0"
 PROFILE_VOLUNTEERS_PREFIX = "profil_benevoles_"
 # People in integration jobs (profile question): the "none" answer.
@@ -88,12 +90,14 @@ def classify(
     legal_form: str = "",
     staff_band: str = "",
     volunteers_band: str = "",
+    integration_band: str = "",
     profile: Mapping[str, str] | None = None,
 ) -> Typology:
     """The organisation's type, size and employer status.
 
-    `profile` maps the profile question codes of PROFILE_QUESTIONS to the choice code given
-    (the organisation's consolidated answer); missing or unknown answers are simply not used.
+    The record's bands come first ("" when not given); `profile` maps the profile question
+    codes of PROFILE_QUESTIONS to the choice code given (the organisation's consolidated
+    answer); missing or unknown answers are simply not used.
     """
     profile = profile or {}
     staff = STAFF_BANDS.get(staff_band) or STAFF_BANDS.get(
@@ -106,11 +110,12 @@ def classify(
     else:
         volunteers = None
     integration = profile.get("profil_insertion", "")
-    integration_jobs = (
-        integration != PROFILE_INTEGRATION_NONE
-        if integration.startswith(PROFILE_INTEGRATION_PREFIX)
-        else None
-    )
+    if integration_band:
+        integration_jobs = integration_band != RECORD_NO_INTEGRATION
+    elif integration.startswith(PROFILE_INTEGRATION_PREFIX):
+        integration_jobs = integration != PROFILE_INTEGRATION_NONE
+    else:
+        integration_jobs = None
     employer = None if staff is None else staff[0] > 0
     if employer is False:
         integration_jobs = False  # integration jobs are jobs: none without staff

@@ -30,9 +30,7 @@ urlpatterns = [
     path("<id:pk>/", views.diagnostic_detail, name="diagnostic_detail"),
     path("<id:pk>/inviter-membre/", views.invite_member, name="invite_member"),
     path("<id:pk>/inviter/", views.invite_guest, name="invite_guest"),
-    path(
-        "<id:pk>/invites/<id:respondent_pk>/desactiver/", views.revoke_guest, name="revoke_guest"
-    ),
+    path("<id:pk>/invites/<id:respondent_pk>/desactiver/", views.revoke_guest, name="revoke_guest"),
     path("<id:pk>/invites/<id:respondent_pk>/lien/", views.guest_link, name="guest_link"),
     path(
         "<id:pk>/invites/<id:respondent_pk>/nouveau-lien/",
@@ -107,9 +105,7 @@ urlpatterns = [
     ),
     path("questionnaires/", views.questionnaires, name="questionnaires"),
     path("questionnaires/<id:pk>/", views.questionnaire_detail, name="questionnaire_detail"),
-    path(
-        "questionnaires/<id:pk>/export/", views.questionnaire_export, name="questionnaire_export"
-    ),
+    path("questionnaires/<id:pk>/export/", views.questionnaire_export, name="questionnaire_export"),
     path(
         "questionnaires/<id:pk>/brouillon/",
         views.questionnaire_new_draft,

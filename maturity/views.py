@@ -1,5 +1,7 @@
 """Diagnostic pages. Each view says who may see it; lookups go through maturity.access."""
 
+import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -20,6 +22,7 @@ from accounts.security import (
 )
 from common.links import pk_urls
 from maturity import footprint, hooks, qr, questionnaire_file, results_document, services, versions
+from maturity import inventory as inventory_rules
 from maturity.access import (
     GUEST_SESSION_KEY,
     diagnostic_for_member,
@@ -387,6 +390,26 @@ def _section_context(respondent, structure, section, answers, errors=None, saved
     }
 
 
+def _organisation_record(request, respondent, section) -> dict:
+    """The profile part shows the organisation's record instead of asking what it holds (in
+    versions of the questionnaire whose profile questions say so), with the way to correct it
+    for its admins; a completed diagnostic shows the record as it was at completion."""
+    if not section.record_questions:
+        return {"organisation_record": None}
+    diagnostic = respondent.diagnostic
+    record = copy.copy(diagnostic.organisation)
+    kept = ResultSnapshot.objects.filter(diagnostic=diagnostic).values_list("data", flat=True)
+    if diagnostic.is_completed and kept:
+        for field, value in (kept[0].get("profile") or {}).items():
+            setattr(record, field, value)
+    admin = (
+        not respondent.is_guest
+        and not diagnostic.is_completed
+        and member_of(request, diagnostic.organisation_id).is_admin
+    )
+    return {"organisation_record": record, "can_edit_organisation": admin}
+
+
 @respondent_required
 def section(request, pk, code):
     """The respondent themselves: one section; a plain POST saves the whole section."""
@@ -421,6 +444,7 @@ def section(request, pk, code):
         answers = services.answers_of(respondent)
         if errors:
             context = _section_context(respondent, structure, section, answers, errors=errors)
+            context.update(_organisation_record(request, respondent, section))
             return TemplateResponse(request, "maturity/section.html", context, status=400)
         newly_visible = {
             q.id for q in services.visible_questions(structure, code, answers)
@@ -433,9 +457,9 @@ def section(request, pk, code):
         if index + 1 < len(codes):
             return redirect("maturity:section", pk=pk, code=codes[index + 1])
         return redirect("maturity:respondent_home", pk=pk)
-    return TemplateResponse(
-        request, "maturity/section.html", _section_context(respondent, structure, section, answers)
-    )
+    context = _section_context(respondent, structure, section, answers)
+    context.update(_organisation_record(request, respondent, section))
+    return TemplateResponse(request, "maturity/section.html", context)
 
 
 @respondent_required
@@ -495,6 +519,7 @@ def inventory(request, pk):
     items = list(diagnostic.inventory_items.all())
     equipment = {e.kind: e for e in diagnostic.equipment_items.all()}
     errors = []
+    usage_errors: dict[str, str] = {}
     equipment_forms = {
         kind["code"]: EquipmentForm(
             request.POST or None,
@@ -516,38 +541,28 @@ def inventory(request, pk):
                 request, _("Ce diagnostic est terminé : son inventaire ne peut plus être modifié.")
             )
             return redirect("maturity:inventory", pk=pk)
-        if all(form.is_valid() for form in equipment_forms.values()):
+        lines, usage_errors = inventory_rules.declared(
+            usages,
+            {u["code"]: request.POST.getlist(f"tools-{u['code']}") for u in usages},
+            {u["code"]: request.POST.get(f"other-{u['code']}", "") for u in usages},
+            [u["code"] for u in usages if request.POST.get(f"none-{u['code']}")],
+        )
+        equipment_valid = all(form.is_valid() for form in equipment_forms.values())
+        if equipment_valid and not usage_errors:
             with transaction.atomic():
-                wanted = []
-                for usage in usages:
-                    known = {t["name"]: t for t in usage["common_tools"]}
-                    for name in request.POST.getlist(f"tools-{usage['code']}"):
-                        if name in known:
-                            wanted.append(
-                                InventoryItem(
-                                    diagnostic=diagnostic,
-                                    usage=usage["code"],
-                                    tool_name=name,
-                                    libre=known[name]["libre"],
-                                    eu_hosted=known[name]["eu_hosted"],
-                                    added_by=request.user,
-                                )
-                            )
-                    for name in request.POST.get(f"other-{usage['code']}", "").split(","):
-                        name = name.strip()[:100]
-                        if name and name.lower() not in {
-                            w.tool_name.lower() for w in wanted if w.usage == usage["code"]
-                        }:
-                            wanted.append(
-                                InventoryItem(
-                                    diagnostic=diagnostic,
-                                    usage=usage["code"],
-                                    tool_name=name,
-                                    added_by=request.user,
-                                )
-                            )
                 diagnostic.inventory_items.all().delete()
-                InventoryItem.objects.bulk_create(wanted)
+                InventoryItem.objects.bulk_create(
+                    InventoryItem(
+                        diagnostic=diagnostic,
+                        usage=line.usage,
+                        tool_name=line.name,
+                        without_tool=line.without_tool,
+                        libre=line.libre,
+                        eu_hosted=line.eu_hosted,
+                        added_by=request.user,
+                    )
+                    for line in lines
+                )
                 for code, form in equipment_forms.items():
                     data = form.cleaned_data
                     EquipmentItem.objects.update_or_create(
@@ -562,25 +577,37 @@ def inventory(request, pk):
                     )
             messages.success(request, _("L'inventaire est enregistré."))
             return redirect("maturity:inventory", pk=pk)
-        errors.append(
-            _("Certaines valeurs d'équipement ne sont pas valides : corrigez les champs signalés.")
-        )
+        if usage_errors:
+            errors.append(_("Certains usages sont à corriger : voyez les messages ci-dessous."))
+        if not equipment_valid:
+            errors.append(
+                _(
+                    "Certaines valeurs d'équipement ne sont pas valides : corrigez les champs "
+                    "signalés."
+                )
+            )
     chosen: dict[str, set[str]] = {}
     others: dict[str, list[str]] = {}
+    without: set[str] = set()
     for item in items:
         usage = next((u for u in usages if u["code"] == item.usage), None)
-        if usage and item.tool_name in {t["name"] for t in usage["common_tools"]}:
+        if item.without_tool:
+            without.add(item.usage)
+        elif usage and item.tool_name in {t["name"] for t in usage["common_tools"]}:
             chosen.setdefault(item.usage, set()).add(item.tool_name)
         else:
             others.setdefault(item.usage, []).append(item.tool_name)
     if request.method == "POST":
         chosen = {u["code"]: set(request.POST.getlist(f"tools-{u['code']}")) for u in usages}
         others = {u["code"]: [request.POST.get(f"other-{u['code']}", "")] for u in usages}
+        without = {u["code"] for u in usages if request.POST.get(f"none-{u['code']}")}
     rows = [
         {
             "usage": u,
             "chosen": chosen.get(u["code"], set()),
             "other": ", ".join(others.get(u["code"], [])),
+            "without_tool": u["code"] in without,
+            "error": usage_errors.get(u["code"], ""),
         }
         for u in usages
     ]

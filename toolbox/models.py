@@ -22,12 +22,14 @@ from toolbox.spdx import validate_spdx_expression
 
 
 class Usage(models.TextChoices):
-    """Same codes and labels as the diagnostic inventory (app maturity)."""
+    """Same codes and labels as the diagnostic inventory (app maturity), checked by a test."""
 
     STOCKAGE = "stockage", _("Stockage et partage de fichiers")
+    SAUVEGARDE = "sauvegarde", _("Sauvegarde des données")
     EMAIL = "email", _("Messagerie électronique (e-mail)")
     MESSAGERIE = "messagerie", _("Messagerie instantanée et discussion d'équipe")
     VISIO = "visio", _("Visioconférence")
+    AGENDA = "agenda", _("Agenda partagé")
     BUREAUTIQUE = "bureautique", _("Suite bureautique")
     SITE_WEB = "site_web", _("Site web")
     RESEAUX_SOCIAUX = "reseaux_sociaux", _("Réseaux sociaux")
@@ -35,8 +37,10 @@ class Usage(models.TextChoices):
     CRM_ADHERENTS = "crm_adherents", _("Gestion des adhérent·es et contacts (CRM)")
     COMPTABILITE = "comptabilite", _("Comptabilité")
     PAIEMENT_DONS = "paiement_dons", _("Paiement en ligne, adhésions et dons")
+    VENTE_EN_LIGNE = "vente_en_ligne", _("Vente en ligne et billetterie")
     GOUVERNANCE_VOTES = "gouvernance_votes", _("Gouvernance et votes")
     GESTION_PROJET = "gestion_projet", _("Gestion de projet et tâches")
+    MOTS_DE_PASSE = "mots_de_passe", _("Mots de passe")
 
 
 NEED_CODE_VALIDATOR = RegexValidator(

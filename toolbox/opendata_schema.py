@@ -37,7 +37,7 @@ from toolbox.models import (
     Usage,
 )
 
-SCHEMA_VERSION = "2.0.0"
+SCHEMA_VERSION = "2.1.0"
 # Files of an earlier format the import still reads.
 LEGACY_SCHEMA_NAME = "boussole-toolbox/1"
 LIST_SEPARATOR = "|"
@@ -53,12 +53,23 @@ LICENCE = {
 # (version, date, changes), newest first: shown on the open-data page.
 CHANGELOG = [
     (
+        "2.1.0",
+        "2026-12-04",
+        [
+            gettext_lazy(
+                "Quatre usages de plus, les mêmes que ceux de l’inventaire du diagnostic : "
+                "agenda (agenda partagé), sauvegarde (sauvegarde des données), mots_de_passe "
+                "(mots de passe) et vente_en_ligne (vente en ligne et billetterie)."
+            ),
+        ],
+    ),
+    (
         "2.0.0",
         "2026-12-04",
         [
             gettext_lazy(
                 "Schémas publiés : paquet de données Frictionless (datapackage.json) avec un "
-                "Table Schema par fichier CSV, schéma JSON (draft 2020-12) de catalogue.json."
+                "Table Schema par fichier CSV, schéma JSON (JSON Schema 2020-12) de catalogue.json."
             ),
             gettext_lazy(
                 "Booléens des CSV écrits true et false (et non plus True et False), comme "
@@ -502,7 +513,7 @@ def datapackage(*, homepage: str) -> dict:
             "title": _("Catalogue complet : outils et offres"),
             "description": _(
                 "Les mêmes outils et offres en un fichier JSON, décrit par un schéma JSON "
-                "(draft 2020-12) : %(schema)s. Les listes y sont des tableaux, les dates null "
+                "(JSON Schema 2020-12) : %(schema)s. Les listes y sont des tableaux, les dates null "
                 "quand elles manquent, et aucun texte n'est précédé d'une apostrophe."
             )
             % {"schema": "schemas/catalogue.schema.json"},

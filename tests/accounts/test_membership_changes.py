@@ -45,9 +45,7 @@ def _form(client, organisation) -> tuple[dict, dict[int, int]]:
     response = client.get(_change_url(organisation))
     assert response.status_code == 200
     data = admin_form_data(response)
-    rows = {
-        int(data[f"{PREFIX}-{i}-id"]): i for i in range(int(data[f"{PREFIX}-INITIAL_FORMS"]))
-    }
+    rows = {int(data[f"{PREFIX}-{i}-id"]): i for i in range(int(data[f"{PREFIX}-INITIAL_FORMS"]))}
     return data, rows
 
 

@@ -13,7 +13,11 @@ from maturity import inventory, results, services
 from maturity.models import Diagnostic, InventoryItem, Respondent, ResultSnapshot
 from maturity.structure import structure_for
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
-from tests.maturity.factories import diagnostic_with_respondent, published_questionnaire
+from tests.maturity.factories import (
+    diagnostic_with_respondent,
+    published_questionnaire,
+    questionnaire_data,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -170,7 +174,8 @@ def test_a_split_is_hidden_when_fewer_than_three_people_scored_the_question(ques
     )
     structure = structure_for(questionnaire)
     for question in structure.questions.values():
-        if question.choices and question.allow_unknown:
+        # (The organisation's record answers the profile's size: not a question to answer.)
+        if question.choices and question.allow_unknown and not question.organisation_field:
             services.save_answer(
                 respondent=third,
                 structure=structure,
@@ -383,6 +388,9 @@ def test_another_organisation_cannot_see_results(client, questionnaire):
 
 
 def test_two_social_networks_are_two_channels_not_a_duplicate():
+    # The questionnaire says so of its social networks usage (several_tools_expected).
+    channels = inventory.several_tools_expected(questionnaire_data()["inventory"]["usages"])
+    assert channels == {"reseaux_sociaux"}
     tools = [
         inventory.ToolUse("reseaux_sociaux", "Facebook", False, False),
         inventory.ToolUse("reseaux_sociaux", "Instagram", False, False),
@@ -390,9 +398,14 @@ def test_two_social_networks_are_two_channels_not_a_duplicate():
         inventory.ToolUse("stockage", "Dropbox", False, False),
     ]
     labels = {"reseaux_sociaux": "Réseaux sociaux", "stockage": "Stockage"}
-    found = inventory.findings(tools, [], labels, {})
+    found = inventory.findings(tools, [], labels, {}, several_expected=channels)
     assert found["redundancy"] == [
-        {"usage": "stockage", "label": "Stockage", "tools": ["Dropbox", "Google Drive"]}
+        {
+            "usage": "stockage",
+            "label": "Stockage",
+            "tools": ["Dropbox", "Google Drive"],
+            "needs": [],
+        }
     ]
-    channels_only = inventory.findings(tools[:2], [], labels, {})
+    channels_only = inventory.findings(tools[:2], [], labels, {}, several_expected=channels)
     assert channels_only["redundancy"] == [] and channels_only["tools_count"] == 2

@@ -15,6 +15,7 @@ from django.utils.html import escape
 from jsonschema import Draft202012Validator, FormatChecker
 
 from common import safe_yaml
+from common.typography import french_text
 from maturity import questionnaire_file, questionnaire_format, roadmap_rules, roadmap_rules_format
 from maturity.models import Questionnaire
 from tests.factories import UserFactory
@@ -34,6 +35,10 @@ FINGERPRINTS = {
         "questionnaire-format",
         "1.0.0",
     ): "dbf9fcfea65818785b4a3347fc219e219093f70383494c0a89619d3710c84d86",
+    (
+        "questionnaire-format",
+        "1.1.0",
+    ): "f4e0f8788fd9c4d0775fd98d6b4bbd98209a9e815a6d3840843cb012065b8d32",
     (
         "roadmap-rules-format",
         "1.0.0",
@@ -419,7 +424,8 @@ def test_the_formats_page_gives_each_schema_its_version_and_changes(client):
         assert reverse(module.SCHEMA_URL_NAME) in page
         assert f"{module.FORMAT} {module.VERSION}" in page
         for _version, _date, changes in module.CHANGELOG:
-            assert all(escape(change) in page for change in changes)
+            # As the page shows them: escaped, then through French typography.
+            assert all(french_text(escape(change)) in page for change in changes)
     assert reverse("maturity:formats") in client.get(reverse("toolbox:opendata")).content.decode()
 
 

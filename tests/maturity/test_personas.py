@@ -106,7 +106,15 @@ def test_an_unknown_code_is_an_error_naming_the_persona_and_the_code():
         ("action: plan_formation_numerique", "action: plan_formation"),
         ("    crm_adherents: ", "    crm: "),
         ("need: mots_de_passe", "need: coffre_fort"),
-        ("      profil_salaries: profil_salaries_0", "      profil_salaries: je_ne_sais_pas"),
+        (
+            "      difficulte_techniques: difficulte_techniques_moyennement",
+            "      difficulte_techniques: je_ne_sais_pas",
+        ),
+        # The record answers it (organisation.staff_band): never asked, never answered.
+        (
+            "      profil_budget: ",
+            "      profil_salaries: profil_salaries_0\n      profil_budget: ",
+        ),
         (
             "      strategie_projet: ",
             "      strategie_suivi: strategie_suivi_oublies\n      strategie_projet: ",
@@ -129,7 +137,9 @@ def test_an_unknown_code_is_an_error_naming_the_persona_and_the_code():
         who + "equipement_sauvegarde : choix « equipement_sauvegarde_perdu » inconnu",
         who + "question « gestion_donnes » inconnue",
         who + "question « gestion_donnees » sans réponse",
-        who + "profil_salaries : « Je ne sais pas » n'est pas proposé",
+        who + "difficulte_techniques : « Je ne sais pas » n'est pas proposé",
+        who + "profil_salaries : la fiche de l'organisation y répond (organisation.staff_band), "
+        "elle n'est pas posée",
         who + "strategie_suivi : cette question ne s'affiche pas avec ses autres réponses "
         "(elle suit « strategie_formalisee »)",
         who + "competences_entraide : un choix exclusif ne se combine pas",
@@ -241,7 +251,7 @@ def test_the_command_fails_on_an_invalid_persona_or_an_expectation_that_does_not
         text.replace("    value: 7\n", "    value: 2\n"), encoding="utf-8"
     )
     (tmp_path / "club_mal_saisi.yaml").write_text(
-        text.replace("profil_activite_sport_loisirs", "profil_activite_foot"), encoding="utf-8"
+        text.replace("profil_budget_10k_50k", "profil_budget_foot"), encoding="utf-8"
     )
     monkeypatch.setattr(personas, "DIRECTORY", tmp_path)
     out = io.StringIO()
@@ -250,7 +260,7 @@ def test_the_command_fails_on_an_invalid_persona_or_an_expectation_that_does_not
     printed = out.getvalue()
     assert "  ✗ Au plus 2 actions à faire en premier (7)" in printed
     assert "club_mal_saisi : fichier invalide" in printed
-    assert "profil_activite : choix « profil_activite_foot » inconnu" in printed
+    assert "profil_budget : choix « profil_budget_foot » inconnu" in printed
     with pytest.raises(CommandError, match="Persona inconnu : club"):
         call_command("personas", "club", stdout=out)
 

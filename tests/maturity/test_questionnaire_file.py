@@ -30,7 +30,7 @@ def test_the_shipped_file_is_valid_and_rich_enough():
         "strategiques",
     }
     assert len(data["skills"]["areas"]) == 5
-    assert len(data["inventory"]["usages"]) == 13
+    assert len(data["inventory"]["usages"]) == 17
 
 
 def test_export_then_import_gives_the_same_version():

@@ -541,15 +541,12 @@ def test_best_answers_everywhere_give_at_most_three_actions(rules):
 
 
 def test_an_integration_structure_gets_advice_for_people_in_integration_jobs(rules):
+    # The organisation's record says it (the questionnaire no longer asks it again).
     diagnostic, _ = complete_for(
-        {"staff_band": "10-49", "legal_form": "association"},
-        extra={
-            "profil_salaries": "profil_salaries_10_49",
-            "profil_insertion": "profil_insertion_10_29",
-        },
+        {"staff_band": "10-49", "legal_form": "association", "integration_band": "10-29"}
     )
     organisation = diagnostic.organisation
-    assert organisation.roadmap.profile["profil_insertion"] == "profil_insertion_10_29"
+    assert organisation.roadmap.profile["integration_band"] == "10-29"
     codes = {a.template_code for a in rule_actions(organisation)}
     assert "competences_salaries_insertion" in codes
     other = complete_for({"staff_band": "10-49"})[0].organisation

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from common.typography import french_text
 from maturity import pdf, results, results_document, services, synthesis
 from maturity.models import Diagnostic, PdfExport, Respondent, RoadmapAction
 from maturity.structure import structure_for
@@ -339,8 +340,13 @@ def pdf_pages(content: bytes) -> list[str]:
     return [" ".join(page.split()) for page in pdf_text(content).split("\f")]
 
 
+def printed(text: str) -> str:
+    """A text as the PDF prints it: French typography (’, no-break spaces), spaces collapsed."""
+    return " ".join(french_text(text).split())
+
+
 def page_of(pages: list[str], text: str, start: int = 0) -> int:
-    flat = " ".join(text.split())
+    flat = printed(text)
     return next(n for n, page in enumerate(pages) if n >= start and flat in page)
 
 
@@ -395,7 +401,7 @@ def test_results_document_holds_the_results_within_the_privacy_rules(client, que
     pages = pdf_pages(response.content)
     cover = pages[0]
     assert "Résultats du diagnostic numérique" in cover
-    assert diagnostic.organisation.name in cover and "questionnaire 2026.2" in cover
+    assert diagnostic.organisation.name in cover and "questionnaire 2026.3" in cover
     # The page shows the date in Paris, not in UTC: they differ late in the evening.
     assert f"Diagnostic terminé le {timezone.localtime(diagnostic.completed_at):%-d}" in cover
     assert "2 répondant·es" in cover
@@ -405,14 +411,14 @@ def test_results_document_holds_the_results_within_the_privacy_rules(client, que
     everything = " ".join(pages)
     assert "Score et niveau par dimension" in everything and "Transformation" in everything
     question = diagnostic.snapshot.data["divergence"][0]["question"]
-    assert " ".join(question.split()) in everything
-    # Neither the spread nor how many chose each answer ("Oui : 1").
+    assert printed(question) in everything
+    # Neither the spread nor how many chose each answer ("Oui : 1", a no-break space or not).
     assert "écart" not in everything
-    assert not re.search(r" : \d+$", pdf_text(response.content), re.MULTILINE)
+    assert not re.search(r"\s: \d+$", pdf_text(response.content), re.MULTILINE)
     disputed = next(
         q for q in structure_for(questionnaire).questions.values() if q.text == question
     )
-    assert not any(" ".join(c.label.split()) in everything for c in disputed.choices)
+    assert not any(printed(c.label) in everything for c in disputed.choices)
     assert "La répartition des réponses n’est montrée qu’à partir de 3 personnes" in everything
     assert "moins de 5 organisations comparables" in everything
     assert "Médiane" not in everything

@@ -152,5 +152,5 @@ def test_catalogue_queries_do_not_grow_with_the_number_of_tools(
 
 def test_chosen_facets_stay_checked_and_the_product_selected(client, catalogue):
     body = client.get(URL, {"usage": "visio", "remplace": "google-drive"}).content.decode()
-    assert 'name="usage" value="visio" id="id_usage_3" checked' in body
+    assert 'name="usage" value="visio" id="id_usage_4" checked' in body
     assert 'value="google-drive" selected' in body

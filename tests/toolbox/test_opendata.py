@@ -48,7 +48,7 @@ def test_json_export_contains_tools_and_offers(client):
     data = json.loads(client.get(reverse("toolbox:export_json")).content)
     # Format 2.0.0: the schema's address and version instead of the label "boussole-toolbox/1".
     assert data["schema"] == "http://testserver" + reverse("toolbox:catalogue_schema")
-    assert data["version"] == "2.0.0"
+    assert data["version"] == "2.1.0"
     assert data["tools"][0]["id"] == "nextcloud"
     assert data["offers"][0]["name"] == "Framaspace"
     assert data["offers"][0]["provider"] == offer.provider.name

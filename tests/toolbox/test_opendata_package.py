@@ -134,7 +134,7 @@ def test_schemas_carry_the_version_codes_labels_and_keys(client):
     needs("sauvegarde")
     tools = json.loads(client.get(reverse("toolbox:tools_schema")).content)
     offers = json.loads(client.get(reverse("toolbox:offers_schema")).content)
-    assert tools["version"] == offers["version"] == fmt.SCHEMA_VERSION == "2.0.0"
+    assert tools["version"] == offers["version"] == fmt.SCHEMA_VERSION == "2.1.0"
     assert [f["name"] for f in tools["fields"]] == opendata.TOOL_COLUMNS
     assert [f["name"] for f in offers["fields"]] == opendata.OFFER_COLUMNS
     assert tools["primaryKey"] == ["id"]
@@ -199,7 +199,8 @@ def test_the_page_links_the_schemas_the_api_and_lists_the_versions(client):
         assert f'href="{reverse(f"toolbox:{name}")}"' in page
     assert f'href="{reverse("catalogue_api:openapi-json")}"' in page
     versions = page.split('id="versions"')[1]
-    assert "<dt>2.0.0 (2026-12-04)</dt>" in versions and "<dt>1.0.0</dt>" in versions
+    assert "<dt>2.1.0 (2026-12-04)</dt>" in versions and "<dt>1.0.0</dt>" in versions
+    assert "<dt>2.0.0 (2026-12-04)</dt>" in versions
     assert "true et false" in versions
 
 

@@ -100,7 +100,7 @@ def _answer(respondent, structure, rng, tilt, coherent: dict[str, str], sections
         for question in section.questions:
             if not question.choices or question.is_multiple:
                 continue
-            # "Non concerné" only where it is true; the profile matches the record.
+            # "Non concerné" only where it is true; the record answers the profile's size.
             choices = [
                 c for c in question.choices if c.score is not None or section.kind != "dimension"
             ]
@@ -182,32 +182,10 @@ def _second_diagnostic(organisation: Organisation) -> bool:
     return True
 
 
-STAFF = {
-    "0": "profil_salaries_0",
-    "1-2": "profil_salaries_1_2",
-    "3-9": "profil_salaries_3_9",
-    "10-49": "profil_salaries_10_49",
-    "50+": "profil_salaries_50_plus",
-}
-VOLUNTEERS = {
-    "0": "profil_benevoles_0",
-    "1-9": "profil_benevoles_1_10",
-    "10-49": "profil_benevoles_11_50",
-    "50-199": "profil_benevoles_51_200",
-    "200+": "profil_benevoles_200_plus",
-}
-
-
 def _profile_answers(organisation: Organisation) -> dict[str, str]:
-    """Profile answers that agree with the organisation record (a demo should not contradict
-    itself), and "non concerné" on volunteering when it has no volunteers."""
-    answers = {
-        "profil_salaries": STAFF.get(organisation.staff_band, "profil_salaries_0"),
-        "profil_benevoles": VOLUNTEERS.get(organisation.volunteers_band, "profil_benevoles_0"),
-        "profil_insertion": (
-            "profil_insertion_10_29" if organisation.legal_form == "siae" else "profil_insertion_0"
-        ),
-    }
+    """Answers that agree with the organisation record (a demo should not contradict itself):
+    "non concerné" on volunteering when it has no volunteers."""
+    answers = {}
     if organisation.volunteers_band == "0":
         answers["financement_benevoles"] = "financement_benevoles_non_concerne"
     return answers
