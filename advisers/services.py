@@ -29,6 +29,7 @@ from advisers.models import (
     Recommendation,
     log_hour,
 )
+from common.typography import french_plain_text
 from maturity.models import Diagnostic, Roadmap, RoadmapAction
 
 REMINDER_DAYS = 14  # admins and adviser are told this long before a consent ends
@@ -107,8 +108,9 @@ def cress_queue_counts() -> dict[str, int]:
 
 
 def consent_text(*, organisation: Organisation, adviser_label: str, expires_at: datetime) -> str:
-    """The exact text an admin agrees to; stored with the consent as shown."""
-    return _(
+    """The exact text an admin agrees to; stored with the consent as shown. Typographed here
+    (no-break spaces, apostrophes) as every page is, so that the stored text is the one read."""
+    text = _(
         "En tant qu'administrateur·rice de « %(org)s », j'autorise %(adviser)s à consulter les "
         "résultats des diagnostics et la feuille de route de l'organisation jusqu'au %(date)s. "
         "Les réponses individuelles des répondant·es ne lui sont jamais transmises. "
@@ -120,6 +122,7 @@ def consent_text(*, organisation: Organisation, adviser_label: str, expires_at: 
         "adviser": adviser_label,
         "date": date_format(timezone.localtime(expires_at), "j F Y"),
     }
+    return french_plain_text(text)
 
 
 def adviser_label(user: User) -> str:

@@ -21,6 +21,7 @@ large page of the platform (bench/typography_bench.py), a few per cent of render
 """
 
 import re
+from html import escape, unescape
 
 NBSP = "\u00a0"
 APOSTROPHE = "\u2019"
@@ -101,6 +102,13 @@ def french_html(html: str) -> str:
     parts[0::3] = fixed
     del parts[2::3]
     return "".join(parts)
+
+
+def french_plain_text(text: str) -> str:
+    """The rules on plain text (not HTML) exactly as a page that shows it reads: escaped as
+    templates escape it, then the rules, then unescaped. For a text that is stored as it was
+    read (a consent), so that what is recorded is character for character what was agreed to."""
+    return unescape(french_text(escape(text)))
 
 
 # Before these, « de » elides: d’Inès, d’Association A (not before h: de Hugo, de Hélène).

@@ -9,15 +9,23 @@ scanned as it is read.
 import re
 import subprocess
 import sys
+from html import unescape
 from pathlib import Path
 
 import pytest
 from django.http import HttpResponse, StreamingHttpResponse
 from django.template import Context, Template
 from django.test import RequestFactory
+from django.utils.html import escape
 from django.utils.translation import ngettext
 
-from common.typography import NBSP, FrenchTypographyMiddleware, de, french_html
+from common.typography import (
+    NBSP,
+    FrenchTypographyMiddleware,
+    de,
+    french_html,
+    french_plain_text,
+)
 from tests.conftest import ROLES
 from tests.rendered_pages import TAG_MARK, names, pages, visible_text
 
@@ -97,6 +105,24 @@ def test_de_elides_before_a_vowel(name, expected):
     assert de(name) == expected
     template = Template("{% load typography %}Proposition {{ name|de }}")
     assert template.render(Context({"name": name})) == f"Proposition {expected}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "En tant qu'administrateur·rice de « L'Atelier & co », j'autorise x : oui ?",
+        "Nom <b>gras</b> ; « &raquo; » écrit tel quel, o'brien@example.org !",
+        "Déjà : «\u00a0typographié\u00a0», l’a",
+    ],
+)
+def test_plain_text_gets_exactly_what_a_page_showing_it_reads(text):
+    # A stored text (a consent) must be the one read: escaped as a template does, through
+    # the page's step, then read back.
+    shown = unescape(french_html(f"<blockquote>{escape(text)}</blockquote>"))
+    assert french_plain_text(text) == shown.removeprefix("<blockquote>").removesuffix(
+        "</blockquote>"
+    )
+    assert french_plain_text(french_plain_text(text)) == french_plain_text(text)
 
 
 def _middleware(response):

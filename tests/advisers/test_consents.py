@@ -213,7 +213,7 @@ def test_a_consent_granted_on_15_october_for_3_months_ends_on_15_january(
     with time_machine.travel(granted, tick=False):
         consent = services.grant(organisation=cast.org_a, adviser=adviser, months=3, by=admin)
     assert timezone.localtime(consent.expires_at).date() == date(2027, 1, 15)
-    assert "jusqu'au 15 janvier 2027." in consent.consent_text
+    assert "jusqu’au 15 janvier 2027." in consent.consent_text
 
 
 # --- The text agreed to is the text recorded ----------------------------------------------------

@@ -1,6 +1,8 @@
 """An organisation grants a DLA adviser access; the adviser reviews and adds a note; the
 organisation revokes and the adviser loses access at once — in a real browser."""
 
+from html import unescape
+
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
@@ -101,6 +103,7 @@ def test_the_text_agreed_to_for_six_months_is_the_text_recorded(visitor, javascr
         page.click("text=Accorder l’accès")
         page.wait_for_selector("h1:has-text('Ouvrir l')")
     assert six_months in page.locator("blockquote.consent-text").inner_text()
+    read = page.locator("blockquote.consent-text").text_content()  # every character, as shown
     assert not Consent.objects.exists()
     page.locator("input[name=agree]").check()
     page.click("main button[type=submit]")
@@ -108,5 +111,7 @@ def test_the_text_agreed_to_for_six_months_is_the_text_recorded(visitor, javascr
     consent = Consent.objects.get()
     assert consent.adviser == adviser and consent.months == 6
     assert six_months in consent.consent_text
+    assert consent.consent_text == read
     page.locator("summary:has-text('Texte accepté')").click()
-    assert consent.consent_text in page.content().replace("&#x27;", "'")
+    # The page's source writes the no-break spaces as entities: decoded, the same characters.
+    assert consent.consent_text in unescape(page.content())

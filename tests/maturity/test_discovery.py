@@ -2,7 +2,6 @@
 a real diagnostic once the person has an account and an organisation."""
 
 import re
-from html import unescape
 
 import pytest
 from django.core.management import call_command
@@ -15,6 +14,7 @@ from maturity.services import GivenAnswer, ParsedAnswer
 from maturity.structure import structure_for
 from tests.factories import PASSWORD, MembershipFactory, UserFactory, valid_siren
 from tests.maturity.factories import published_questionnaire, questionnaire_data
+from tests.pages import plain, readable
 
 pytestmark = pytest.mark.django_db
 
@@ -57,17 +57,6 @@ def best_answers(structure) -> dict[str, str]:
         best = max((c for c in question.choices if c.score is not None), key=lambda c: c.score)
         data[f"q{question.id}"] = str(best.id)
     return data
-
-
-def plain(text: str) -> str:
-    """No-break spaces and typographic apostrophes (French typography) read as a plain space
-    and a straight apostrophe, whether in a page or in the data it shows."""
-    return text.replace("\u00a0", " ").replace("\u2019", "'")
-
-
-def readable(response) -> str:
-    """The page as compared here: entities decoded, typography read plainly."""
-    return plain(unescape(response.content.decode()))
 
 
 def post_form(client, data):

@@ -2,8 +2,6 @@
 (on the record), with the same bands and sector list everywhere, kept as it was at completion;
 older versions of the questionnaire keep asking and reading their own questions."""
 
-import html
-
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -20,6 +18,7 @@ from tests.maturity.factories import (
     questionnaire_data,
 )
 from tests.maturity.test_collective_and_results import answer_all, weakest
+from tests.pages import readable
 
 RECORD_QUESTIONS = {
     "profil_salaries": "staff_band",
@@ -106,11 +105,6 @@ def test_choice_codes_name_the_records_values():
 @pytest.fixture
 def questionnaire(db):
     return published_questionnaire()
-
-
-def readable(response) -> str:
-    """The page as read: entities, French no-break spaces and apostrophes made plain."""
-    return html.unescape(response.content.decode()).replace("\xa0", " ").replace("’", "'")
 
 
 @pytest.mark.django_db
