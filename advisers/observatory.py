@@ -320,24 +320,10 @@ def _counts_without_each_filter(filters: dict[str, str]) -> list[int]:
     return [row[f"without_{index}"] for index in range(len(filters))]
 
 
-def compute(filters: dict[str, str], breakdown: str = "sector") -> Figures:
-    """All figures of one observatory page. Queries: the reference questionnaire and the
-    dimension columns, one grouping query (counts, levels and, on PostgreSQL, medians of every
-    group), one for rule 2 when filters apply, one for the years (and, on SQLite, one read of
-    the scores each for the Python medians): bounded, whatever the population."""
-    breakdowns = _breakdowns()
-    field_name, breakdown_label, choices = breakdowns[breakdown]
-    structure = reference_structure()
-    titles = dimension_titles(structure)
-    bounds = level_bounds(list(structure.level_texts.values())) if structure else []
-    slots = dict(ObservatoryDimension.objects.values_list("code", "slot"))
-    codes = list(titles) or sorted(slots)
-    # Dimensions without any result have no column yet: no counts, no medians.
-    columns = {code: score_column(slots[code]) for code in codes if code in slots}
-    base = ObservatoryFact.objects.latest().of_organisations(filters)
-    group_path = f"organisation__{field_name}"
-    percentile = _uses_percentile()
-
+def _grouped_rows(base, group_path: str, columns: dict[str, str], bounds, percentile: bool) -> dict:
+    """One row per group: organisations, cumulative level counts and medians of the overall
+    score and of each dimension column. One grouping query (and, without percentile_cont, one
+    read of the scores for the Python medians)."""
     aggregates = {"organisations": Count("pk"), **_level_counts("overall_score", "overall", bounds)}
     if percentile:
         aggregates["median"] = Median("overall_score")
@@ -346,7 +332,7 @@ def compute(filters: dict[str, str], breakdown: str = "sector") -> Figures:
         aggregates.update(_level_counts(column, column, bounds))
         if percentile:
             aggregates[f"{column}_median"] = Median(column)
-    overall = {r[group_path]: r for r in base.values(group_path).annotate(**aggregates).order_by()}
+    grouped = {r[group_path]: r for r in base.values(group_path).annotate(**aggregates).order_by()}
     if not percentile:
         names = ["overall_score", *columns.values()]
         values: dict[tuple, list[float]] = {}
@@ -354,27 +340,21 @@ def compute(filters: dict[str, str], breakdown: str = "sector") -> Figures:
             for name, score in zip(names, scores, strict=True):
                 if score is not None:
                     values.setdefault((group_value, name), []).append(score)
-        for group_value, row in overall.items():
+        for group_value, row in grouped.items():
             row["median"] = scoring.median(values.get((group_value, "overall_score"), []))
             for column in columns.values():
                 row[f"{column}_median"] = scoring.median(values.get((group_value, column), []))
-    population = sum(r["organisations"] for r in overall.values())
+    return grouped
 
-    figures = Figures(
-        filters=filters,
-        breakdown=breakdown,
-        breakdown_label=str(breakdown_label),
-        population=population,
-        shown=population_is_shown(population, _counts_without_each_filter(filters)),
-        levels=bounds,
-    )
-    if not figures.shown:
-        figures.population = None
-        return figures
 
+def _dimension_figures(
+    codes: list[str], titles: dict, columns: dict[str, str], rows: list[dict], bounds
+) -> list[dict]:
+    """Each dimension's level distribution over the organisations scored on it."""
+    dimensions = []
     for code in codes:
         column = columns.get(code)
-        counts = _per_level(overall.values(), column, bounds) if column else [0] * len(bounds)
+        counts = _per_level(rows, column, bounds) if column else [0] * len(bounds)
         levels = [
             {"code": level_code, "label": label, "count": n, "percent": 0}
             for (level_code, label, _low, _high), n in zip(bounds, counts, strict=True)
@@ -382,32 +362,33 @@ def compute(filters: dict[str, str], breakdown: str = "sector") -> Figures:
         known = sum(item["count"] for item in levels)
         for item in levels:
             item["percent"] = percent(item["count"], known)
-        figures.dimensions.append(
+        dimensions.append(
             {
                 "code": code,
                 "title": titles.get(code, code),
                 # Organisations with a score for this dimension.
-                "organisations": sum(r[f"{column}_known"] for r in overall.values())
-                if column
-                else 0,
+                "organisations": sum(r[f"{column}_known"] for r in rows) if column else 0,
                 "levels": levels,
             }
         )
-    overall_counts = _per_level(overall.values(), "overall", bounds)
-    for (level_code, label, _low, _high), n in zip(bounds, overall_counts, strict=True):
-        figures.overall_levels.append(
-            {
-                "code": level_code,
-                "label": label,
-                "count": n,
-                "percent": percent(n, sum(overall_counts)),
-            }
-        )
+    return dimensions
 
+
+def _overall_level_figures(rows: list[dict], bounds) -> list[dict]:
+    counts = _per_level(rows, "overall", bounds)
+    return [
+        {"code": level_code, "label": label, "count": n, "percent": percent(n, sum(counts))}
+        for (level_code, label, _low, _high), n in zip(bounds, counts, strict=True)
+    ]
+
+
+def _group_figures(grouped: dict, choices, codes: list[str], columns: dict[str, str]) -> list:
+    """One line per group of the breakdown, by label; small groups withheld (rule 1)."""
     labels = dict(choices)
-    for value, row in sorted(overall.items(), key=lambda item: str(labels.get(item[0], item[0]))):
+    groups = []
+    for value, row in sorted(grouped.items(), key=lambda item: str(labels.get(item[0], item[0]))):
         shown = group_is_shown(row["organisations"])
-        figures.groups.append(
+        groups.append(
             {
                 "value": value,
                 "label": str(labels.get(value, value or _("Non renseigné"))),
@@ -420,8 +401,11 @@ def compute(filters: dict[str, str], breakdown: str = "sector") -> Figures:
                 ],
             }
         )
+    return groups
 
-    # Evolution by year: every completed diagnostic of the filtered organisations, by year.
+
+def _year_figures(filters: dict[str, str], percentile: bool) -> list[dict]:
+    """Evolution by year: every completed diagnostic of the filtered organisations, by year."""
     everyone = ObservatoryFact.objects.of_organisations(filters)
     year_rows = (
         everyone.values("year")
@@ -441,9 +425,10 @@ def compute(filters: dict[str, str], breakdown: str = "sector") -> Figures:
                 by_year.setdefault(year, []).append(score)
         for row in years:
             row["median"] = scoring.median(by_year.get(row["year"], []))
+    figures = []
     for row in years:
         shown = group_is_shown(row["organisations"])
-        figures.years.append(
+        figures.append(
             {
                 "year": row["year"],
                 "shown": shown,
@@ -452,6 +437,43 @@ def compute(filters: dict[str, str], breakdown: str = "sector") -> Figures:
                 "median": _round(row["median"]) if shown else None,
             }
         )
+    return figures
+
+
+def compute(filters: dict[str, str], breakdown: str = "sector") -> Figures:
+    """All figures of one observatory page. Queries: the reference questionnaire and the
+    dimension columns, one grouping query (counts, levels and, on PostgreSQL, medians of every
+    group), one for rule 2 when filters apply, one for the years (and, on SQLite, one read of
+    the scores each for the Python medians): bounded, whatever the population."""
+    field_name, breakdown_label, choices = _breakdowns()[breakdown]
+    structure = reference_structure()
+    titles = dimension_titles(structure)
+    bounds = level_bounds(list(structure.level_texts.values())) if structure else []
+    slots = dict(ObservatoryDimension.objects.values_list("code", "slot"))
+    codes = list(titles) or sorted(slots)
+    # Dimensions without any result have no column yet: no counts, no medians.
+    columns = {code: score_column(slots[code]) for code in codes if code in slots}
+    base = ObservatoryFact.objects.latest().of_organisations(filters)
+    percentile = _uses_percentile()
+    grouped = _grouped_rows(base, f"organisation__{field_name}", columns, bounds, percentile)
+    population = sum(r["organisations"] for r in grouped.values())
+
+    figures = Figures(
+        filters=filters,
+        breakdown=breakdown,
+        breakdown_label=str(breakdown_label),
+        population=population,
+        shown=population_is_shown(population, _counts_without_each_filter(filters)),
+        levels=bounds,
+    )
+    if not figures.shown:
+        figures.population = None
+        return figures
+    rows = list(grouped.values())
+    figures.dimensions = _dimension_figures(codes, titles, columns, rows, bounds)
+    figures.overall_levels = _overall_level_figures(rows, bounds)
+    figures.groups = _group_figures(grouped, choices, codes, columns)
+    figures.years = _year_figures(filters, percentile)
     return figures
 
 

@@ -434,6 +434,11 @@ def _grouped_in_postgresql(breakdown, mapping, before, detail_year, columns, bou
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+    return _read_postgresql_rows(rows, breakdown, mapping, detail_year, names, bounds)
+
+
+def _read_postgresql_rows(rows, breakdown, mapping, detail_year, names, bounds) -> _Grouped:
+    """The rows of _grouped_in_postgresql's statement, read into years and groups."""
 
     def parts(rest):
         reached, values = rest[: len(bounds)], rest[len(bounds) :]

@@ -1,8 +1,8 @@
 """Community work that spans models or has side effects. Each change is atomic; e-mails leave
 after the commit, through the e-mail task, so a rollback never sends a stray message.
 
-Functions for other apps: `weakest_dimensions` (seam to the diagnostic), `ambassadors_near` and
-`resources_for` (roadmap actions).
+Functions for other apps: `weakest_dimensions` (seam to the diagnostic), `ambassadors_near_each`
+(roadmap actions).
 """
 
 from datetime import datetime, time, timedelta
@@ -86,19 +86,11 @@ def weakest_dimensions(organisation: Organisation) -> list[str]:
     return [d["code"] for d in sorted(scored, key=lambda d: (d["score"], d["code"]))][:3]
 
 
-def ambassadors_near(
-    organisation: Organisation, dimension_code: str, limit: int = 3
-) -> list[Ambassador]:
-    """Listed ambassadors with expertise on a dimension, those covering the organisation's
-    département first, then its région. One query."""
-    return ambassadors_near_each(organisation, [dimension_code], limit)[dimension_code]
-
-
 def ambassadors_near_each(
     organisation: Organisation, dimension_codes: list[str], limit: int = 3
 ) -> dict[str, list[Ambassador]]:
-    """ambassadors_near for several dimensions at once (a roadmap's actions): one query for
-    all of them, then the same ranking per dimension."""
+    """Listed ambassadors with expertise on each dimension (a roadmap's actions), those covering
+    the organisation's département first, then its région. One query for all of them."""
     codes = sorted(set(dimension_codes))
     if not codes:
         return {}
@@ -134,11 +126,6 @@ def ambassadors_near_each(
         )
         near[code] = [ambassador for ambassador, _score, _reasons in ranked[:limit]]
     return near
-
-
-def resources_for(dimension_code: str, limit: int = 3) -> list[Resource]:
-    """Published fiches pratiques on a dimension, newest first (for roadmap actions)."""
-    return list(Resource.objects.published().with_dimension(dimension_code).for_list()[:limit])
 
 
 # --- Applications ---------------------------------------------------------------------------------

@@ -68,6 +68,28 @@ def _text(node: dict, key: str, where: str, errors: list[str], *, required=True)
     return value.strip()
 
 
+def _term(node: dict, at: str, seen: dict[str, str], errors: list[str]) -> Term:
+    """One term of a section, checked; its id is added to seen (id -> place) when new."""
+    term_id = _text(node, "id", at, errors)
+    if term_id and not ID_RE.match(term_id):
+        errors.append(f"{at}.id : « {term_id} » : minuscules sans accent, chiffres, tirets")
+    elif term_id in seen:
+        errors.append(f"{at}.id : « {term_id} » est déjà employé ({seen[term_id]})")
+    elif term_id:
+        seen[term_id] = at
+    see = node.get("see") or []
+    if not isinstance(see, list) or not all(isinstance(s, str) for s in see):
+        errors.append(f"{at}.see : une liste d'identifiants de termes")
+        see = []
+    return Term(
+        id=term_id,
+        term=_text(node, "term", at, errors),
+        definition=_text(node, "definition", at, errors),
+        abbr=_text(node, "abbr", at, errors, required=False),
+        see=tuple(see),
+    )
+
+
 def parse(data) -> Glossary:
     """A loaded glossary file, checked: every error at once, in French, with its place."""
     errors: list[str] = []
@@ -90,26 +112,7 @@ def parse(data) -> Glossary:
             if not isinstance(node, dict):
                 errors.append(f"{at} : doit être une table (clé : valeur)")
                 continue
-            term_id = _text(node, "id", at, errors)
-            if term_id and not ID_RE.match(term_id):
-                errors.append(f"{at}.id : « {term_id} » : minuscules sans accent, chiffres, tirets")
-            elif term_id in seen:
-                errors.append(f"{at}.id : « {term_id} » est déjà employé ({seen[term_id]})")
-            elif term_id:
-                seen[term_id] = at
-            see = node.get("see") or []
-            if not isinstance(see, list) or not all(isinstance(s, str) for s in see):
-                errors.append(f"{at}.see : une liste d'identifiants de termes")
-                see = []
-            terms.append(
-                Term(
-                    id=term_id,
-                    term=_text(node, "term", at, errors),
-                    definition=_text(node, "definition", at, errors),
-                    abbr=_text(node, "abbr", at, errors, required=False),
-                    see=tuple(see),
-                )
-            )
+            terms.append(_term(node, at, seen, errors))
         sections.append(Section(title=title, terms=tuple(terms)))
     for section in sections:
         for term in section.terms:

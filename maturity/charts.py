@@ -89,6 +89,63 @@ def _describe(
     return " ; ".join(parts) + "."
 
 
+def _label_parts(
+    angles: list[float],
+    labels: list[str],
+    *,
+    cx: float,
+    cy: float,
+    radius: float,
+    font_size: float,
+    line_height: float,
+) -> list[str]:
+    """The axes' labels, wrapped, just outside each spoke's tip."""
+    parts: list[str] = []
+    parts.append(
+        format_html(
+            '<g class="radar-labels" fill="{}" font-size="{}">', TEXT_COLOUR, _num(font_size)
+        )
+    )
+    gap = font_size * 0.8
+    for angle, label in zip(angles, labels, strict=True):
+        cos, sin = math.cos(angle), math.sin(angle)
+        x = cx + (radius + gap) * cos
+        y = cy + (radius + gap) * sin
+        anchor = "middle" if abs(cos) < 0.2 else ("start" if cos > 0 else "end")
+        lines = _wrap(label) or [""]
+        block = line_height * (len(lines) - 1)
+        if sin < -0.9:  # top: the block ends just above the spoke's tip
+            first = y - block
+        elif sin > 0.9:  # bottom: the block starts below it
+            first = y + font_size * 0.8
+        else:  # sides: centred on the tip (0.35 em lowers the baseline to the visual middle)
+            first = y - block / 2 + font_size * 0.35
+        if len(lines) == 1:
+            parts.append(
+                format_html(
+                    '<text x="{}" y="{}" text-anchor="{}">{}</text>',
+                    _num(x),
+                    _num(first),
+                    anchor,
+                    lines[0],
+                )
+            )
+            continue
+        parts.append(format_html('<text text-anchor="{}">', anchor))
+        for index, line in enumerate(lines):
+            parts.append(
+                format_html(
+                    '<tspan x="{}" y="{}">{}</tspan>',
+                    _num(x),
+                    _num(first + index * line_height),
+                    line,
+                )
+            )
+        parts.append(mark_safe("</text>"))
+    parts.append(mark_safe("</g>"))
+    return parts
+
+
 def radar_svg(
     axes: Sequence[tuple[str, float | None]],
     *,
@@ -157,48 +214,15 @@ def radar_svg(
     spokes = " ".join(f"M{_num(cx)} {_num(cy)}L{_points([at(a, 100)])}" for a in angles)
     parts.append(format_html('<path d="{}"/></g>', spokes.replace(",", " ")))
 
-    parts.append(
-        format_html(
-            '<g class="radar-labels" fill="{}" font-size="{}">', TEXT_COLOUR, _num(font_size)
-        )
+    parts += _label_parts(
+        angles,
+        [label for label, _score in axes],
+        cx=cx,
+        cy=cy,
+        radius=radius,
+        font_size=font_size,
+        line_height=line_height,
     )
-    gap = font_size * 0.8
-    for angle, (label, _score) in zip(angles, axes, strict=True):
-        cos, sin = math.cos(angle), math.sin(angle)
-        x = cx + (radius + gap) * cos
-        y = cy + (radius + gap) * sin
-        anchor = "middle" if abs(cos) < 0.2 else ("start" if cos > 0 else "end")
-        lines = _wrap(label) or [""]
-        block = line_height * (len(lines) - 1)
-        if sin < -0.9:  # top: the block ends just above the spoke's tip
-            first = y - block
-        elif sin > 0.9:  # bottom: the block starts below it
-            first = y + font_size * 0.8
-        else:  # sides: centred on the tip (0.35 em lowers the baseline to the visual middle)
-            first = y - block / 2 + font_size * 0.35
-        if len(lines) == 1:
-            parts.append(
-                format_html(
-                    '<text x="{}" y="{}" text-anchor="{}">{}</text>',
-                    _num(x),
-                    _num(first),
-                    anchor,
-                    lines[0],
-                )
-            )
-            continue
-        parts.append(format_html('<text text-anchor="{}">', anchor))
-        for index, line in enumerate(lines):
-            parts.append(
-                format_html(
-                    '<tspan x="{}" y="{}">{}</tspan>',
-                    _num(x),
-                    _num(first + index * line_height),
-                    line,
-                )
-            )
-        parts.append(mark_safe("</text>"))
-    parts.append(mark_safe("</g>"))
 
     score_points = [at(a, _clamp(score)) for a, (_label, score) in zip(angles, axes, strict=True)]
     parts.append(

@@ -150,18 +150,9 @@ def _list(node: Any, where: str, errors: list[str]) -> list:
     return node
 
 
-def load(text: str, name: str) -> tuple[Persona | None, list[str]]:
-    """A persona from the text of its file; errors name the persona and where."""
-    errors: list[str] = []
-    try:
-        data = safe_yaml.load(text)
-    except safe_yaml.YAMLFileError as exc:
-        return None, [f"{name} : {exc}"]
-    if not isinstance(data, dict):
-        return None, [f"{name} : le fichier doit être une table (clé : valeur)"]
-
+def _organisation(data: dict, errors: list[str]) -> OrganisationProfile:
     org = _table(data.get("organisation"), "organisation", errors)
-    organisation = OrganisationProfile(
+    return OrganisationProfile(
         **{
             key: _text(org, key, "organisation", errors)
             for key in (
@@ -179,45 +170,58 @@ def load(text: str, name: str) -> tuple[Persona | None, list[str]]:
         },
     )
 
+
+def _respondent(
+    node: Any, i: int, by_role: dict[str, RespondentAnswers], errors: list[str]
+) -> RespondentAnswers:
+    """The i-th respondent; `same_as` copies an earlier one's answers and skills (by_role)."""
+    where = f"respondents[{i}]"
+    node = _table(node, where, errors)
+    role = _text(node, "role", where, errors) or f"répondant·e {i + 1}"
+    answers: dict[str, str | tuple[str, ...]] = {}
+    skills: dict[str, int] = {}
+    base = _text(node, "same_as", where, errors, required=False)
+    if base:
+        if base not in by_role:
+            errors.append(f"{where}.same_as : « {base} » n'est pas un·e répondant·e précédent·e")
+        else:
+            answers.update(by_role[base].answers)
+            skills.update(by_role[base].skills)
+    for code, value in _table(node.get("answers"), f"{where}.answers", errors).items():
+        if value is None and base:
+            answers.pop(str(code), None)  # no answer, unlike the respondent copied
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value) and value:
+            answers[str(code)] = tuple(value)
+        elif isinstance(value, str) and value:
+            answers[str(code)] = value
+        else:
+            errors.append(f"{where}.answers.{code} : un code de choix ou une liste de codes")
+    for code, level in _table(node.get("skills"), f"{where}.skills", errors).items():
+        if isinstance(level, bool) or not isinstance(level, int):
+            errors.append(f"{where}.skills.{code} : un niveau de 0 à 4")
+        else:
+            skills[str(code)] = level
+    if role in by_role:
+        errors.append(f"{where}.role : « {role} » est déjà utilisé")
+    return RespondentAnswers(role, answers, skills)
+
+
+def _respondents(data: dict, errors: list[str]) -> list[RespondentAnswers]:
     respondents: list[RespondentAnswers] = []
     by_role: dict[str, RespondentAnswers] = {}
     for i, node in enumerate(_list(data.get("respondents"), "respondents", errors)):
-        where = f"respondents[{i}]"
-        node = _table(node, where, errors)
-        role = _text(node, "role", where, errors) or f"répondant·e {i + 1}"
-        answers: dict[str, str | tuple[str, ...]] = {}
-        skills: dict[str, int] = {}
-        base = _text(node, "same_as", where, errors, required=False)
-        if base:
-            if base not in by_role:
-                errors.append(
-                    f"{where}.same_as : « {base} » n'est pas un·e répondant·e précédent·e"
-                )
-            else:
-                answers.update(by_role[base].answers)
-                skills.update(by_role[base].skills)
-        for code, value in _table(node.get("answers"), f"{where}.answers", errors).items():
-            if value is None and base:
-                answers.pop(str(code), None)  # no answer, unlike the respondent copied
-            elif isinstance(value, list) and all(isinstance(v, str) for v in value) and value:
-                answers[str(code)] = tuple(value)
-            elif isinstance(value, str) and value:
-                answers[str(code)] = value
-            else:
-                errors.append(f"{where}.answers.{code} : un code de choix ou une liste de codes")
-        for code, level in _table(node.get("skills"), f"{where}.skills", errors).items():
-            if isinstance(level, bool) or not isinstance(level, int):
-                errors.append(f"{where}.skills.{code} : un niveau de 0 à 4")
-            else:
-                skills[str(code)] = level
-        if role in by_role:
-            errors.append(f"{where}.role : « {role} » est déjà utilisé")
-        respondent = RespondentAnswers(role, answers, skills)
-        by_role[role] = respondent
+        respondent = _respondent(node, i, by_role, errors)
+        by_role[respondent.role] = respondent
         respondents.append(respondent)
     if not respondents:
         errors.append("respondents : au moins un·e répondant·e")
+    return respondents
 
+
+def _inventory(
+    data: dict, errors: list[str]
+) -> tuple[dict[str, tuple[str, ...]], dict[str, dict[str, int | None]]]:
+    """The tools named per usage and the equipment per kind."""
     inventory = _table(data.get("inventory"), "inventory", errors)
     tools: dict[str, tuple[str, ...]] = {}
     for usage, names in _table(inventory.get("tools"), "inventory.tools", errors).items():
@@ -242,54 +246,85 @@ def load(text: str, name: str) -> tuple[Persona | None, list[str]]:
                 continue
             values[key] = value
         equipment[str(kind)] = values
+    return tools, equipment
 
+
+def _single_expectation(kind: str, value: Any, where: str, errors: list[str]):
+    """`type` or `max_priority_actions`: one value and why; None when the value is wrong."""
+    node = _table(value, where, errors)
+    target: str | int = node.get("value", "")
+    if kind == "max_priority_actions" and (
+        isinstance(target, bool) or not isinstance(target, int) or target < 0
+    ):
+        errors.append(f"{where}.value : un nombre d'actions")
+        return None
+    if kind == "type" and (not isinstance(target, str) or not target):
+        errors.append(f"{where}.value : un type d'organisation")
+        return None
+    return Expectation(kind, target, _text(node, "why", where, errors))
+
+
+def _listed_expectations(kind: str, value: Any, where: str, errors: list[str]):
+    """The other kinds: a list of items, each naming an action, a need, a lead or a text."""
+    key = {
+        "must_include": "action",
+        "must_exclude": "action",
+        "needs_with_tools": "need",
+        "funding_must_include": "lead",
+        "funding_must_exclude": "lead",
+    }.get(kind, "text")
+    expectations = []
+    for j, node in enumerate(_list(value, where, errors)):
+        at = f"{where}[{j}]"
+        node = _table(node, at, errors)
+        first = node.get("first", False)
+        if not isinstance(first, bool):
+            errors.append(f"{at}.first : true ou false")
+            first = False
+        expectations.append(
+            Expectation(
+                kind,
+                _text(node, key, at, errors),
+                _text(node, "why", at, errors),
+                first=first,
+                action=_text(node, "action", at, errors, required=False),
+                local_help=_text(node, "local_help", at, errors, required=False),
+            )
+        )
+    return expectations
+
+
+def _expectations(data: dict, errors: list[str]) -> list[Expectation]:
     expectations: list[Expectation] = []
     expected = _table(data.get("expectations"), "expectations", errors)
     for kind, value in expected.items():
         where = f"expectations.{kind}"
         if kind not in EXPECTATION_KINDS:
             errors.append(f"{where} : attente inconnue ; l'une de {', '.join(EXPECTATION_KINDS)}")
-            continue
-        if kind in ("type", "max_priority_actions"):
-            node = _table(value, where, errors)
-            target: str | int = node.get("value", "")
-            if kind == "max_priority_actions" and (
-                isinstance(target, bool) or not isinstance(target, int) or target < 0
-            ):
-                errors.append(f"{where}.value : un nombre d'actions")
-                continue
-            if kind == "type" and (not isinstance(target, str) or not target):
-                errors.append(f"{where}.value : un type d'organisation")
-                continue
-            expectations.append(Expectation(kind, target, _text(node, "why", where, errors)))
-            continue
-        key = {
-            "must_include": "action",
-            "must_exclude": "action",
-            "needs_with_tools": "need",
-            "funding_must_include": "lead",
-            "funding_must_exclude": "lead",
-        }.get(kind, "text")
-        for j, node in enumerate(_list(value, where, errors)):
-            at = f"{where}[{j}]"
-            node = _table(node, at, errors)
-            first = node.get("first", False)
-            if not isinstance(first, bool):
-                errors.append(f"{at}.first : true ou false")
-                first = False
-            expectations.append(
-                Expectation(
-                    kind,
-                    _text(node, key, at, errors),
-                    _text(node, "why", at, errors),
-                    first=first,
-                    action=_text(node, "action", at, errors, required=False),
-                    local_help=_text(node, "local_help", at, errors, required=False),
-                )
-            )
+        elif kind in ("type", "max_priority_actions"):
+            single = _single_expectation(kind, value, where, errors)
+            if single is not None:
+                expectations.append(single)
+        else:
+            expectations.extend(_listed_expectations(kind, value, where, errors))
     if not expectations:
         errors.append("expectations : au moins une attente")
+    return expectations
 
+
+def load(text: str, name: str) -> tuple[Persona | None, list[str]]:
+    """A persona from the text of its file; errors name the persona and where."""
+    errors: list[str] = []
+    try:
+        data = safe_yaml.load(text)
+    except safe_yaml.YAMLFileError as exc:
+        return None, [f"{name} : {exc}"]
+    if not isinstance(data, dict):
+        return None, [f"{name} : le fichier doit être une table (clé : valeur)"]
+    organisation = _organisation(data, errors)
+    respondents = _respondents(data, errors)
+    tools, equipment = _inventory(data, errors)
+    expectations = _expectations(data, errors)
     persona = Persona(
         name=name,
         title=_text(data, "title", "fichier", errors),
@@ -355,23 +390,7 @@ def skills_choice(question: Mapping, level: int) -> str:
     return question["choices"][level]["code"]
 
 
-def problems(
-    persona: Persona,
-    questionnaire: Mapping,
-    *,
-    rules: Mapping | None = None,
-    need_codes: Iterable[str] | None = None,
-) -> list[str]:
-    """What is wrong with a persona (empty when valid), each message naming the persona.
-
-    Against the questionnaire: every question, choice, skills area, usage and equipment code
-    exists; an answer fits its question (one choice for a single choice, "Je ne sais pas" where
-    offered, an exclusive choice alone); no answer to a follow-up the respondent does not see;
-    every required question the respondent sees has an answer (the skills self-assessment,
-    personal, may be left out). Against the rules and the toolbox's needs when given: every
-    action, funding lead and need named by an expectation exists."""
-    errors: list[str] = []
-    org = persona.organisation
+def _organisation_problems(org: OrganisationProfile) -> list[str]:
     checks = [
         ("legal_form", org.legal_form, LegalForm.values),
         ("sector", org.sector, Sector.values),
@@ -380,79 +399,101 @@ def problems(
         ("integration_band", org.integration_band, IntegrationBand.values),
         ("departement", org.departement, territories.territories().departements),
     ]
-    for key, value, allowed in checks:
-        if value and value not in allowed:
-            errors.append(f"organisation.{key} : « {value} » inconnu")
+    return [
+        f"organisation.{key} : « {value} » inconnu"
+        for key, value, allowed in checks
+        if value and value not in allowed
+    ]
 
-    questions = _questions(questionnaire)
-    areas = {a["code"]: a for a in questionnaire["skills"]["areas"]}
-    for i, respondent in enumerate(persona.respondents):
-        who = f"répondant·e {i + 1} ({respondent.role})"
-        for code, value in respondent.answers.items():
-            question = questions.get(code)
-            if question is None:
-                errors.append(f"{who}, question « {code} » inconnue")
-                continue
-            if question.get("organisation_field"):
-                errors.append(
-                    f"{who}, {code} : la fiche de l'organisation y répond "
-                    f"(organisation.{question['organisation_field']}), elle n'est pas posée"
-                )
-                continue
-            if question["kind"] == "text":
-                if not isinstance(value, str):
-                    errors.append(f"{who}, {code} : une réponse en texte")
-                continue
-            choices = {c["code"]: c for c in question["choices"]}
-            picked = (value,) if isinstance(value, str) else value
-            if picked == (UNKNOWN,):
-                if not question.get("allow_unknown"):
-                    errors.append(f"{who}, {code} : « Je ne sais pas » n'est pas proposé")
-                continue
-            unknown = [c for c in picked if c not in choices]
-            if unknown:
-                errors.append(f"{who}, {code} : choix « {', '.join(unknown)} » inconnu")
-                continue
-            if question["kind"] != "multiple" and len(picked) > 1:
-                errors.append(f"{who}, {code} : une seule réponse possible")
-            if len(picked) > 1 and any(choices[c].get("exclusive") for c in picked):
-                errors.append(f"{who}, {code} : un choix exclusif ne se combine pas")
-            if not _shown(question, respondent.answers):
-                errors.append(
-                    f"{who}, {code} : cette question ne s'affiche pas avec ses autres réponses "
-                    f"(elle suit « {question['show_if']['question']} »)"
-                )
-        for code, question in questions.items():
-            if (
-                question.get("required")
-                and not question.get("organisation_field")
-                and code not in respondent.answers
-                and _shown(question, respondent.answers)
-            ):
-                errors.append(f"{who}, question « {code} » sans réponse")
-        for code, level in respondent.skills.items():
-            area = areas.get(code)
-            if area is None:
-                errors.append(f"{who}, domaine de compétences « {code} » inconnu")
-                continue
-            for question in area["questions"]:
-                if not 0 <= level < len(question["choices"]):
-                    errors.append(
-                        f"{who}, compétences {code} : niveau {level} hors de 0 à "
-                        f"{len(question['choices']) - 1}"
-                    )
-                    break
 
+def _answer_problems(
+    who: str, code: str, value: str | tuple[str, ...], question: Mapping, answers: Mapping
+) -> list[str]:
+    """What is wrong with one answer to a known question (answers: all the respondent's)."""
+    if question.get("organisation_field"):
+        return [
+            f"{who}, {code} : la fiche de l'organisation y répond "
+            f"(organisation.{question['organisation_field']}), elle n'est pas posée"
+        ]
+    if question["kind"] == "text":
+        return [] if isinstance(value, str) else [f"{who}, {code} : une réponse en texte"]
+    choices = {c["code"]: c for c in question["choices"]}
+    picked = (value,) if isinstance(value, str) else value
+    if picked == (UNKNOWN,):
+        if not question.get("allow_unknown"):
+            return [f"{who}, {code} : « Je ne sais pas » n'est pas proposé"]
+        return []
+    unknown = [c for c in picked if c not in choices]
+    if unknown:
+        return [f"{who}, {code} : choix « {', '.join(unknown)} » inconnu"]
+    errors = []
+    if question["kind"] != "multiple" and len(picked) > 1:
+        errors.append(f"{who}, {code} : une seule réponse possible")
+    if len(picked) > 1 and any(choices[c].get("exclusive") for c in picked):
+        errors.append(f"{who}, {code} : un choix exclusif ne se combine pas")
+    if not _shown(question, answers):
+        errors.append(
+            f"{who}, {code} : cette question ne s'affiche pas avec ses autres réponses "
+            f"(elle suit « {question['show_if']['question']} »)"
+        )
+    return errors
+
+
+def _respondent_problems(
+    who: str, respondent: RespondentAnswers, questions: dict[str, dict], areas: dict[str, dict]
+) -> list[str]:
+    errors: list[str] = []
+    for code, value in respondent.answers.items():
+        question = questions.get(code)
+        if question is None:
+            errors.append(f"{who}, question « {code} » inconnue")
+        else:
+            errors.extend(_answer_problems(who, code, value, question, respondent.answers))
+    for code, question in questions.items():
+        if (
+            question.get("required")
+            and not question.get("organisation_field")
+            and code not in respondent.answers
+            and _shown(question, respondent.answers)
+        ):
+            errors.append(f"{who}, question « {code} » sans réponse")
+    for code, level in respondent.skills.items():
+        area = areas.get(code)
+        if area is None:
+            errors.append(f"{who}, domaine de compétences « {code} » inconnu")
+            continue
+        for question in area["questions"]:
+            if not 0 <= level < len(question["choices"]):
+                errors.append(
+                    f"{who}, compétences {code} : niveau {level} hors de 0 à "
+                    f"{len(question['choices']) - 1}"
+                )
+                break
+    return errors
+
+
+def _inventory_problems(persona: Persona, questionnaire: Mapping) -> list[str]:
     inventory = questionnaire.get("inventory") or {}
     usages = {u["code"] for u in inventory.get("usages", [])}
     kinds = {e["code"] for e in inventory.get("equipment", [])}
-    for usage in persona.tools:
-        if usage not in usages:
-            errors.append(f"inventaire : usage « {usage} » inconnu")
-    for kind in persona.equipment:
-        if kind not in kinds:
-            errors.append(f"inventaire : équipement « {kind} » inconnu")
+    return [
+        *(
+            f"inventaire : usage « {usage} » inconnu"
+            for usage in persona.tools
+            if usage not in usages
+        ),
+        *(
+            f"inventaire : équipement « {kind} » inconnu"
+            for kind in persona.equipment
+            if kind not in kinds
+        ),
+    ]
 
+
+def _expectation_problems(
+    persona: Persona, rules: Mapping | None, need_codes: Iterable[str] | None
+) -> list[str]:
+    errors: list[str] = []
     actions = {a["code"] for a in rules["actions"]} if rules else None
     leads = {f["code"] for f in rules.get("funding_leads", [])} if rules else None
     needs = set(need_codes) if need_codes is not None else None
@@ -474,6 +515,32 @@ def problems(
             errors.append(f"attente {kind} : aide locale « {expectation.local_help} » inconnue")
         if kind == "needs_with_tools" and needs is not None and target not in needs:
             errors.append(f"attente needs_with_tools : besoin « {target} » inconnu")
+    return errors
+
+
+def problems(
+    persona: Persona,
+    questionnaire: Mapping,
+    *,
+    rules: Mapping | None = None,
+    need_codes: Iterable[str] | None = None,
+) -> list[str]:
+    """What is wrong with a persona (empty when valid), each message naming the persona.
+
+    Against the questionnaire: every question, choice, skills area, usage and equipment code
+    exists; an answer fits its question (one choice for a single choice, "Je ne sais pas" where
+    offered, an exclusive choice alone); no answer to a follow-up the respondent does not see;
+    every required question the respondent sees has an answer (the skills self-assessment,
+    personal, may be left out). Against the rules and the toolbox's needs when given: every
+    action, funding lead and need named by an expectation exists."""
+    errors = _organisation_problems(persona.organisation)
+    questions = _questions(questionnaire)
+    areas = {a["code"]: a for a in questionnaire["skills"]["areas"]}
+    for i, respondent in enumerate(persona.respondents):
+        who = f"répondant·e {i + 1} ({respondent.role})"
+        errors.extend(_respondent_problems(who, respondent, questions, areas))
+    errors.extend(_inventory_problems(persona, questionnaire))
+    errors.extend(_expectation_problems(persona, rules, need_codes))
     return [f"{persona.name} : {error}" for error in errors]
 
 
@@ -811,15 +878,27 @@ def judge(persona: Persona, outcome: Outcome) -> list[Verdict]:
             holds = target not in priority_funding and target not in outcome.later_funding
             text = f"Pas de piste « {target} »"
         else:
-            reasons = _reasons(outcome, e.action)
-            found = any(str(target) in reason for reason in reasons)
-            holds = found if e.kind == "reasons_must_contain" else not found
-            verb = "contient" if e.kind == "reasons_must_contain" else "ne contient pas"
-            scope = f"de « {e.action} »" if e.action else "des actions à faire en premier"
-            text = f"Le « pourquoi » {scope} {verb} « {target} »"
-            if e.action and e.action not in priorities:
-                holds, text = False, text + " (action pas parmi les premières)"
+            holds, text = _reasons_verdict(e, outcome, priorities)
         verdicts.append(Verdict(holds, text, e.why))
+    verdicts.append(_tools_serve_their_needs(outcome))
+    return verdicts
+
+
+def _reasons_verdict(e: Expectation, outcome: Outcome, priorities: list[str]) -> tuple[bool, str]:
+    """reasons_must_contain / reasons_must_not_contain: held, and the text saying so."""
+    reasons = _reasons(outcome, e.action)
+    found = any(str(e.target) in reason for reason in reasons)
+    holds = found if e.kind == "reasons_must_contain" else not found
+    verb = "contient" if e.kind == "reasons_must_contain" else "ne contient pas"
+    scope = f"de « {e.action} »" if e.action else "des actions à faire en premier"
+    text = f"Le « pourquoi » {scope} {verb} « {e.target} »"
+    if e.action and e.action not in priorities:
+        holds, text = False, text + " (action pas parmi les premières)"
+    return holds, text
+
+
+def _tools_serve_their_needs(outcome: Outcome) -> Verdict:
+    """What every roadmap must respect: each recommended tool serves the need its action names."""
     wrong = [
         f"{tool.name} pour « {entry.need} » ({a.code})"
         for a in outcome.priorities
@@ -827,14 +906,11 @@ def judge(persona: Persona, outcome: Outcome) -> list[Verdict]:
         for tool in entry.tools
         if entry.need not in a.needs or entry.need not in tool.needs
     ]
-    verdicts.append(
-        Verdict(
-            not wrong,
-            "Chaque outil recommandé sert le besoin que nomme son action"
-            + (f" (faux : {', '.join(wrong)})" if wrong else ""),
-        )
+    return Verdict(
+        not wrong,
+        "Chaque outil recommandé sert le besoin que nomme son action"
+        + (f" (faux : {', '.join(wrong)})" if wrong else ""),
     )
-    return verdicts
 
 
 def render(persona: Persona, outcome: Outcome, verdicts: list[Verdict]) -> str:

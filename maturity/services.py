@@ -391,10 +391,6 @@ def complete(*, diagnostic: Diagnostic, by: User):
     return snapshot
 
 
-def structure_of(diagnostic: Diagnostic) -> Structure:
-    return structure_for(diagnostic.questionnaire)
-
-
 # --- Discovery diagnostic ------------------------------------------------------------------------
 
 

@@ -441,11 +441,6 @@ def read_files(files: list[tuple[str, str]]) -> Rows:
     return rows
 
 
-def read_rows(text: str) -> list[tuple[int, dict]]:
-    """(line or position, raw record) of the tools in CSV or JSON text."""
-    return read_files([("", text)]).tools
-
-
 def _as_list(value) -> list[str]:
     if value is None:
         return []

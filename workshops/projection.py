@@ -139,13 +139,9 @@ def read(workshop: Workshop, structure: Structure):
     return participation, rows
 
 
-def compute(workshop: Workshop) -> dict:
-    structure = structure_for(workshop.questionnaire)
-    event = workshop.is_event
-    participation, rows = read(workshop, structure)
+def _buckets(rows, structure: Structure) -> dict[int, dict[int, Bucket]]:
+    """question id -> group -> bucket, from the grouped answer counts."""
     specs = {s.id: s for s in structure.dimension_question_specs}
-
-    # question id -> group -> bucket
     buckets: dict[int, dict[int, Bucket]] = defaultdict(lambda: defaultdict(Bucket))
     for group, organisation_id, question_id, choice_ids, unknown, n in rows:
         spec = specs.get(question_id)
@@ -163,7 +159,11 @@ def compute(workshop: Workshop) -> dict:
         )
         if score is not None:
             bucket.scored.append((score, n))
+    return buckets
 
+
+def _participation(workshop: Workshop, participation) -> tuple[list[dict], set, set]:
+    """Joined and answered per group, and the organisations that joined and answered."""
     groups = [
         {"index": index, "label": label, "joined": 0, "answered": 0}
         for index, label in enumerate(workshop.groups)
@@ -176,83 +176,100 @@ def compute(workshop: Workshop) -> dict:
         organisations_joined.add(organisation_id)
         if answered:
             organisations_answered.add(organisation_id)
-    group_labels = {g["index"]: g["label"] for g in groups}
-    group_labels[OTHERS] = _("Autres groupes")
-    dimensions, candidates = [], []
-    for section in structure.dimensions:
-        room_means: dict[int, float | None] = {}
-        group_means: dict[int, dict[int, float | None]] = defaultdict(dict)
-        questions = []
-        hidden_for_groups = False
-        for question in section.questions:
-            by_group = buckets.get(question.id, {})
-            room = Bucket()
-            for bucket in by_group.values():
-                room.add(bucket)
-            shown = enough(room, event=event)
-            if shown:
-                room_means[question.id] = room.mean
-            questions.append(
-                {
-                    "id": question.id,
-                    "text": question.text,
-                    "answers": room.count,
-                    "shown": shown,
-                    "unknown": room.unknown if shown else None,
-                    "choices": _split(question, room) if shown else [],
-                }
-            )
-            if shown and room.spread is not None and room.scored_count >= MIN_ANSWERS:
-                candidates.append((room.spread, question, section, room))
-            # By group: small groups merged into "Autres groupes"; a merge still too small
-            # takes in the smallest shown groups until it is not (or the question is left
-            # out of every group's figures).
-            big = {g: b for g, b in by_group.items() if enough(b, event=event)}
-            small = [b for g, b in by_group.items() if b.count and not enough(b, event=event)]
-            if small:
-                merged = Bucket()
-                for bucket in small:
-                    merged.add(bucket)
-                while big and not enough(merged, event=event):
-                    smallest = min(big, key=lambda g: (big[g].count, g))
-                    merged.add(big.pop(smallest))
-                if enough(merged, event=event):
-                    big[OTHERS] = merged
-                else:
-                    hidden_for_groups = True
-                    continue
-            for group, bucket in big.items():
-                group_means[group][question.id] = bucket.mean
-        score = _dimension_score(structure, section, room_means) if room_means else None
-        by_group = []
-        for group in sorted(group_means, key=lambda g: (g == OTHERS, g)):
-            group_score = _dimension_score(structure, section, group_means[group])
-            if group_score is not None:
-                by_group.append(
-                    {
-                        "label": group_labels.get(group, ""),
-                        "score": _round(group_score),
-                        "level": _level_label(structure, group_score),
-                    }
-                )
-        dimensions.append(
+    return groups, organisations_joined, organisations_answered
+
+
+def _shown_groups(by_group: dict[int, Bucket], *, event: bool) -> dict[int, Bucket] | None:
+    """The groups shown for one question: small groups merged into "Autres groupes"; a merge
+    still too small takes in the smallest shown groups until it is not. None when even that is
+    too small: the question is then left out of every group's figures."""
+    big = {g: b for g, b in by_group.items() if enough(b, event=event)}
+    small = [b for g, b in by_group.items() if b.count and not enough(b, event=event)]
+    if small:
+        merged = Bucket()
+        for bucket in small:
+            merged.add(bucket)
+        while big and not enough(merged, event=event):
+            smallest = min(big, key=lambda g: (big[g].count, g))
+            merged.add(big.pop(smallest))
+        if not enough(merged, event=event):
+            return None
+        big[OTHERS] = merged
+    return big
+
+
+def _dimension(
+    structure: Structure,
+    section,
+    buckets: dict[int, dict[int, Bucket]],
+    group_labels: dict[int, str],
+    candidates: list,
+    *,
+    event: bool,
+) -> dict:
+    """One dimension's figures for the room and by group; its questions that may diverge are
+    added to candidates."""
+    room_means: dict[int, float | None] = {}
+    group_means: dict[int, dict[int, float | None]] = defaultdict(dict)
+    questions = []
+    hidden_for_groups = False
+    for question in section.questions:
+        by_group = buckets.get(question.id, {})
+        room = Bucket()
+        for bucket in by_group.values():
+            room.add(bucket)
+        shown = enough(room, event=event)
+        if shown:
+            room_means[question.id] = room.mean
+        questions.append(
             {
-                "code": section.code,
-                "title": section.title,
-                # Everyone is shown the main questions: the most answered one counts the
-                # people who answered the dimension (follow-ups are fewer by nature).
-                "people": max((q["answers"] for q in questions), default=0),
-                "score": _round(score),
-                "level": _level_label(structure, score),
-                "shown": score is not None,
-                "questions": questions,
-                "groups": by_group if len(by_group) > 1 else [],
-                "groups_partial": hidden_for_groups,
+                "id": question.id,
+                "text": question.text,
+                "answers": room.count,
+                "shown": shown,
+                "unknown": room.unknown if shown else None,
+                "choices": _split(question, room) if shown else [],
             }
         )
+        if shown and room.spread is not None and room.scored_count >= MIN_ANSWERS:
+            candidates.append((room.spread, question, section, room))
+        shown_groups = _shown_groups(by_group, event=event)
+        if shown_groups is None:
+            hidden_for_groups = True
+            continue
+        for group, bucket in shown_groups.items():
+            group_means[group][question.id] = bucket.mean
+    score = _dimension_score(structure, section, room_means) if room_means else None
+    groups = []
+    for group in sorted(group_means, key=lambda g: (g == OTHERS, g)):
+        group_score = _dimension_score(structure, section, group_means[group])
+        if group_score is not None:
+            groups.append(
+                {
+                    "label": group_labels.get(group, ""),
+                    "score": _round(group_score),
+                    "level": _level_label(structure, group_score),
+                }
+            )
+    return {
+        "code": section.code,
+        "title": section.title,
+        # Everyone is shown the main questions: the most answered one counts the
+        # people who answered the dimension (follow-ups are fewer by nature).
+        "people": max((q["answers"] for q in questions), default=0),
+        "score": _round(score),
+        "level": _level_label(structure, score),
+        "shown": score is not None,
+        "questions": questions,
+        "groups": groups if len(groups) > 1 else [],
+        "groups_partial": hidden_for_groups,
+    }
 
+
+def _divergences(candidates: list) -> list[dict]:
+    """The questions the room disagrees on most, widest spread first."""
     candidates.sort(key=lambda item: (-item[0], item[1].id))
-    divergences = [
+    return [
         {
             "id": question.id,
             "text": question.text,
@@ -263,6 +280,21 @@ def compute(workshop: Workshop) -> dict:
         }
         for spread, question, section, room in candidates[:DIVERGENCE_LIMIT]
         if spread > 0
+    ]
+
+
+def compute(workshop: Workshop) -> dict:
+    structure = structure_for(workshop.questionnaire)
+    event = workshop.is_event
+    participation, rows = read(workshop, structure)
+    buckets = _buckets(rows, structure)
+    groups, organisations_joined, organisations_answered = _participation(workshop, participation)
+    group_labels = {g["index"]: g["label"] for g in groups}
+    group_labels[OTHERS] = _("Autres groupes")
+    candidates: list = []
+    dimensions = [
+        _dimension(structure, section, buckets, group_labels, candidates, event=event)
+        for section in structure.dimensions
     ]
     shown_scores = {d["code"]: d["score"] for d in dimensions if d["score"] is not None}
     overall = scoring.overall_score(shown_scores, structure.dimension_specs)
@@ -277,7 +309,7 @@ def compute(workshop: Workshop) -> dict:
         "dimensions": dimensions,
         "overall": _round(overall),
         "overall_level": _level_label(structure, overall),
-        "divergences": divergences,
+        "divergences": _divergences(candidates),
         "min_answers": MIN_ANSWERS,
         "min_organisations": MIN_ORGANISATIONS,
     }

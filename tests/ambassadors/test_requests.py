@@ -218,8 +218,12 @@ def test_ambassadors_near_ranks_by_territory_for_roadmap_actions():
     AmbassadorFactory(public_name="Bas-Rhin", departements=["67"])
     AmbassadorFactory(public_name="Autre sujet", expertise_dimensions=["communication"])
     AmbassadorFactory(public_name="Expirée", expired=True)
-    assert services.ambassadors_near(organisation, "collaboration") == [same, region]
-    assert services.ambassadors_near(organisation, "collaboration", limit=1) == [same]
+    assert services.ambassadors_near_each(organisation, ["collaboration"]) == {
+        "collaboration": [same, region]
+    }
+    assert services.ambassadors_near_each(organisation, ["collaboration"], limit=1) == {
+        "collaboration": [same]
+    }
 
 
 @pytest.mark.parametrize("count", [1, 50])

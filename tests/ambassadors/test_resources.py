@@ -182,13 +182,6 @@ def test_search_by_words_dimension_and_tool(client):
     assert titles(outil="Borg") == ["Sauvegardes"]
 
 
-def test_resources_for_roadmap_actions_are_published_ones_on_the_dimension():
-    on_topic = ResourceFactory(dimensions=["gouvernance"])
-    ResourceFactory(dimensions=["gouvernance"], pending=True)
-    ResourceFactory(dimensions=["communication"])
-    assert services.resources_for("gouvernance") == [on_topic]
-
-
 @pytest.mark.parametrize("count", [1, 50])
 def test_resources_list_queries_do_not_grow(client, count, django_assert_max_num_queries):
     ResourceFactory.create_batch(count)

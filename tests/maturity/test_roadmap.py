@@ -255,7 +255,7 @@ def test_roadmap_page_queries_do_not_grow_with_actions(
 def test_roadmap_cards_show_the_ambassadors_and_tools_each_action_calls_for(
     client, completed, django_assert_max_num_queries
 ):
-    from ambassadors.services import ambassadors_near
+    from ambassadors.services import ambassadors_near_each
     from tests.ambassadors.factories import AmbassadorFactory
     from tests.toolbox.factories import ToolFactory
 
@@ -292,7 +292,11 @@ def test_roadmap_cards_show_the_ambassadors_and_tools_each_action_calls_for(
         a.pk: page.split(f'id="action-{a.pk}"', 1)[1].split("</article>", 1)[0] for a in up_front
     }
     for action in up_front:
-        expected = ambassadors_near(org, action.dimension) if action.dimension else []
+        expected = (
+            ambassadors_near_each(org, [action.dimension])[action.dimension]
+            if action.dimension
+            else []
+        )
         near = re.search(r"près de chez vous :</strong>(.*?)</p>", cards[action.pk], re.S)
         shown = re.findall(r'<a href="[^"]*">([^<]*)</a>', near.group(1)) if near else []
         assert shown == [a.public_name for a in expected], action.dimension

@@ -27,21 +27,6 @@ def test_recommended_tools_put_replacements_of_the_inventory_first():
     assert [t.name for t in result] == ["Galène"]
 
 
-def test_libre_alternatives_match_names_loosely_and_skip_non_libre():
-    ToolFactory(name="Nextcloud", replaces=["Google Drive"])
-    ToolFactory(name="Cloud fermé", proprietary=True, replaces=["Google Drive"])
-    result = services.libre_alternatives(["google drive", "Inconnu"])
-    assert [t.name for t in result["google drive"]] == ["Nextcloud"]
-    assert result["Inconnu"] == []
-
-
-def test_inventory_helpers():
-    tool = ToolFactory(name="Nextcloud", usages=["stockage"])
-    assert services.tools_for_inventory("stockage") == [("nextcloud", "Nextcloud")]
-    assert services.match_tool(" NEXTCLOUD ") == tool
-    assert services.match_tool("Dropbox") is None
-
-
 def test_reserved_slugs_are_never_given_to_tools():
     assert services.unique_tool_slug("Comparer") == "comparer-outil"
 
