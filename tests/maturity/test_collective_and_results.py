@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from accounts.models import Organisation
+from common.typography import french_text
 from maturity import inventory, results, services
 from maturity.models import Diagnostic, InventoryItem, Respondent, ResultSnapshot
 from maturity.structure import structure_for
@@ -18,6 +19,7 @@ from tests.maturity.factories import (
     published_questionnaire,
     questionnaire_data,
 )
+from tests.pages import readable
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +123,7 @@ def test_team_results_consolidate_by_mean_and_list_disagreements(client, questio
     assert "Stratégie et pilotage du numérique" in page and "<caption>" in page
     assert (
         "Où l’équipe n’est pas d’accord" in page
-        and escape(snapshot.data["divergence"][0]["question"]) in page
+        and french_text(escape(snapshot.data["divergence"][0]["question"])) in page
     )
 
 
@@ -147,8 +149,8 @@ def test_with_two_respondents_disagreements_say_nothing_of_who_chose_what(client
 
     client.force_login(first.user)
     page = client.get(reverse("maturity:results", args=[diagnostic.pk])).content.decode()
-    assert escape(item["question"]) in page
-    assert "écart" not in page and " : 1</li>" not in page
+    assert french_text(escape(item["question"])) in page
+    assert "écart" not in page and " : 1</li>" not in readable(page)
     assert "La répartition des réponses n’est montrée qu’à partir de 3 personnes" in page
 
 
@@ -161,7 +163,7 @@ def test_from_three_respondents_disagreements_show_how_answers_split(client, que
 
     client.force_login(first.user)
     page = client.get(reverse("maturity:results", args=[diagnostic.pk])).content.decode()
-    assert "écart 100 points" in page and " : 2</li>" in page
+    assert "écart 100 points" in page and " : 2</li>" in readable(page)
     assert "La répartition des réponses n’est montrée" not in page
 
 
@@ -211,7 +213,8 @@ def test_results_stored_before_the_rule_lose_their_small_splits(client, question
     assert snapshot.data["divergence"][1] == stored[1]
     client.force_login(first.user)
     page = client.get(reverse("maturity:results", args=[diagnostic.pk])).content.decode()
-    assert " : 1</li>" in page and "Oui : 2" in page  # the second split, from three people
+    # The second split, from three people.
+    assert " : 1</li>" in readable(page) and "Oui : 2" in readable(page)
     assert page.count("écart 100 points") == 1
 
 

@@ -7,11 +7,13 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
+from common.typography import french_text
 from maturity import services
 from maturity.models import Respondent
 from maturity.structure import structure_for
 from maturity.views import FRESH_GUEST_LINKS_KEY
 from tests.maturity.factories import diagnostic_with_respondent, published_questionnaire
+from tests.pages import readable
 
 pytestmark = pytest.mark.django_db
 
@@ -132,8 +134,8 @@ def test_a_guest_is_welcomed_by_name_with_time_and_privacy_then_starts(
     diagnostic, _admin = diagnostic_and_admin
     visitor, guest, response = _open_link(client, diagnostic)
     page = visitor.get(response["Location"]).content.decode()
-    organisation = escape(diagnostic.organisation.name)
-    assert f"Louise Martin vous invite, au nom de « {organisation} »" in page
+    invites = f"Louise Martin vous invite, au nom de « {diagnostic.organisation.name} »"
+    assert french_text(escape(invites)) in page
     assert "Vous répondez en tant que Présidente." in page
     structure = structure_for(diagnostic.questionnaire)
     total = services.overall_progress(services.section_progress(structure, {})).total
@@ -168,7 +170,7 @@ def test_a_guest_is_thanked_once_every_required_answer_is_given(client, diagnost
     assert "Merci, vous avez terminé" not in visitor.get(home).content.decode()
     _answer_everything(guest)
     page = visitor.get(home).content.decode()
-    assert "Merci, vous avez terminé !" in page
+    assert "Merci, vous avez terminé !" in readable(page)
     assert "termineront le diagnostic" in page and "Vous pouvez fermer cette page" in page
     section = structure_for(diagnostic.questionnaire).sections[-1]
     page = visitor.get(reverse("maturity:section", args=[guest.pk, section.code]))

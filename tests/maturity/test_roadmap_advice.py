@@ -32,6 +32,7 @@ from tests.maturity.factories import (
     questionnaire_data,
 )
 from tests.maturity.test_collective_and_results import answer_all, weakest
+from tests.pages import readable
 
 pytestmark = pytest.mark.django_db
 
@@ -601,7 +602,7 @@ def test_every_tool_shown_for_an_action_serves_one_of_its_needs(client, rules):
     page = client.get(
         reverse("maturity:roadmap_action_detail", args=[organisation.pk, backup.pk])
     ).content.decode()
-    assert "Sauvegarde des données :" in page
+    assert "Sauvegarde des données :" in readable(page)
     assert all(t.name in page for t in shown[backup.pk][0].tools)
 
 

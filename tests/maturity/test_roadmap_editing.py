@@ -15,6 +15,7 @@ from maturity.models import Diagnostic, ResultSnapshot, RoadmapAction, RoadmapRu
 from tests.factories import MembershipFactory, OrganisationFactory
 from tests.maturity.factories import diagnostic_with_respondent, published_questionnaire
 from tests.maturity.test_collective_and_results import answer_all, weakest
+from tests.pages import readable
 
 pytestmark = pytest.mark.django_db
 
@@ -437,4 +438,4 @@ def test_a_done_action_shows_the_progress_of_its_dimension(client, generated):
     assert "depuis le diagnostic précédent" not in page_of(client, generated)
     roadmap.update(item, owner=None, due_date=None, status="done", notes="")
     page = page_of(client, generated)
-    assert "depuis le diagnostic précédent : +15,5 points" in card(page, item)
+    assert "depuis le diagnostic précédent : +15,5 points" in readable(card(page, item))

@@ -288,7 +288,7 @@ def test_results_page_opens_with_the_synthesis_and_leads_to_the_next_steps(
     synthesis_at = page.index("Synthèse")
     detail_at = page.index("Le détail par dimension")
     for text in (result.overall, result.priorities[0], result.strengths[0], result.basis):
-        assert synthesis_at < page.index(escape(text)) < detail_at
+        assert synthesis_at < page.index(french_text(escape(text))) < detail_at
     org = diagnostic.organisation_id
     roadmap = reverse("maturity:roadmap", args=[org])
     consents = reverse("advisers:consents", args=[org])
@@ -297,7 +297,8 @@ def test_results_page_opens_with_the_synthesis_and_leads_to_the_next_steps(
     for link in (roadmap, consents, toolbox):
         assert f'href="{link}"' in page
     assert f'<form method="post" action="{document}">' in page
-    assert escape(f"filtrée sur votre première priorité : « {result.weakest_title} »") in page
+    expected = f"filtrée sur votre première priorité : « {result.weakest_title} »"
+    assert french_text(escape(expected)) in page
     # Each link opens for this admin.
     for link in (roadmap, consents, toolbox):
         assert client.get(link).status_code == 200
