@@ -17,6 +17,7 @@ from accounts import rgpd
 from accounts.models import Membership, MembershipChange
 from tests.adminforms import admin_form_data
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.pages import readable
 
 PREFIX = "memberships"
 
@@ -101,9 +102,9 @@ def test_superuser_changing_a_role_or_removing_a_member_is_shown(
     assert client.post(_change_url(organisation), data).status_code == 302
 
     html = _consents_page(client, org_admin, organisation)
-    assert "Paul Promu : rôle membre → administrateur·rice" in html
-    assert "Rita Retirée : retrait de l’organisation" in html
-    assert "Suppression de l’adhésion de Didier Supprimé (membre)" in html
+    assert "Paul Promu : rôle membre → administrateur·rice" in readable(html)
+    assert "Rita Retirée : retrait de l'organisation" in readable(html)
+    assert "Suppression de l'adhésion de Didier Supprimé (membre)" in readable(html)
     changes = MembershipChange.objects.filter(organisation=organisation)
     assert {change.action for change in changes} == {"changed", "removed"}
     assert all(change.actor == superuser for change in changes)

@@ -15,6 +15,7 @@ from ambassadors import services
 from ambassadors.models import Event, Registration
 from tests.ambassadors.factories import AmbassadorFactory, EventFactory, RegistrationFactory
 from tests.factories import UserFactory
+from tests.pages import readable
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")
@@ -59,7 +60,7 @@ def test_a_full_event_puts_people_on_the_waiting_list_and_says_so(client):
     first, second = UserFactory(), UserFactory()
     register(client, event, first)
     response = register(client, event, second)
-    assert "est complet : vous êtes sur la liste d" in response.text
+    assert "est complet : vous êtes sur la liste d" in readable(response)
     assert "position 1" in response.text
     assert statuses(event) == {first.email: "confirmed", second.email: "waitlisted"}
     again = register(client, event, second)

@@ -23,6 +23,7 @@ from tests.ambassadors.factories import (
     visitor_token,
 )
 from tests.factories import UserFactory
+from tests.pages import readable
 
 pytestmark = pytest.mark.django_db
 
@@ -215,8 +216,8 @@ def test_a_full_event_puts_a_visitor_on_the_waiting_list(
     event = EventFactory(capacity=1)
     RegistrationFactory(event=event)
     page = client.get(event.get_absolute_url())
-    assert "L’événement est complet : en vous inscrivant, vous rejoignez la liste d’attente." in (
-        page.text
+    assert "L'événement est complet : en vous inscrivant, vous rejoignez la liste d'attente." in (
+        readable(page)
     )
     ask(client, event, django_capture_on_commit_callbacks)
     response = confirm(client, mail.outbox[-1], django_capture_on_commit_callbacks)
@@ -279,7 +280,7 @@ def test_unknown_expired_and_used_links_give_a_clear_page_never_stored(
 ):
     unknown = client.get(reverse("ambassadors:visitor_registration", args=["pas-un-jeton"]))
     assert unknown.status_code == 404
-    assert "ou plus : les inscriptions sans compte sont effacées" in unknown.text
+    assert "ou plus : les inscriptions sans compte sont effacées" in readable(unknown)
     assert no_store(unknown)
     unknown = client.post(reverse("ambassadors:visitor_confirm", args=["x" * 5000]))
     assert unknown.status_code == 404
