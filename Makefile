@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEV := DEBUG=1
 
-.PHONY: run test install lint format clean
+.PHONY: run test install lint format clean mutation
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || { python=$$(sh scripts/find-python) && $$python -m venv $(VENV); }
@@ -27,6 +27,11 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+
+# Mutation testing of one group of rules (README, « Tests de mutation »): make mutation GROUP=roadmap
+mutation: $(VENV)/.installed
+	@test -n "$(GROUP)" || { echo "GROUP=scoring|roadmap|access|consents|waitlist" >&2; exit 2; }
+	scripts/mutation $(GROUP)
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
