@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from common.typography import french_text
 from maturity import services
 from maturity.models import Questionnaire, Respondent, Roadmap, RoadmapAction
 from maturity.structure import structure_for
@@ -25,6 +26,7 @@ from tests.factories import (
     make_invitation,
 )
 from tests.maturity.factories import diagnostic_with_respondent, published_questionnaire
+from tests.pages import readable
 from tests.toolbox.factories import ProposalFactory, ToolFactory, ToolUseFactory
 
 pytestmark = pytest.mark.django_db
@@ -110,7 +112,7 @@ def test_a_member_sees_progress_result_roadmap_due_actions_and_events_near(clien
     mine = services.overall_progress(
         services.section_progress(structure, services.answers_of(respondent))
     )
-    assert f"Diagnostic en cours : vous avez répondu à {mine.percent} %." in page
+    assert f"Diagnostic en cours : vous avez répondu à {mine.percent} %." in readable(page)
     assert reverse("maturity:respondent_home", args=[respondent.pk]) in page
     assert "2 personnes répondent" in page
     level = structure.level_texts[
@@ -143,7 +145,8 @@ def test_a_member_who_has_not_answered_yet_is_asked_to_join_the_diagnostic(clien
     other = MembershipFactory(organisation=diagnostic.organisation).user
     client.force_login(other)
     page = home(client)
-    assert "Diagnostic en cours : 1 personne répond." in page and "Répondre moi aussi" in page
+    assert "Diagnostic en cours : 1 personne répond." in readable(page)
+    assert "Répondre moi aussi" in page
 
 
 def test_pending_join_requests_and_invitations_are_shown_to_a_person_without_organisation(
@@ -155,8 +158,10 @@ def test_pending_join_requests_and_invitations_are_shown_to_a_person_without_org
     make_invitation(organisation=admin.organisation, invited_by=admin.user, email=user.email)
     client.force_login(user)
     page = home(client)
-    assert f"Votre demande pour rejoindre « {escape(asked.organisation.name)} »" in page
-    assert f"Aline Dupont vous invite à rejoindre « {escape(admin.organisation.name)} »" in page
+    asking = f"Votre demande pour rejoindre « {asked.organisation.name} »"
+    assert french_text(escape(asking)) in page
+    invited = f"Aline Dupont vous invite à rejoindre « {admin.organisation.name} »"
+    assert french_text(escape(invited)) in page
     assert "votre demande est en attente" in page
     # No organisation, no other role: register one, or ask for an adviser account.
     assert "Inscrire une organisation" in page
@@ -181,7 +186,7 @@ def test_an_adviser_lands_on_their_portfolio_summary_never_asked_to_register(cli
         "3 organisations vous ont ouvert leurs résultats (dont 1 avec un diagnostic terminé)"
         in page
     )
-    assert "1 demande d’accès en attente de réponse : Régie de quartier." in page
+    assert "1 demande d'accès en attente de réponse : Régie de quartier." in readable(page)
     assert reverse("advisers:portfolio") in page
     assert NOT_REGISTERED not in page and reverse("adviser_request") not in page
 

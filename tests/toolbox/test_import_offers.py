@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.factories import UserFactory
+from tests.pages import readable
 from tests.toolbox.factories import HostingOfferFactory, ProviderFactory, ToolFactory
 from toolbox import opendata
 from toolbox.models import HostingOffer, ProprietaryProduct, Provider, Tool
@@ -106,8 +107,7 @@ def test_csv_round_trip_through_the_page_with_both_files(cress_client, catalogue
     exported = opendata.catalogue_json()
     empty_catalogue()
     response = upload(cress_client, ("outils.csv", tools.encode()), ("offres.csv", offers.encode()))
-    body = response.content.decode()
-    assert "Offres d’hébergement : 3 à créer, 0 à mettre à jour." in body
+    assert "Offres d'hébergement : 3 à créer, 0 à mettre à jour." in readable(response)
     assert not Tool.objects.exists() and not HostingOffer.objects.exists()
     response = cress_client.post(reverse("toolbox:import"), {"confirm": "1"})
     assert response.status_code == 302
@@ -127,7 +127,7 @@ def test_reimporting_the_export_changes_nothing_and_writes_no_offer_version(cata
 
 def test_offers_file_alone_adds_an_offer_to_an_existing_tool(cress_client, catalogue):
     response = upload(cress_client, ("offres.csv", (OFFER_HEADER + offer_line()).encode()))
-    assert "Offres d’hébergement : 1 à créer" in response.content.decode()
+    assert "Offres d'hébergement : 1 à créer" in readable(response)
     cress_client.post(reverse("toolbox:import"), {"confirm": "1"})
     offer = HostingOffer.objects.get(name="Cloud associatif")
     assert offer.tool == catalogue["nextcloud"] and offer.data_country == "FR"
@@ -152,14 +152,14 @@ def test_each_bad_offer_row_is_reported_with_its_line_and_nothing_is_imported(
         offer_line(provider_ess_status="solidaire", name="H"),
     ]
     response = upload(cress_client, ("offres.csv", (OFFER_HEADER + "".join(rows)).encode()))
-    body = response.content.decode()
+    body = readable(response)
     assert "10 lignes en erreur" in body
     expected = [
         ("offres.csv, ligne 3", "aucun outil « inconnu » dans le fichier ni dans le catalogue"),
         ("offres.csv, ligne 4", "access : « gratuit » est inconnu ; codes possibles : free,"),
-        ("offres.csv, ligne 5", "« XX » n&#x27;est pas un code pays ISO"),
-        ("offres.csv, ligne 6", "« France » n&#x27;est pas un code pays ISO"),
-        ("offres.csv, ligne 7", "« peut-être » n&#x27;est ni vrai ni faux"),
+        ("offres.csv, ligne 5", "« XX » n'est pas un code pays ISO"),
+        ("offres.csv, ligne 6", "« France » n'est pas un code pays ISO"),
+        ("offres.csv, ligne 7", "« peut-être » n'est ni vrai ni faux"),
         ("offres.csv, ligne 8", "url : Saisissez une URL valide."),
         ("offres.csv, ligne 9", "est décrit autrement ligne 2 (provider_legal_form)"),
         ("offres.csv, ligne 10", "apparaît déjà ligne 2"),
@@ -169,7 +169,7 @@ def test_each_bad_offer_row_is_reported_with_its_line_and_nothing_is_imported(
     for location, message in expected:
         row = body.split(f'<th scope="row">{location}</th>')[1].split("</tr>")[0]
         assert message in row, (location, row)
-    assert "Confirmer l’import" not in body
+    assert "Confirmer l'import" not in body
     cress_client.post(reverse("toolbox:import"), {"confirm": "1"})
     assert not HostingOffer.objects.filter(name="Cloud associatif").exists()
 
@@ -216,8 +216,8 @@ def test_wrong_encoding_of_the_offers_file_names_the_file(cress_client, catalogu
         ("outils.csv", opendata.tools_csv().encode()),
         ("offres.csv", (OFFER_HEADER + offer_line(price="30 euros")).encode("latin-1")),
     )
-    body = response.content.decode()
-    assert "offres.csv — Le fichier n&#x27;est pas encodé en UTF-8" in body
+    body = readable(response)
+    assert "offres.csv — Le fichier n'est pas encodé en UTF-8" in body
     assert "ligne 2" in body
 
 
@@ -226,7 +226,7 @@ def test_wrong_encoding_of_the_offers_file_names_the_file(cress_client, catalogu
     [
         ([("a.csv", "tool_id,provider\nx,y\n")], "Colonnes obligatoires absentes : name, access"),
         ([("a.json", '{"schema": "autre/2", "tools": []}')], "Schéma « autre/2 » inconnu"),
-        ([("a.json", '{"tools": [], "offers": [3]}')], "liste « offers » d&#x27;objets"),
+        ([("a.json", '{"tools": [], "offers": [3]}')], "liste « offers » d'objets"),
         (
             [("a.csv", OFFER_HEADER), ("b.csv", OFFER_HEADER)],
             "a.csv et b.csv contiennent tous deux des offres",
@@ -239,8 +239,8 @@ def test_wrong_encoding_of_the_offers_file_names_the_file(cress_client, catalogu
 )
 def test_unusable_files_are_refused(cress_client, files, message):
     response = upload(cress_client, *[(name, text.encode()) for name, text in files])
-    assert message in response.content.decode()
-    assert "Résultat de la simulation" not in response.content.decode()
+    assert message in readable(response)
+    assert "Résultat de la simulation" not in readable(response)
 
 
 def test_import_command_takes_the_tools_and_offers_files(tmp_path, catalogue):

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from tests.factories import UserFactory
+from tests.pages import readable
 from tests.toolbox.factories import HostingOfferFactory, ToolFactory, needs
 from toolbox import opendata, services
 from toolbox.models import HostingOffer, Need, Proposal, Tool
@@ -222,7 +223,7 @@ def test_a_proposal_names_needs_and_an_unknown_one_is_refused_clearly(client):
     response = client.post(reverse("toolbox:propose_tool"), data)
     body = response.content.decode()
     assert response.status_code == 200
-    assert "« inconnu » n&#x27;est pas un besoin connu" in body
+    assert "« inconnu » n'est pas un besoin connu" in readable(body)
     # What was typed is kept: the known need stays checked.
     assert re.search(r'name="needs" value="visioconference"[^>]*checked', body)
     data["needs"] = ["visioconference"]

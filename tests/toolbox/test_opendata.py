@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.factories import UserFactory
+from tests.pages import readable
 from tests.toolbox.factories import HostingOfferFactory, ToolFactory, ToolUseFactory
 from toolbox import opendata
 from toolbox.models import Tool
@@ -115,7 +116,7 @@ def test_import_with_wrong_encoding_is_refused_with_a_clear_message(cress_client
     ],
 )
 def test_unusable_import_file_is_refused(cress_client, content, message):
-    assert message in upload(cress_client, content).content.decode()
+    assert message in readable(upload(cress_client, content))
 
 
 def test_import_json_updates_an_existing_tool_by_id():

@@ -12,9 +12,11 @@ from django.utils.html import escape
 
 from advisers import services as adviser_services
 from ambassadors.models import SupportRequest
+from common.typography import french_text
 from maturity.structure import structure_for
 from tests.ambassadors.factories import AmbassadorFactory, EventFactory, SupportRequestFactory
 from tests.factories import AdviserProfileFactory, MembershipFactory, OrganisationFactory
+from tests.pages import readable
 from tests.workshops.factories import (
     add_participants,
     dimension_questions,
@@ -62,7 +64,7 @@ def test_opening_through_the_form_needs_a_diagnostic_in_progress(client):
     data = {"title": "Atelier", "groups": "CA\nBénévoles", "pace": "free"}
     response = client.post(url, data)
     assert response.status_code == 400
-    assert "Aucun diagnostic n&#x27;est en cours" in response.content.decode()
+    assert "Aucun diagnostic n'est en cours" in readable(response)
     team_workshop(organisation=organisation, admin=admin)  # starts one, opens a workshop
     again = client.post(url, data)
     assert "Un atelier est déjà ouvert sur ce diagnostic" in again.content.decode()
@@ -334,7 +336,7 @@ def test_divergences_are_ranked_and_marked_discussed_with_a_note(client):
     first = data["divergences"][0]
     assert first["spread"] == 50  # half the room at 0, half at 100
     page = client.get(reverse("workshops:agenda", args=[workshop.pk])).content.decode()
-    assert escape(first["text"]) in page
+    assert french_text(escape(first["text"])) in page
     url = reverse("workshops:agenda_item", args=[workshop.pk, first["id"]])
     response = client.post(
         url, {f"q{first['id']}-discussed": "on", f"q{first['id']}-note": "On écrit la charte."}
