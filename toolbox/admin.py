@@ -14,6 +14,7 @@ from toolbox.models import (
     Tool,
     ToolUse,
 )
+from toolbox.spdx import SpdxExpressionField
 
 
 class AlternativeInline(admin.TabularInline):
@@ -37,6 +38,10 @@ class ToolAdminForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+
+    class Meta:
+        # The licence is saved in its SPDX form, as on the platform's forms.
+        field_classes = {"licence_spdx": SpdxExpressionField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,34 +1,44 @@
-"""ISO 3166-1 alpha-2 country codes (officially assigned), for the data location of offers."""
+"""ISO 3166-1 alpha-2 countries, for the data location of offers: codes and names from pycountry
+(its copy of the ISO list, with the names translated through gettext, French included)."""
 
-_CODES = """
-    AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ
-    BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ
-    CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ
-    DE DJ DK DM DO DZ
-    EC EE EG EH ER ES ET
-    FI FJ FK FM FO FR
-    GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY
-    HK HM HN HR HT HU
-    ID IE IL IM IN IO IQ IR IS IT
-    JE JM JO JP
-    KE KG KH KI KM KN KP KR KW KY KZ
-    LA LB LC LI LK LR LS LT LU LV LY
-    MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ
-    NA NC NE NF NG NI NL NO NP NR NU NZ
-    OM
-    PA PE PF PG PH PK PL PM PN PR PS PT PW PY
-    QA
-    RE RO RS RU RW
-    SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ
-    TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ
-    UA UG UM US UY UZ
-    VA VC VE VG VI VN VU
-    WF WS
-    YE YT
-    ZA ZM ZW
-    """
-ISO_COUNTRY_CODES = frozenset(_CODES.split())
+import gettext
+from functools import cache
+
+import pycountry
+from django.utils.translation import get_language
+
+from toolbox.text import normalise
+
+ISO_COUNTRY_CODES = frozenset(country.alpha_2 for country in pycountry.countries)
 
 
 def is_country_code(code: str) -> bool:
     return code in ISO_COUNTRY_CODES
+
+
+@cache
+def _names(language: str) -> dict[str, str]:
+    translation = gettext.translation(
+        "iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True
+    )
+    # The common name where ISO's is formal ("Corée du Sud", not "Corée, République de").
+    return {
+        country.alpha_2: translation.gettext(getattr(country, "common_name", country.name))
+        for country in pycountry.countries
+    }
+
+
+def _language() -> str:
+    return (get_language() or "fr").split("-")[0]
+
+
+def country_name(code: str) -> str:
+    """'DE' → 'Allemagne' in the page's language; an unknown code is shown as it is."""
+    return _names(_language()).get(code, code)
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """(code, name) of every country, in the alphabetical order of the names (accents
+    ignored, so that Égypte comes among the E)."""
+    names = _names(_language())
+    return sorted(names.items(), key=lambda item: normalise(item[1]))

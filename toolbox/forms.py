@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.widgets import GroupedCheckboxes
 from toolbox import services
-from toolbox.countries import is_country_code
+from toolbox.countries import country_choices, is_country_code
 from toolbox.models import (
     Access,
     Deployment,
@@ -18,6 +18,7 @@ from toolbox.models import (
     ToolStatus,
     Usage,
 )
+from toolbox.spdx import SpdxExpressionField
 
 MAX_LIST_ITEMS = 30
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -96,6 +97,8 @@ class ToolValuesForm(forms.ModelForm):
             "website_url",
             "source_url",
         ]
+        # Typed the way people write it (gpl-3.0), saved in its SPDX form (GPL-3.0-only).
+        field_classes = {"licence_spdx": SpdxExpressionField}
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 2}),
             "description": forms.Textarea(attrs={"rows": 8}),
@@ -201,7 +204,34 @@ class ToolValuesForm(forms.ModelForm):
         return {field: data[field] for field in services.PROPOSABLE_FIELDS}
 
 
+COUNTRY_CODE_MESSAGE = _(
+    "« %(code)s » n'est pas un code pays ISO à deux lettres (par exemple FR, BE, DE)."
+)
+
+
+class CountryField(forms.ChoiceField):
+    """A country picked by its name in the page's language; the ISO code is what is kept."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=country_choices, **kwargs)
+        self.error_messages["invalid_choice"] = COUNTRY_CODE_MESSAGE
+
+    def to_python(self, value):
+        # A code sent by hand ("fr") is read as the list's ("FR").
+        return super().to_python(value).strip().upper()
+
+    def validate(self, value):
+        forms.Field.validate(self, value)
+        if value and not is_country_code(value):
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"code": value[:20]},
+            )
+
+
 class OfferProposalForm(forms.ModelForm):
+    data_country = CountryField(label=_("Pays où sont les données"))
     provider_name = forms.CharField(label=_("Hébergeur (nom de la structure)"), max_length=120)
     provider_legal_form = forms.CharField(
         label=_("Forme juridique de l'hébergeur"),
@@ -245,11 +275,9 @@ class OfferProposalForm(forms.ModelForm):
     ]
 
     def __init__(self, *args, tool: Tool, **kwargs):
-        super().__init__(*args, instance=HostingOffer(tool=tool), **kwargs)
+        # Most offers keep their data in France: preselected.
+        super().__init__(*args, instance=HostingOffer(tool=tool, data_country="FR"), **kwargs)
         self.fields["access"].choices = Access.choices
-
-    def clean_data_country(self):
-        return clean_country_code(self.cleaned_data["data_country"])
 
     def validate_unique(self):
         # The provider may be new: uniqueness is checked again when the offer is approved.
@@ -262,10 +290,7 @@ class OfferProposalForm(forms.ModelForm):
 def clean_country_code(value: str) -> str:
     code = (value or "").strip().upper()
     if not is_country_code(code):
-        raise ValidationError(
-            _("« %(code)s » n'est pas un code pays ISO à deux lettres (par exemple FR, BE, DE)."),
-            params={"code": value[:20]},
-        )
+        raise ValidationError(COUNTRY_CODE_MESSAGE, params={"code": value[:20]})
     return code
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
+from toolbox.countries import country_name
 from toolbox.querysets import ToolQuerySet
 from toolbox.search import TsVectorField
 from toolbox.spdx import validate_spdx_expression
@@ -391,6 +392,10 @@ class HostingOffer(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.provider})"
+
+    def get_data_country_display(self) -> str:
+        """The country's name in the page's language (DE → Allemagne)."""
+        return country_name(self.data_country)
 
 
 class Proposal(models.Model):

@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 
 from accounts.tasks import send_email
 from common.typography import de
+from toolbox.countries import country_name
 from toolbox.models import (
     Alternative,
     Deployment,
@@ -155,6 +156,8 @@ def field_display(field: str, value, *, offer: bool = False):
         return ", ".join(labels.get(code, code) for code in value)
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
+    if offer and field == "data_country":
+        return country_name(value)
     choices = dict(_model_field(field, offer=offer).flatchoices)
     return choices.get(value, value) if choices else value
 

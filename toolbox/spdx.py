@@ -1,182 +1,185 @@
-"""SPDX licence expressions: a small parser over the identifiers a toolbox actually meets.
+"""SPDX licence expressions, parsed and normalised by license-expression.
 
-The full SPDX list has 600+ entries; we keep the ones relevant to software an ESS organisation
-may use, plus LicenseRef-* for anything else, so that a typo ("AGPL3") is caught rather than
-published.
+The library ships the SPDX licence list (no network at run time): any listed identifier is
+accepted, deprecated ones become their current form (GPL-3.0 → GPL-3.0-only, GPL-2.0+ →
+GPL-2.0-or-later), the case is fixed (mit → MIT) and exceptions after WITH are matched whatever
+their case. LicenseRef-… names a licence outside the list. COMMON_LICENCES, the identifiers a
+toolbox usually meets, is only a hint offered on the forms and for suggestions after a typo.
 """
 
+import difflib
 import re
+from functools import cache
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from license_expression import (
+    PARSE_INVALID_EXCEPTION,
+    PARSE_INVALID_OPERATOR_SEQUENCE,
+    PARSE_INVALID_SYMBOL_AS_EXCEPTION,
+    PARSE_INVALID_SYMBOL_SEQUENCE,
+    PARSE_UNBALANCED_CLOSING_PARENS,
+    ExpressionError,
+    ExpressionParseError,
+    Licensing,
+    get_spdx_licensing,
+)
 
-KNOWN_LICENCES = frozenset(
-    [
-        "0BSD",
-        "AFL-3.0",
-        "AGPL-1.0-only",
-        "AGPL-1.0-or-later",
-        "AGPL-3.0",
-        "AGPL-3.0-only",
-        "AGPL-3.0-or-later",
-        "Apache-1.1",
-        "Apache-2.0",
-        "APSL-2.0",
-        "Artistic-2.0",
-        "BlueOak-1.0.0",
-        "BSD-2-Clause",
-        "BSD-3-Clause",
-        "BSD-3-Clause-Clear",
-        "BSD-4-Clause",
-        "BSL-1.0",
-        "BUSL-1.1",
-        "CAL-1.0",
-        "CC-BY-4.0",
-        "CC-BY-SA-4.0",
-        "CC0-1.0",
-        "CDDL-1.0",
-        "CDDL-1.1",
-        "CECILL-2.0",
-        "CECILL-2.1",
-        "CECILL-B",
-        "CECILL-C",
-        "CPAL-1.0",
-        "ECL-2.0",
-        "EPL-1.0",
-        "EPL-2.0",
-        "EUPL-1.1",
-        "EUPL-1.2",
-        "GPL-1.0-or-later",
-        "GPL-2.0",
-        "GPL-2.0-only",
-        "GPL-2.0-or-later",
-        "GPL-3.0",
-        "GPL-3.0-only",
-        "GPL-3.0-or-later",
-        "ISC",
-        "LGPL-2.0-only",
-        "LGPL-2.0-or-later",
-        "LGPL-2.1",
-        "LGPL-2.1-only",
-        "LGPL-2.1-or-later",
-        "LGPL-3.0",
-        "LGPL-3.0-only",
-        "LGPL-3.0-or-later",
-        "LPPL-1.3c",
-        "MIT",
-        "MIT-0",
-        "MPL-1.1",
-        "MPL-2.0",
-        "MS-PL",
-        "MS-RL",
-        "NCSA",
-        "ODbL-1.0",
-        "OFL-1.1",
-        "OSL-3.0",
-        "PHP-3.01",
-        "PostgreSQL",
-        "Python-2.0",
-        "Ruby",
-        "SSPL-1.0",
-        "Elastic-2.0",
-        "Unlicense",
-        "UPL-1.0",
-        "W3C",
-        "WTFPL",
-        "X11",
-        "Zlib",
-        "ZPL-2.1",
-    ]
+from common.widgets import DatalistInput
+
+COMMON_LICENCES = (
+    "0BSD",
+    "AGPL-3.0-only",
+    "AGPL-3.0-or-later",
+    "Apache-2.0",
+    "BSD-2-Clause",
+    "BSD-3-Clause",
+    "BUSL-1.1",
+    "CC-BY-4.0",
+    "CC-BY-SA-4.0",
+    "CC0-1.0",
+    "CECILL-2.1",
+    "CECILL-B",
+    "CECILL-C",
+    "CPAL-1.0",
+    "Elastic-2.0",
+    "EPL-2.0",
+    "EUPL-1.2",
+    "GPL-2.0-only",
+    "GPL-2.0-or-later",
+    "GPL-3.0-only",
+    "GPL-3.0-or-later",
+    "ISC",
+    "LGPL-2.1-only",
+    "LGPL-2.1-or-later",
+    "LGPL-3.0-only",
+    "LGPL-3.0-or-later",
+    "MIT",
+    "MPL-2.0",
+    "OSL-3.0",
+    "PostgreSQL",
+    "SSPL-1.0",
+    "Unlicense",
+    "Zlib",
 )
-KNOWN_EXCEPTIONS = frozenset(
-    [
-        "Classpath-exception-2.0",
-        "LLVM-exception",
-        "GCC-exception-3.1",
-        "OpenJDK-assembly-exception-1.0",
-        "Autoconf-exception-3.0",
-        "Bison-exception-2.2",
-    ]
-)
-_KNOWN_LOWER = {name.lower(): name for name in KNOWN_LICENCES}
-_TOKEN = re.compile(r"\s*(\(|\)|[A-Za-z0-9.+\-]+)")
-_LICENSE_REF = re.compile(r"^(DocumentRef-[A-Za-z0-9.\-]+:)?LicenseRef-[A-Za-z0-9.\-]+$")
+
+# The characters of SPDX identifiers, LicenseRef-…, operators and brackets; anything else is
+# named in the message rather than left to the library's English one.
+_UNEXPECTED = re.compile(r"[^A-Za-z0-9.+:()\s-]")
+_REF_PREFIX = re.compile(r"(?i)\b(documentref|licenseref)-")
+_REF = re.compile(r"^(DocumentRef-[A-Za-z0-9.-]+:)?LicenseRef-[A-Za-z0-9.-]+$")
 
 
 class SpdxError(ValueError):
-    pass
+    """An expression that is not valid SPDX; the message is for the user, in French."""
 
 
-def _tokens(expression: str) -> list[str]:
-    tokens, position = [], 0
-    expression = expression.strip()
-    while position < len(expression):
-        match = _TOKEN.match(expression, position)
-        if not match:
-            raise SpdxError(
-                _("Caractère inattendu : « %(char)s ».") % {"char": expression[position]}
-            )
-        tokens.append(match.group(1))
-        position = match.end()
-    return tokens
+@cache
+def _licensing() -> Licensing:
+    # Built once per process from the list the library ships (about 40 ms).
+    return get_spdx_licensing()
+
+
+def _suggestion(key: str) -> str:
+    """' Vouliez-vous dire AGPL-3.0-only ?' for a near miss of a common identifier, else ''."""
+    by_lower = {name.lower(): name for name in COMMON_LICENCES}
+    close = difflib.get_close_matches(key.lower(), list(by_lower), n=1, cutoff=0.5)
+    if not close:
+        return ""
+    return " " + _("Vouliez-vous dire %(id)s ?") % {"id": by_lower[close[0]]}
+
+
+def _parse_error_message(error: ExpressionParseError) -> str:
+    token = (error.token_string or "").strip()
+    if error.error_code == PARSE_INVALID_EXCEPTION:
+        return _(
+            "« %(token)s » est une exception de licence : elle s'écrit après WITH, par exemple "
+            "GPL-2.0-only WITH %(token)s."
+        ) % {"token": token}
+    if error.error_code == PARSE_INVALID_SYMBOL_AS_EXCEPTION:
+        return _("« %(token)s » n'est pas une exception de licence SPDX connue (après WITH).") % {
+            "token": token
+        }
+    if error.error_code == PARSE_INVALID_SYMBOL_SEQUENCE:
+        return _("Il manque AND, OR ou WITH avant « %(token)s ».") % {"token": token}
+    if error.error_code == PARSE_INVALID_OPERATOR_SEQUENCE:
+        return _("Identifiant de licence attendu autour de « %(token)s ».") % {"token": token}
+    if error.error_code == PARSE_UNBALANCED_CLOSING_PARENS:
+        return _("Parenthèse fermante sans parenthèse ouvrante.")
+    if token:
+        return _("Expression incomplète ou mal formée près de « %(token)s ».") % {"token": token}
+    return _("Expression incomplète ou parenthèse non fermée.")
+
+
+def normalise(expression: str) -> str:
+    """The expression in its SPDX form ('gpl-3.0 or mit' → 'GPL-3.0-only OR MIT'); '' for
+    nothing. Raises SpdxError with a French message when it is not valid SPDX."""
+    if not expression or not expression.strip():
+        return ""
+    unexpected = _UNEXPECTED.search(expression)
+    if unexpected:
+        raise SpdxError(_("Caractère inattendu : « %(char)s ».") % {"char": unexpected.group()})
+    # LicenseRef- and DocumentRef- are case-insensitive prefixes: written the SPDX way.
+    expression = _REF_PREFIX.sub(
+        lambda match: "DocumentRef-" if match.group(1).lower() == "documentref" else "LicenseRef-",
+        expression,
+    )
+    licensing = _licensing()
+    try:
+        parsed = licensing.parse(expression, strict=True)
+    except ExpressionParseError as exc:
+        raise SpdxError(_parse_error_message(exc)) from exc
+    except (ExpressionError, IndexError, AssertionError) as exc:
+        # "OR requires two or more licenses"; the parser's internals fail on a few malformed
+        # inputs such as "()" (IndexError) or "( OR MIT" (AssertionError). A test feeds it
+        # random expressions so that no other error reaches a page.
+        raise SpdxError(_("Expression incomplète : une licence manque.")) from exc
+    unknown = [key for key in licensing.unknown_license_keys(parsed) if not _REF.match(key)]
+    if unknown:
+        raise SpdxError(
+            _("« %(token)s » n'est pas un identifiant SPDX connu (voir spdx.org/licenses).")
+            % {"token": unknown[0]}
+            + _suggestion(unknown[0])
+        )
+    return str(parsed)
 
 
 def parse(expression: str) -> list[str]:
-    """The licence identifiers of a valid expression; raises SpdxError otherwise."""
-    tokens = _tokens(expression)
-    if not tokens:
+    """The licence identifiers of a valid expression, normalised; raises SpdxError otherwise."""
+    normalised = normalise(expression)
+    if not normalised:
         raise SpdxError(_("Expression vide."))
-    found: list[str] = []
-    position = 0
-
-    def licence() -> None:
-        nonlocal position
-        if position >= len(tokens):
-            raise SpdxError(_("Expression incomplète."))
-        token = tokens[position]
-        if token == "(":
-            position += 1
-            compound()
-            if position >= len(tokens) or tokens[position] != ")":
-                raise SpdxError(_("Parenthèse non fermée."))
-            position += 1
-            return
-        identifier = token.removesuffix("+")
-        if identifier.upper() in {"AND", "OR", "WITH"} or token == ")":
-            raise SpdxError(
-                _("Identifiant de licence attendu avant « %(token)s ».") % {"token": token}
-            )
-        if identifier.lower() not in _KNOWN_LOWER and not _LICENSE_REF.match(identifier):
-            raise SpdxError(
-                _("« %(token)s » n'est pas un identifiant SPDX connu (voir spdx.org/licenses).")
-                % {"token": token}
-            )
-        found.append(identifier)
-        position += 1
-        if position < len(tokens) and tokens[position].upper() == "WITH":
-            position += 1
-            if position >= len(tokens) or tokens[position] not in KNOWN_EXCEPTIONS:
-                raise SpdxError(_("Exception de licence inconnue après WITH."))
-            position += 1
-
-    def compound() -> None:
-        nonlocal position
-        licence()
-        while position < len(tokens) and tokens[position].upper() in {"AND", "OR"}:
-            position += 1
-            licence()
-
-    compound()
-    if position != len(tokens):
-        raise SpdxError(_("Élément en trop : « %(token)s ».") % {"token": tokens[position]})
-    return found
+    return _licensing().license_keys(normalised)
 
 
 def validate_spdx_expression(value: str) -> None:
-    """Model/form validator: empty is allowed (proprietary software has no SPDX licence)."""
-    if not value:
-        return
+    """Model validator: empty is allowed (proprietary software has no SPDX licence)."""
     try:
-        parse(value)
+        normalise(value)
     except SpdxError as exc:
         raise ValidationError(str(exc), code="spdx") from exc
+
+
+class SpdxExpressionField(forms.CharField):
+    """A licence as people type it, cleaned to its SPDX form; the common identifiers are
+    offered as suggestions, any listed one may be typed."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", DatalistInput(COMMON_LICENCES))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        try:
+            normalised = normalise(value)
+        except SpdxError as exc:
+            raise ValidationError(str(exc), code="spdx") from exc
+        # The normal form can be longer than what was typed (GPL-3.0 → GPL-3.0-only).
+        if self.max_length is not None and len(normalised) > self.max_length:
+            raise ValidationError(
+                _("Une fois écrite en forme SPDX, la licence dépasse %(max)s caractères.")
+                % {"max": self.max_length},
+                code="max_length",
+            )
+        return normalised
