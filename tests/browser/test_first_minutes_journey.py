@@ -16,6 +16,7 @@ from tests.advisers.factories import completed_diagnostic, live_consent
 from tests.browser.conftest import axe_violations
 from tests.factories import PASSWORD, AdviserProfileFactory, MembershipFactory, UserFactory
 from tests.maturity.factories import diagnostic_with_respondent, published_questionnaire
+from tests.pages import plain
 from tests.toolbox.factories import ProposalFactory
 
 pytestmark = [
@@ -75,7 +76,7 @@ def test_a_member_s_home_shows_progress_result_roadmap_and_due_actions(
     page = tab.page
     page.wait_for_selector("h1:has-text('Bonjour Louis')")
     card = page.locator("#vos-organisations ~ ul .card").first
-    assert "Diagnostic en cours : vous avez répondu à" in card.inner_text()
+    assert "Diagnostic en cours : vous avez répondu à" in plain(card.inner_text())
     assert card.locator("progress").count() == 2  # answers, then the roadmap
     assert "55 / 100" in card.inner_text()
     assert "1 action prioritaire faite sur 2, 1 en cours" in card.inner_text()
