@@ -1,28 +1,38 @@
 """Who may see what. Every view calls one of these; lookups are scoped, never fetched then checked."""
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404
 
-from accounts.models import Membership
+from accounts.models import Membership, User
+
+# Whoever sends the request: a person logged in, or not (Django's AnonymousUser).
+Requester = User | AnonymousUser
+# A view function, as the access decorators take and return it.
+View = Callable[..., HttpResponseBase]
 
 
-def cress_admin_required(view):
+def cress_admin_required(view: View) -> View:
     """Logged-in CRESS admins only; anyone else logged in gets 403."""
 
     @login_required
     @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_cress_admin:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        user = request.user
+        if not (user.is_authenticated and user.is_cress_admin):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
     return wrapper
 
 
-def membership_for(user, organisation_pk: int, *, admin: bool = False) -> Membership:
+def membership_for(user: Requester, organisation_pk: int, *, admin: bool = False) -> Membership:
     """The requester's active membership in an organisation.
 
     Not a member: 404, the same answer as for an organisation that does not exist.

@@ -168,7 +168,7 @@ class IntegrationBand(models.TextChoices):
     MANY = "30+", _("30 personnes ou plus en parcours d'insertion")
 
 
-class OrganisationQuerySet(models.QuerySet):
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
     def of_user(self, user):
         """Organisations where the user has an active membership."""
         if not user.is_authenticated:
@@ -182,19 +182,19 @@ class Organisation(models.Model):
     siret = models.CharField(
         _("SIRET du siège"), max_length=14, blank=True, validators=[validate_siret]
     )
-    legal_form = models.CharField(_("forme juridique"), max_length=20, choices=LegalForm.choices)
-    sector = models.CharField(_("secteur d'activité"), max_length=30, choices=Sector.choices)
+    legal_form = models.CharField(_("forme juridique"), max_length=20, choices=LegalForm)
+    sector = models.CharField(_("secteur d'activité"), max_length=30, choices=Sector)
     staff_band = models.CharField(
-        _("nombre de salarié·es"), max_length=5, choices=StaffBand.choices
+        _("nombre de salarié·es"), max_length=5, choices=StaffBand
     )
     volunteers_band = models.CharField(
-        _("nombre de bénévoles actif·ves"), max_length=6, choices=VolunteersBand.choices
+        _("nombre de bénévoles actif·ves"), max_length=6, choices=VolunteersBand
     )
     # Blank: not said (an organisation registered before the question existed, or unsure).
     integration_band = models.CharField(
         _("personnes en parcours d'insertion"),
         max_length=5,
-        choices=IntegrationBand.choices,
+        choices=IntegrationBand,
         blank=True,
         help_text=_(
             "Salarié·es en insertion par l'activité économique (atelier et chantier d'insertion, "
@@ -267,7 +267,7 @@ class Organisation(models.Model):
         )
 
 
-class MembershipQuerySet(models.QuerySet):
+class MembershipQuerySet(models.QuerySet["Membership"]):
     def active(self):
         return self.filter(is_active=True)
 

@@ -9,15 +9,15 @@ This module holds the machinery and the accounts app's own tables. It imports no
 each app declares its share of the personal data (a `Section`: its tables for an organisation
 and for an account, what blocks an account's deletion, what to erase that cascades do not) in
 its own rgpd.py, registered from its AppConfig.ready() with `register()`. Sections run in
-registration order, which is INSTALLED_APPS order.
+registration order, which is INSTALLED_APPS order. The registry lives in accounts.rgpd_sections
+(checked by mypy in strict mode) and is re-exported here.
 """
 
 import io
 import json
 import logging
 import zipfile
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
@@ -40,6 +40,10 @@ from accounts.models import (
     Organisation,
     User,
 )
+from accounts.rgpd_sections import SECTIONS as SECTIONS
+from accounts.rgpd_sections import Section as Section
+from accounts.rgpd_sections import Tables as Tables
+from accounts.rgpd_sections import register as register
 from accounts.tasks import send_email
 
 log = logging.getLogger(__name__)
@@ -56,56 +60,6 @@ NOTICE = timedelta(days=30)
 
 class RgpdError(Exception):
     """The request cannot be carried out as it is; the message is for the user."""
-
-
-# --- Sections: each app's share -------------------------------------------------------------
-
-Tables = dict[str, list[dict]]
-
-
-def _no_tables(_subject) -> Tables:
-    return {}
-
-
-def _no_reasons(_user) -> list[str]:
-    return []
-
-
-def _nothing(_subject) -> None:
-    return None
-
-
-@dataclass(frozen=True)
-class Section:
-    """One app's personal data, as the exports and the erasures see it. Every function is
-    optional; table names are the zip's file names (json/<name>.json, csv/<name>.csv)."""
-
-    # The app's label: registering a section again under the same name replaces it.
-    name: str
-    # (organisation) -> {table name: rows}: added to the organisation's export.
-    organisation_tables: Callable[[Organisation], Tables] = _no_tables
-    # (user) -> {table name: rows}: added to the account's export, after the rows the account
-    # owns in every app (found by _owned_relations, with no section needed).
-    account_tables: Callable[[User], Tables] = _no_tables
-    # (user) -> [reason, ...] in French: why the account cannot be deleted now.
-    deletion_blockers: Callable[[User], list[str]] = _no_reasons
-    # (organisation) -> a function or None: called before the organisation is deleted (its
-    # rows go by cascade), to note what the cascade will not reach (rows without a foreign
-    # key, stored files); what it returns is called after the cascade, in the transaction.
-    erase_organisation: Callable[[Organisation], Callable[[], None] | None] = _nothing
-    # (user): called before the account's row is deleted, for what its cascades do not do
-    # (rows without a foreign key, words and addresses kept by the organisations).
-    erase_account: Callable[[User], None] = _nothing
-
-
-SECTIONS: list[Section] = []
-
-
-def register(section: Section) -> Section:
-    """Add an app's section (from its AppConfig.ready()); one per name."""
-    SECTIONS[:] = [s for s in SECTIONS if s.name != section.name]
-    SECTIONS.append(section)
-    return section
 
 
 # --- Tables ---------------------------------------------------------------------------------

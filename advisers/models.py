@@ -1,7 +1,8 @@
 """Adviser accounts (DLA structures and adviser profiles), consents, the access log, adviser
 notes, the adviser's name on recommendations, and the observatory's facts."""
 
-from datetime import UTC
+from datetime import UTC, datetime
+from typing import Self
 
 from django.conf import settings
 from django.db import models
@@ -93,8 +94,8 @@ class AdviserProfile(models.Model):
         return self.status == self.Status.APPROVED
 
 
-class ConsentQuerySet(models.QuerySet):
-    def live(self, now=None):
+class ConsentQuerySet(models.QuerySet["Consent"]):
+    def live(self, now: datetime | None = None) -> Self:
         """Consents that open access right now: granted, not revoked, not expired, and held by
         an adviser whose account is still approved."""
         return self.filter(

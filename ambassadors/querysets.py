@@ -1,6 +1,8 @@
 """Named reads. Each owns its joins, so pages make a fixed number of queries whatever the data size."""
 
 import json
+from datetime import date
+from typing import Self
 
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
@@ -17,8 +19,8 @@ def json_has(field: str, code: str) -> Q:
     return Q(**{f"{field}__icontains": json.dumps(str(code))})
 
 
-class AmbassadorQuerySet(models.QuerySet):
-    def active(self, today=None):
+class AmbassadorQuerySet(models.QuerySet["Ambassador"]):
+    def active(self, today: date | None = None) -> Self:
         """Approved and within their validity period."""
         today = today or timezone.localdate()
         return self.filter(status="approved", valid_until__gte=today)

@@ -29,7 +29,7 @@ class Slot:
     def registered(self) -> bool:
         return self.provider is not None
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return (self.provider or self.default)(*args, **kwargs)
 
     def __repr__(self) -> str:
@@ -52,7 +52,7 @@ class Hook:
     def unregister(self, receiver: Callable[..., Any]) -> None:
         self.receivers.remove(receiver)
 
-    def __call__(self, *args, **kwargs) -> None:
+    def __call__(self, *args: Any, **kwargs: Any) -> None:
         for receiver in list(self.receivers):
             receiver(*args, **kwargs)
 

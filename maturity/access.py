@@ -1,21 +1,22 @@
 """Who may see which diagnostic or respondent page. Lookups are scoped, never fetched then checked."""
 
 from functools import wraps
+from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Exists, OuterRef, Q
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.access import membership_for
-from accounts.models import Membership
+from accounts.access import View, membership_for
+from accounts.models import Membership, Organisation, User
 from maturity.models import Diagnostic, Respondent
 
 GUEST_SESSION_KEY = "guest_respondents"
 
 
-def _active_member(user, organisation_field: str):
+def _active_member(user: User, organisation_field: str) -> Exists:
     return Exists(
         Membership.objects.filter(
             user=user, is_active=True, organisation=OuterRef(organisation_field)
@@ -23,7 +24,7 @@ def _active_member(user, organisation_field: str):
     )
 
 
-def diagnostic_for_member(user, pk: int, *, admin: bool = False) -> Diagnostic:
+def diagnostic_for_member(user: User, pk: int, *, admin: bool = False) -> Diagnostic:
     """A diagnostic of an organisation the user is an active member of (else 404); where an
     admin is needed, a plain member gets 403, as on the organisation's own admin pages."""
     queryset = Diagnostic.objects.select_related("organisation", "questionnaire").filter(
@@ -35,24 +36,25 @@ def diagnostic_for_member(user, pk: int, *, admin: bool = False) -> Diagnostic:
     return diagnostic
 
 
-def member_of(request, organisation_pk: int) -> Membership:
+def member_of(request: HttpRequest, organisation_pk: int) -> Membership:
     """The requester's active membership of an organisation, as accounts.access.membership_for
     gives it (404 for anyone else), taken from the memberships a whole page loads anyway for
     its header (request.organisations): no query of its own."""
     context = getattr(request, "organisations", None)
     if context is None or not request.user.is_authenticated:
         return membership_for(request.user, organisation_pk)
-    for membership in context.memberships:
+    memberships: list[Membership] = context.memberships
+    for membership in memberships:
         if membership.organisation_id == organisation_pk:
             return membership
     raise Http404
 
 
-def respondent_required(view):
+def respondent_required(view: View) -> View:
     """Respondent pages: guests come through their link; anyone else must log in first."""
 
     @wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated and not request.session.get(GUEST_SESSION_KEY):
             return redirect_to_login(request.get_full_path())
         return view(request, *args, **kwargs)
@@ -60,7 +62,7 @@ def respondent_required(view):
     return wrapper
 
 
-def respondent_for(request, pk: int, *, page: bool = True) -> Respondent:
+def respondent_for(request: HttpRequest, pk: int, *, page: bool = True) -> Respondent:
     """The requester's own respondent: a member answering for their organisation, or a guest whose
     link (kept in the session) is still live. Anyone else's respondent is a 404.
 
@@ -69,14 +71,14 @@ def respondent_for(request, pk: int, *, page: bool = True) -> Respondent:
     organisation from there: the query joins neither the organisation nor the user. A partial
     (page=False: autosave) checks the membership inside the one query instead, and leaves the
     organisation unloaded."""
-    conditions = []
-    organisations = {}
+    conditions: list[Q] = []
+    organisations: dict[int, Organisation] = {}
     guest_ids = request.session.get(GUEST_SESSION_KEY, [])
     if request.user.is_authenticated:
         context = getattr(request, "organisations", None) if page else None
         if context is None and guest_ids:
             conditions.append(
-                Q(user=request.user) & _active_member(request.user, "diagnostic__organisation")
+                Q(user=request.user) & Q(_active_member(request.user, "diagnostic__organisation"))
             )
         elif context is None:
             # Joined rather than EXISTS, which is dearer to build and plan: one row at most, a
@@ -111,7 +113,8 @@ def respondent_for(request, pk: int, *, page: bool = True) -> Respondent:
         with_organisation=page and bool(guest_ids or not organisations)
     )
     respondent = get_object_or_404(queryset.filter(mine), pk=pk)
-    if respondent.user_id is not None:
+    # A respondent with a user matched Q(user=request.user): the requester is logged in.
+    if respondent.user_id is not None and request.user.is_authenticated:
         respondent.user = request.user
     diagnostic = respondent.diagnostic
     if diagnostic.organisation_id in organisations:

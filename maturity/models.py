@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import Self
 
 from django.conf import settings
 from django.db import models
@@ -163,7 +164,7 @@ class Choice(models.Model):
 # --- Diagnostics --------------------------------------------------------------------------------
 
 
-class DiagnosticQuerySet(models.QuerySet):
+class DiagnosticQuerySet(models.QuerySet["Diagnostic"]):
     def of_member(self, user):
         """Diagnostics of the organisations where the user is an active member."""
         if not user.is_authenticated:
@@ -225,8 +226,8 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class RespondentQuerySet(models.QuerySet):
-    def for_answering(self, *, with_organisation: bool = True):
+class RespondentQuerySet(models.QuerySet["Respondent"]):
+    def for_answering(self, *, with_organisation: bool = True) -> Self:
         """What the answering pages read: the diagnostic and its questionnaire (the structure
         cache's key). The requester is the respondent's user, and a member's organisations are
         already loaded with their memberships, so neither is joined unless asked."""

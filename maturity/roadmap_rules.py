@@ -31,6 +31,7 @@ under way) are ranked first, so that a regenerated roadmap keeps them among its 
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
@@ -133,7 +134,7 @@ class Proposal:
     later: bool = False  # "pour plus tard" rather than "à faire en premier"
 
 
-def catalogue_from_questionnaire(data: dict) -> Catalogue:
+def catalogue_from_questionnaire(data: dict[str, Any]) -> Catalogue:
     """The engine's view of a normalised questionnaire (questionnaire_file.clean or export)."""
     questions = {}
     blocks = [
@@ -159,7 +160,7 @@ def catalogue_from_questionnaire(data: dict) -> Catalogue:
 
 
 def facts_from_results(
-    data: dict,
+    data: dict[str, Any],
     answers: Mapping[str, Tally],
     *,
     typology: typology_module.Typology | None = None,
@@ -206,12 +207,13 @@ FINDING_REASONS = {
 
 def consolidated_choice(info: QuestionInfo, tally: Tally) -> str | None:
     """The choice nearest the mean score (the lower one on a tie); None without a mean."""
-    if tally.mean is None or info.multiple:
+    mean = tally.mean
+    if mean is None or info.multiple:
         return None
     scored = [(code, score) for code, (_label, score) in info.choices.items() if score is not None]
     if not scored:
         return None
-    return min(scored, key=lambda item: (abs(item[1] - tally.mean), item[1]))[0]
+    return min(scored, key=lambda item: (abs(item[1] - mean), item[1]))[0]
 
 
 def answer_fires(
@@ -224,7 +226,7 @@ def answer_fires(
     if info is None:  # a question the catalogue does not know: its choices as they are
         info = QuestionInfo(text="", multiple=True, choices={})
     nearest = consolidated_choice(info, tally)
-    if nearest is not None:
+    if nearest is not None and tally.mean is not None:  # a nearest choice implies a mean
         if nearest not in wanted:
             return None
         gap = (100 - tally.mean) / 100
@@ -261,7 +263,7 @@ def _answer_reason(wanted: set[str], info: QuestionInfo, tally: Tally) -> str:
             "Les avis de l'équipe diffèrent sur « %(question)s » ; la moyenne des réponses "
             "montre un besoin."
         ) % {"question": info.text}
-    parts = []
+    parts: list[str] = []
     for code in shown:
         n = sum(1 for pick in tally.picks if code in pick)
         if not n:
@@ -280,7 +282,7 @@ def _answer_reason(wanted: set[str], info: QuestionInfo, tally: Tally) -> str:
     return " ; ".join(parts) + "."
 
 
-def _fires(trigger: dict, facts: Facts, catalogue: Catalogue) -> tuple[float, str] | None:
+def _fires(trigger: dict[str, Any], facts: Facts, catalogue: Catalogue) -> tuple[float, str] | None:
     """(gap, reason) when the trigger fires on these facts."""
     ((kind, value),) = trigger.items()
     titles = catalogue.titles
@@ -316,7 +318,7 @@ def _fires(trigger: dict, facts: Facts, catalogue: Catalogue) -> tuple[float, st
 
 
 def propose(
-    rules: dict,
+    rules: dict[str, Any],
     facts: Facts,
     *,
     catalogue: Catalogue | None = None,
@@ -343,7 +345,7 @@ def propose(
 
 def select(
     proposals: Sequence[Proposal],
-    rules: dict,
+    rules: dict[str, Any],
     *,
     limit: int | None = None,
     committed: Iterable[str] = (),
@@ -353,7 +355,7 @@ def select(
     present = {p.code: p for p in proposals}
     committed = set(committed)
 
-    def key(p: Proposal):
+    def key(p: Proposal) -> tuple[bool, bool, float, str]:
         action = by_code[p.code]
         return (p.code not in committed, not action.get("foundation"), -p.value, p.code)
 

@@ -163,7 +163,7 @@ class Tool(models.Model):
         help_text=_("Par exemple AGPL-3.0-or-later, ou MIT OR Apache-2.0. Vide si propriétaire."),
     )
     licence_status = models.CharField(
-        _("statut de la licence"), max_length=20, choices=LicenceStatus.choices
+        _("statut de la licence"), max_length=20, choices=LicenceStatus
     )
     deployments = models.JSONField(_("modes d'utilisation"), default=list, blank=True)
     dimensions = models.JSONField(_("dimensions du diagnostic"), default=list, blank=True)
@@ -180,14 +180,14 @@ class Tool(models.Model):
     recommendation = models.CharField(
         _("avis de la CRESS"),
         max_length=20,
-        choices=Recommendation.choices,
+        choices=Recommendation,
         default=Recommendation.RECOMMENDED,
     )
     recommendation_reason = models.TextField(_("raison de l'avis"), blank=True, max_length=2000)
     recommendation_date = models.DateField(_("date de l'avis"), null=True, blank=True)
     last_reviewed = models.DateField(_("dernière relecture"), null=True, blank=True)
     status = models.CharField(
-        _("statut"), max_length=20, choices=ToolStatus.choices, default=ToolStatus.DRAFT
+        _("statut"), max_length=20, choices=ToolStatus, default=ToolStatus.DRAFT
     )
     # Bumped by every change through services: a proposal made on version n conflicts with n+1.
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -336,7 +336,7 @@ class Provider(models.Model):
     slug = models.SlugField(_("identifiant"), max_length=120, unique=True)
     legal_form = models.CharField(_("forme juridique"), max_length=80, blank=True)
     ess_status = models.CharField(
-        _("statut ESS"), max_length=10, choices=EssStatus.choices, default=EssStatus.UNKNOWN
+        _("statut ESS"), max_length=10, choices=EssStatus, default=EssStatus.UNKNOWN
     )
     chatons_member = models.BooleanField(_("membre du collectif CHATONS"), default=False)
     cress_pooled = models.BooleanField(_("service mutualisé de la CRESS"), default=False)
@@ -363,7 +363,7 @@ class HostingOffer(models.Model):
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="offers")
     name = models.CharField(_("nom de l'offre"), max_length=120)
     url = models.URLField(_("adresse de l'offre"), blank=True)
-    access = models.CharField(_("conditions d'accès"), max_length=20, choices=Access.choices)
+    access = models.CharField(_("conditions d'accès"), max_length=20, choices=Access)
     price = models.CharField(_("prix indicatif"), max_length=120, blank=True)
     data_country = models.CharField(
         _("pays des données"),

@@ -11,19 +11,20 @@ An event workshop is run by the person who opened it only: a CRESS admin, or a v
 ambassador for an event they organise.
 """
 
-from django.db.models import Exists, OuterRef, Q
-from django.http import Http404
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from accounts.models import Membership, Organisation
+from accounts.access import Requester
+from accounts.models import Membership, Organisation, User
 from advisers.models import Consent
 from ambassadors.models import Ambassador, SupportRequest
-from workshops.models import EventOrganisation, Participant, Workshop
+from workshops.models import EventOrganisation, Participant, Workshop, WorkshopQuerySet
 
 PARTICIPANTS_SESSION_KEY = "workshop_participants"
 
 
-def _may_facilitate_for(user, organisation_ref: str):
+def _may_facilitate_for(user: User, organisation_ref: str) -> Q:
     """A condition on the organisation at `organisation_ref`: the user may facilitate for it."""
     admin = Exists(
         Membership.objects.filter(
@@ -43,23 +44,23 @@ def _may_facilitate_for(user, organisation_ref: str):
             ambassador__in=Ambassador.objects.active().filter(user=user),
         )
     )
-    return admin | consent | invited
+    return Q(admin) | Q(consent) | Q(invited)
 
 
-def facilitated_organisations(user):
+def facilitated_organisations(user: Requester) -> QuerySet[Organisation]:
     """Organisations the user may open a team workshop for."""
     if not user.is_authenticated:
         return Organisation.objects.none()
     return Organisation.objects.filter(_may_facilitate_for(user, "pk"))
 
 
-def may_open_events(user) -> bool:
+def may_open_events(user: Requester) -> bool:
     return user.is_authenticated and (
         user.is_cress_admin or Ambassador.objects.active().filter(user=user).exists()
     )
 
 
-def facilitated_workshops(user):
+def facilitated_workshops(user: Requester) -> WorkshopQuerySet:
     """Workshops the user may run right now."""
     if not user.is_authenticated:
         return Workshop.objects.none()
@@ -76,15 +77,15 @@ def facilitated_workshops(user):
     return Workshop.objects.filter(condition)
 
 
-def workshop_for(user, pk: int) -> Workshop:
+def workshop_for(user: Requester, pk: int) -> Workshop:
     return get_object_or_404(facilitated_workshops(user).for_console(), pk=pk)
 
 
-def organisation_for(user, org_pk: int) -> Organisation:
+def organisation_for(user: Requester, org_pk: int) -> Organisation:
     return get_object_or_404(facilitated_organisations(user), pk=org_pk)
 
 
-def is_organisation_admin(user, organisation_id: int | None) -> bool:
+def is_organisation_admin(user: Requester, organisation_id: int | None) -> bool:
     return (
         organisation_id is not None
         and user.is_authenticated
@@ -97,7 +98,7 @@ def is_organisation_admin(user, organisation_id: int | None) -> bool:
     )
 
 
-def entries_of_admin(user):
+def entries_of_admin(user: Requester) -> QuerySet[EventOrganisation]:
     """The event entries of the organisations the user is an active admin of."""
     if not user.is_authenticated:
         return EventOrganisation.objects.none()
@@ -108,7 +109,7 @@ def entries_of_admin(user):
     )
 
 
-def entry_for(user, pk: int) -> EventOrganisation:
+def entry_for(user: Requester, pk: int) -> EventOrganisation:
     return get_object_or_404(
         entries_of_admin(user).select_related("workshop", "organisation"), pk=pk
     )
@@ -117,12 +118,13 @@ def entry_for(user, pk: int) -> EventOrganisation:
 # --- Participants: held in the phone's session ---------------------------------------------------
 
 
-def session_participants(request) -> dict[str, int]:
+def session_participants(request: HttpRequest) -> dict[str, int]:
     """{workshop id (text): participant id} of this phone."""
-    return request.session.get(PARTICIPANTS_SESSION_KEY, {})
+    participants: dict[str, int] = request.session.get(PARTICIPANTS_SESSION_KEY, {})
+    return participants
 
 
-def participant_for(request, pk: int) -> Participant:
+def participant_for(request: HttpRequest, pk: int) -> Participant:
     """This phone's own participant (404 for anyone else's)."""
     if pk not in session_participants(request).values():
         raise Http404

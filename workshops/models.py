@@ -8,6 +8,7 @@ diagnostic (maturity.Respondent), held in their phone's session, with a group la
 """
 
 import secrets
+from typing import Self
 
 from django.conf import settings
 from django.db import models
@@ -39,11 +40,11 @@ def normalise_code(text: str) -> str:
     return "".join(ch for ch in (text or "").upper() if ch not in " -.\t")[:20]
 
 
-class WorkshopQuerySet(models.QuerySet):
+class WorkshopQuerySet(models.QuerySet["Workshop"]):
     def open(self):
         return self.filter(status=Workshop.Status.OPEN)
 
-    def for_console(self):
+    def for_console(self) -> Self:
         return self.select_related("organisation", "diagnostic__questionnaire", "questionnaire")
 
 
@@ -157,8 +158,8 @@ class EventOrganisation(models.Model):
         return f"{self.workshop_id}: {self.organisation_id}"
 
 
-class ParticipantQuerySet(models.QuerySet):
-    def for_page(self):
+class ParticipantQuerySet(models.QuerySet["Participant"]):
+    def for_page(self) -> Self:
         """What a participant's page reads: the workshop and the respondent's diagnostic (the
         questionnaire is the structure cache's key)."""
         return self.select_related("workshop", "respondent__diagnostic__questionnaire").defer(
