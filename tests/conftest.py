@@ -28,6 +28,12 @@ ROLES = [
 ]
 
 
+def pytest_collection_modifyitems(items):
+    # The HTML check reads the pages served to the browser tests: it runs after them (a
+    # stable sort keeps every other test in its place).
+    items.sort(key=lambda item: item.get_closest_marker("after_browser_tests") is not None)
+
+
 @pytest.fixture(autouse=True)
 def _tasks_run_in_process(request):
     """Tasks run eagerly in tests (as on the embedded default), even when REDIS_URL is set,

@@ -162,6 +162,21 @@ def pages(cast, client_as, role: str) -> list[tuple[str, str]]:
     return _RENDERED[role]
 
 
+def every_role_pages(cast, client_as, roles: list[str]) -> list[tuple[str, str]]:
+    """(URL, HTML) of every page of the matrix, for each of `roles`: the world is filled once
+    for the roles not rendered yet in this session."""
+    if missing := [role for role in roles if role not in _RENDERED]:
+        from accounts.models import Organisation, User
+
+        fill(cast)
+        for role in missing:
+            _RENDERED[role] = _render(cast, client_as, role)
+            _NAMES[role] = [o.name for o in Organisation.objects.all()] + [
+                u.display_name for u in User.objects.all()
+            ]
+    return [page for role in roles for page in _RENDERED[role]]
+
+
 def names(role: str) -> list[str]:
     """The names of the organisations and people of the world the pages were rendered in."""
     return _NAMES[role]

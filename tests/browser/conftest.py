@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.html_checker import keep_served
+
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
     "--headless",
@@ -63,10 +65,28 @@ class Visitor:
         self.page = self.context.new_page()
         self.external: list[str] = []
         self.page.on("request", self._record)
+        self.page.on("response", self._keep_html)
 
     def _record(self, request):
         if not request.url.startswith((self.base_url, "data:", "about:")):
             self.external.append(request.url)
+
+    def _keep_html(self, response):
+        """Every page served, for the Nu Html Checker (tests/test_html_validity.py)."""
+        if (
+            response.request.resource_type != "document"
+            or response.status != 200
+            or not response.url.startswith(self.base_url)
+            or not response.headers.get("content-type", "").startswith("text/html")
+        ):
+            return
+        from playwright.sync_api import Error
+
+        try:
+            html = response.text()
+        except Error:  # the body is gone: the tab already left the page
+            return
+        keep_served(response.url.removeprefix(self.base_url), html)
 
     def go(self, path: str):
         self.page.goto(self.base_url + path)

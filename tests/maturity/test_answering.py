@@ -78,7 +78,7 @@ def test_autosave_saves_one_answer_and_reveals_the_follow_up_question(client, qu
     page = client.get(
         reverse("maturity:section", args=[respondent.pk, "strategie"])
     ).content.decode()
-    fragment = html.split(f'id="qwrap-{follow_up.id}" hx-swap-oob="true">', 1)[1].split(
+    fragment = html.split(f'id="qwrap-{follow_up.id}" data-hx-swap-oob="true">', 1)[1].split(
         "</fieldset>", 1
     )[0]
     assert fragment.strip() in page

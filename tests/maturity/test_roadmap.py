@@ -420,7 +420,7 @@ def test_pdf_status_partial_for_htmx_polling(client, completed):
         headers={"HX-Request": "true"},
     )
     html = response.content.decode()
-    assert html.strip().startswith('<div id="pdf-status"') and 'hx-trigger="every 2s"' in html
+    assert html.strip().startswith('<div id="pdf-status"') and 'data-hx-trigger="every 2s"' in html
 
 
 def test_ambassador_matching_uses_the_latest_diagnostics_weakest_dimensions(completed):
