@@ -32,6 +32,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts import csvkit
+from accounts.mail import send_after_commit
 from accounts.models import (
     Invitation,
     JoinRequest,
@@ -44,7 +45,6 @@ from accounts.rgpd_sections import SECTIONS as SECTIONS
 from accounts.rgpd_sections import Section as Section
 from accounts.rgpd_sections import Tables as Tables
 from accounts.rgpd_sections import register as register
-from accounts.tasks import send_email
 
 log = logging.getLogger(__name__)
 
@@ -337,23 +337,18 @@ def warn_inactive_accounts(now=None) -> int:
             )
             if not claimed:
                 continue
-            body = render_to_string(
-                "accounts/email/inactivity_warning.txt",
-                {
+            send_after_commit(
+                to=[user.email],
+                subject=_("Votre compte sera supprimé faute d'utilisation"),
+                template="accounts/email/inactivity_warning.txt",
+                context={
                     "user": user,
-                    "site_name": settings.SITE_NAME,
                     "login_url": settings.SITE_URL + reverse("account_login"),
                     "deletion_date": date_format(
                         timezone.localtime(max(user.last_activity + DELETE_AFTER, now + NOTICE)),
                         "j F Y",
                     ),
                 },
-            )
-            subject = _("Votre compte sera supprimé faute d'utilisation")
-            transaction.on_commit(
-                lambda to=[user.email], body=body, subject=subject: send_email.delay(
-                    to=to, subject=subject, body=body
-                )
             )
             sent += 1
     return sent

@@ -5,12 +5,12 @@ Each function is atomic and raises MembershipError with a French message the vie
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import hooks
+from accounts.mail import send_after_commit
 from accounts.models import (
     Invitation,
     JoinRequest,
@@ -19,19 +19,10 @@ from accounts.models import (
     Organisation,
     User,
 )
-from accounts.tasks import send_email
 
 
 class MembershipError(Exception):
     """A rule about memberships was broken; the message is for the user."""
-
-
-def _mail(*, to: list[str], subject: str, template: str, context: dict) -> None:
-    """Send after the transaction commits, by a task, so a rollback never sends a stray e-mail."""
-    body = render_to_string(
-        template, {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
-    )
-    transaction.on_commit(lambda: send_email.delay(to=to, subject=subject, body=body))
 
 
 @transaction.atomic
@@ -164,7 +155,7 @@ def invite(*, organisation: Organisation, email: str, role: str, invited_by: Use
         organisation=organisation, email=email, role=role, invited_by=invited_by
     )
     invitation.save()
-    _mail(
+    send_after_commit(
         to=[email],
         subject=_("Invitation à rejoindre %(organisation)s") % {"organisation": organisation.name},
         template="accounts/email/invitation.txt",
@@ -239,7 +230,7 @@ def request_join(*, user: User, organisation: Organisation, message: str) -> Joi
         ) from exc
     admins = [u.email for u in organisation.active_admins()]
     if admins:
-        _mail(
+        send_after_commit(
             to=admins,
             subject=_("%(person)s demande à rejoindre %(organisation)s")
             % {"person": user.display_name, "organisation": organisation.name},
@@ -272,7 +263,7 @@ def decide_join_request(*, join_request: JoinRequest, accept: bool, by: User) ->
             membership.role = Membership.Role.MEMBER
             membership.changed_by = by
             membership.save(update_fields=["is_active", "role", "changed_by", "updated_at"])
-    _mail(
+    send_after_commit(
         to=[join_request.user.email],
         subject=_("Votre demande pour rejoindre %(organisation)s")
         % {"organisation": join_request.organisation.name},

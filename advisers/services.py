@@ -13,14 +13,13 @@ from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts.mail import send_after_commit
 from accounts.models import Organisation, User
-from accounts.tasks import send_email
 from advisers.models import (
     AccessLog,
     AdviserNote,
@@ -57,17 +56,6 @@ def _absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _mail(*, to: list[str], subject: str, template: str, context: dict) -> None:
-    to = [address for address in to if address]
-    if not to:
-        return
-    body = render_to_string(
-        f"advisers/email/{template}.txt",
-        {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context},
-    )
-    transaction.on_commit(lambda: send_email.delay(to=to, subject=subject, body=body))
-
-
 def _admin_emails(organisation: Organisation) -> list[str]:
     return list(organisation.active_admins().values_list("email", flat=True))
 
@@ -90,10 +78,10 @@ def decide_adviser(
         # Organisations may have invited this adviser before the account existed: those
         # invitations become live grants now (explicit call, no signal).
         attach_invitations(profile.user)
-    _mail(
+    send_after_commit(
         to=[profile.user.email],
         subject=_("Votre demande de compte conseiller·e"),
-        template="adviser_decided",
+        template="advisers/email/adviser_decided.txt",
         context={"profile": profile, "approved": approve, "message": message},
     )
     return profile
@@ -303,10 +291,10 @@ def grant(
     consent.granted_by = by
     consent.consent_text = text
     consent.save()
-    _mail(
+    send_after_commit(
         to=[adviser.email],
         subject=_("Accès ouvert aux résultats de %(org)s") % {"org": organisation.name},
-        template="granted",
+        template="advisers/email/granted.txt",
         context={
             "consent": consent,
             "url": _absolute(reverse("advisers:client", args=[organisation.pk])),
@@ -343,10 +331,10 @@ def grant_by_email(
             )
     except IntegrityError as exc:
         raise ConsentError(_("Cette adresse a déjà une invitation en attente.")) from exc
-    _mail(
+    send_after_commit(
         to=[email],
         subject=_("%(org)s vous invite à consulter ses résultats") % {"org": organisation.name},
-        template="invited",
+        template="advisers/email/invited.txt",
         context={
             "consent": consent,
             "signup_url": _absolute(reverse("account_signup")),
@@ -397,10 +385,10 @@ def request_access(*, adviser: User, siren: str, message: str) -> Consent:
         raise ConsentError(
             _("Vous avez déjà un accès en cours ou une demande en attente pour cette organisation.")
         ) from exc
-    _mail(
+    send_after_commit(
         to=_admin_emails(organisation),
         subject=_("Demande d'accès d'un·e conseiller·e DLA"),
-        template="requested",
+        template="advisers/email/requested.txt",
         context={
             "consent": consent,
             "adviser_label": adviser_label(adviser),
@@ -421,10 +409,10 @@ def refuse(*, consent: Consent, by: User) -> Consent:
     consent.refused_at = timezone.now()
     consent.refused_by = by
     consent.save(update_fields=["status", "refused_at", "refused_by"])
-    _mail(
+    send_after_commit(
         to=[consent.adviser.email],
         subject=_("Votre demande d'accès à %(org)s") % {"org": consent.organisation.name},
-        template="refused",
+        template="advisers/email/refused.txt",
         context={"consent": consent},
     )
     return consent
@@ -443,10 +431,10 @@ def revoke(*, consent: Consent, by: User) -> Consent:
     consent.revoked_by = by
     consent.save(update_fields=["status", "revoked_at", "revoked_by"])
     if consent.adviser:
-        _mail(
+        send_after_commit(
             to=[consent.adviser.email],
             subject=_("Accès retiré : %(org)s") % {"org": consent.organisation.name},
-            template="revoked",
+            template="advisers/email/revoked.txt",
             context={"consent": consent},
         )
     return consent
@@ -489,16 +477,16 @@ def send_expiry_reminders(now: datetime | None = None) -> int:
                 "adviser": consent.adviser.display_name,
                 "org": consent.organisation.name,
             }
-            _mail(
+            send_after_commit(
                 to=_admin_emails(consent.organisation),
                 subject=subject,
-                template="expiry_admins",
+                template="advisers/email/expiry_admins.txt",
                 context=context,
             )
-            _mail(
+            send_after_commit(
                 to=[consent.adviser.email],
                 subject=subject,
-                template="expiry_adviser",
+                template="advisers/email/expiry_adviser.txt",
                 context=context,
             )
             sent += 1
@@ -605,10 +593,10 @@ def recommend(
     Recommendation.objects.create(
         action=action, adviser=adviser, adviser_name=adviser_label(adviser)
     )
-    _mail(
+    send_after_commit(
         to=_admin_emails(organisation),
         subject=_("Nouvelle recommandation de votre conseiller·e"),
-        template="recommended",
+        template="advisers/email/recommended.txt",
         context={
             "action": action,
             "adviser_label": adviser_label(adviser),

@@ -11,15 +11,14 @@ from statistics import median
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts import territories
+from accounts.mail import send_after_commit
 from accounts.models import Organisation, User
-from accounts.tasks import send_email
 from ambassadors.matching import rank_ambassadors
 from ambassadors.models import (
     Ambassador,
@@ -44,16 +43,6 @@ class CommunityError(Exception):
 
 def _absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
-
-
-def _mail(*, to: list[str], subject: str, template: str, context: dict) -> None:
-    if not to:
-        return
-    body = render_to_string(
-        f"ambassadors/email/{template}.txt",
-        {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context},
-    )
-    transaction.on_commit(lambda: send_email.delay(to=to, subject=subject, body=body))
 
 
 def _cress_admin_emails() -> list[str]:
@@ -138,10 +127,10 @@ def submit_application(*, ambassador: Ambassador) -> Ambassador:
     ambassador.applied_at = timezone.now()
     ambassador.valid_until = None
     ambassador.save()
-    _mail(
+    send_after_commit(
         to=_cress_admin_emails(),
         subject=_("Nouvelle candidature d'ambassadeur·rice : %s") % ambassador.public_name,
-        template="application_received",
+        template="ambassadors/email/application_received.txt",
         context={"ambassador": ambassador, "url": _absolute(reverse("ambassadors:cress"))},
     )
     return ambassador
@@ -155,10 +144,10 @@ def request_renewal(*, ambassador: Ambassador) -> Ambassador:
         raise CommunityError(_("Votre demande de renouvellement est déjà enregistrée."))
     ambassador.renewal_requested_at = timezone.now()
     ambassador.save(update_fields=["renewal_requested_at"])
-    _mail(
+    send_after_commit(
         to=_cress_admin_emails(),
         subject=_("Renouvellement d'ambassadeur·rice à valider : %s") % ambassador.public_name,
-        template="application_received",
+        template="ambassadors/email/application_received.txt",
         context={
             "ambassador": ambassador,
             "renewal": True,
@@ -190,14 +179,14 @@ def decide_application(
         ambassador.decided_by = by
         ambassador.decision_message = message
     ambassador.save()
-    _mail(
+    send_after_commit(
         to=[ambassador.user.email],
         subject=(
             _("Vous êtes ambassadeur·rice du numérique")
             if approve
             else _("Votre candidature d'ambassadeur·rice")
         ),
-        template="application_decided",
+        template="ambassadors/email/application_decided.txt",
         context={
             "ambassador": ambassador,
             "approved": approve,
@@ -225,10 +214,10 @@ def withdraw(*, ambassador: Ambassador, by: User, message: str = "") -> Ambassad
     ambassador.decided_by = by
     ambassador.decision_message = message
     ambassador.save()
-    _mail(
+    send_after_commit(
         to=[ambassador.user.email],
         subject=_("Votre validation d'ambassadeur·rice est retirée"),
-        template="application_withdrawn",
+        template="ambassadors/email/application_withdrawn.txt",
         context={"ambassador": ambassador, "message": message},
     )
     return ambassador
@@ -255,10 +244,10 @@ def send_expiry_reminders(*, today=None) -> int:
                 .update(renewal_reminder_sent_for=ambassador.valid_until)
             )
             if claimed:
-                _mail(
+                send_after_commit(
                     to=[ambassador.user.email],
                     subject=_("Votre validation d'ambassadeur·rice arrive à échéance"),
-                    template="expiry_reminder",
+                    template="ambassadors/email/expiry_reminder.txt",
                     context={
                         "ambassador": ambassador,
                         "url": _absolute(reverse("ambassadors:my_space")),
@@ -342,10 +331,10 @@ def _registration_context(registration: Registration) -> dict:
 
 
 def _mail_registration(registration: Registration, *, subject: str, template: str) -> None:
-    _mail(
+    send_after_commit(
         to=[registration.recipient],
         subject=subject,
-        template=template,
+        template=f"ambassadors/email/{template}.txt",
         context=_registration_context(registration),
     )
 
@@ -414,10 +403,10 @@ def register_visitor(*, event_id: int, name: str, email: str) -> None:
             Registration.Status.CONFIRMED,
             Registration.Status.WAITLISTED,
         }:
-            _mail(
+            send_after_commit(
                 to=[email],
                 subject=_("Vous êtes déjà inscrit·e : %s") % event.title,
-                template="visitor_already_registered",
+                template="ambassadors/email/visitor_already_registered.txt",
                 context={
                     **_registration_context(registration),
                     "registration": registration,
@@ -426,10 +415,10 @@ def register_visitor(*, event_id: int, name: str, email: str) -> None:
             )
             return
         if Registration.objects.active().filter(event=event, user__email__iexact=email).exists():
-            _mail(
+            send_after_commit(
                 to=[email],
                 subject=_("Vous êtes déjà inscrit·e : %s") % event.title,
-                template="visitor_already_registered",
+                template="ambassadors/email/visitor_already_registered.txt",
                 context={
                     **_event_context(event),
                     "manage_url": "",
@@ -451,10 +440,10 @@ def register_visitor(*, event_id: int, name: str, email: str) -> None:
         registration.attended = None
         registration.reminder_sent_at = None
         registration.save()
-        _mail(
+        send_after_commit(
             to=[email],
             subject=_("Confirmez votre inscription : %s") % event.title,
-            template="visitor_confirm",
+            template="ambassadors/email/visitor_confirm.txt",
             context={
                 **_event_context(event),
                 **_visitor_urls(registration),
@@ -699,10 +688,10 @@ def choose_ambassador(*, support_request: SupportRequest, ambassador_id: int) ->
     support_request.response_message = ""
     support_request.escalated_at = None
     support_request.save()
-    _mail(
+    send_after_commit(
         to=[ambassador.user.email],
         subject=_("Demande d'accompagnement de %s") % support_request.organisation.name,
-        template="request_sent",
+        template="ambassadors/email/request_sent.txt",
         context={
             "support_request": support_request,
             "url": _absolute(support_request.get_absolute_url()),
@@ -727,13 +716,13 @@ def respond(*, support_request: SupportRequest, accept: bool, message: str = "")
     support_request.response_message = message
     support_request.save()
     if support_request.created_by:
-        _mail(
+        send_after_commit(
             to=[support_request.created_by.email],
             subject=(
                 _("%s accepte votre demande") if accept else _("%s ne peut pas vous accompagner")
             )
             % support_request.ambassador.public_name,
-            template="request_answered",
+            template="ambassadors/email/request_answered.txt",
             context={
                 "support_request": support_request,
                 "accepted": accept,
@@ -774,7 +763,7 @@ def escalate_unanswered(*, now=None) -> int:
             .select_related("organisation", "ambassador")
             .order_by("sent_at")
         )
-        _mail(
+        send_after_commit(
             to=_cress_admin_emails(),
             subject=ngettext(
                 "%d demande d'accompagnement sans réponse",
@@ -782,7 +771,7 @@ def escalate_unanswered(*, now=None) -> int:
                 len(details),
             )
             % len(details),
-            template="requests_escalated",
+            template="ambassadors/email/requests_escalated.txt",
             context={
                 "requests": details,
                 "days": ESCALATION_DAYS,
@@ -798,10 +787,10 @@ def escalate_unanswered(*, now=None) -> int:
 def contact_ambassador(*, ambassador: Ambassador, sender: User, message: str) -> None:
     """The platform relays a message; the ambassador's address stays hidden, the sender's is given
     so they can answer."""
-    _mail(
+    send_after_commit(
         to=[ambassador.user.email],
         subject=_("Message de %s via la Boussole") % sender.display_name,
-        template="contact",
+        template="ambassadors/email/contact.txt",
         context={"ambassador": ambassador, "sender": sender, "message": message},
     )
 
@@ -812,10 +801,10 @@ def submit_resource(*, resource: Resource, author: User) -> Resource:
     resource.status = Resource.Status.PENDING
     resource.published_at = None
     resource.save()
-    _mail(
+    send_after_commit(
         to=_cress_admin_emails(),
         subject=_("Fiche pratique à relire : %s") % resource.title,
-        template="resource_submitted",
+        template="ambassadors/email/resource_submitted.txt",
         context={"resource": resource, "url": _absolute(reverse("ambassadors:cress"))},
     )
     return resource
@@ -831,11 +820,11 @@ def moderate_resource(
     resource.moderation_message = message
     resource.save()
     if resource.author:
-        _mail(
+        send_after_commit(
             to=[resource.author.email],
             subject=(_("Votre fiche est publiée : %s") if publish else _("Votre fiche : %s"))
             % resource.title,
-            template="resource_moderated",
+            template="ambassadors/email/resource_moderated.txt",
             context={
                 "resource": resource,
                 "published": publish,

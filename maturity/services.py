@@ -6,13 +6,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.mail import send_after_commit
 from accounts.models import Membership, Organisation, User
-from accounts.tasks import send_email
 from maturity import scoring
 from maturity.models import Answer, Diagnostic, Questionnaire, Respondent, Section
 from maturity.structure import QuestionView, Structure, structure_for
@@ -266,13 +265,6 @@ def start_diagnostic(*, organisation: Organisation, user: User) -> tuple[Diagnos
     return diagnostic, respondent
 
 
-def _mail(*, to: list[str], subject: str, template: str, context: dict) -> None:
-    body = render_to_string(
-        template, {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
-    )
-    transaction.on_commit(lambda: send_email.delay(to=to, subject=subject, body=body))
-
-
 @transaction.atomic
 def add_member_respondent(
     *, diagnostic: Diagnostic, membership: Membership, by: User
@@ -286,7 +278,7 @@ def add_member_respondent(
         raise DiagnosticError(
             _("%(name)s répond déjà à ce diagnostic.") % {"name": membership.user.display_name}
         )
-    _mail(
+    send_after_commit(
         to=[membership.user.email],
         subject=_("Votre avis pour le diagnostic numérique de %(organisation)s")
         % {"organisation": diagnostic.organisation.name},
@@ -321,7 +313,7 @@ def invite_guest(
     respondent.save()
     url = guest_link(token)
     if respondent.email:
-        _mail(
+        send_after_commit(
             to=[respondent.email],
             subject=_("Votre avis pour le diagnostic numérique de %(organisation)s")
             % {"organisation": diagnostic.organisation.name},

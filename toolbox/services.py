@@ -17,14 +17,13 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Prefetch, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.tasks import send_email
+from accounts.mail import send_after_commit
 from common.typography import de
 from toolbox.countries import country_name
 from toolbox.models import (
@@ -353,9 +352,8 @@ def proposal_conflicts(proposal: Proposal) -> list[FieldChange]:
 
 def _notify_author(proposal: Proposal, subject: str, body: str) -> None:
     url = settings.SITE_URL + reverse("toolbox:my_proposals")
-    to = [proposal.author.email]
     text = f"{body}\n\n{_('Vos propositions :')} {url}\n"
-    transaction.on_commit(lambda: send_email.delay(to=to, subject=subject, body=text))
+    send_after_commit(to=[proposal.author.email], subject=subject, body=text)
 
 
 @transaction.atomic
@@ -575,21 +573,20 @@ def send_stale_digest(*, now=None) -> int:
         if not due:
             return 0
         Tool.objects.filter(pk__in=[tool.pk for tool in due]).update(stale_notified_at=now)
-        body = render_to_string(
-            "toolbox/email/stale_digest.txt",
-            {
-                "tools": due,
-                "site_name": settings.SITE_NAME,
-                "site_url": settings.SITE_URL,
-                "moderation_url": settings.SITE_URL + reverse("toolbox:moderation"),
-            },
-        )
         subject = ngettext(
             "Boîte à outils : %(n)s fiche à relire",
             "Boîte à outils : %(n)s fiches à relire",
             len(due),
         ) % {"n": len(due)}
-        transaction.on_commit(lambda: send_email.delay(to=recipients, subject=subject, body=body))
+        send_after_commit(
+            to=recipients,
+            subject=subject,
+            template="toolbox/email/stale_digest.txt",
+            context={
+                "tools": due,
+                "moderation_url": settings.SITE_URL + reverse("toolbox:moderation"),
+            },
+        )
     return len(due)
 
 
