@@ -2,39 +2,30 @@
 the rows it handles before e-mailing, so a retry or a second run sends nothing twice."""
 
 from celery import shared_task
-from django.db import OperationalError
 
 from ambassadors import services
-
-_OPTIONS = {
-    "acks_late": True,
-    "autoretry_for": (OperationalError,),
-    "retry_backoff": 60,
-    "max_retries": 5,
-    "time_limit": 300,
-    "soft_time_limit": 240,
-}
+from common.task_options import TASK_OPTIONS
 
 
-@shared_task(name="ambassadors.send_event_reminders", **_OPTIONS)
+@shared_task(name="ambassadors.send_event_reminders", **TASK_OPTIONS)
 def send_event_reminders() -> int:
     """E-mail people registered to an event that takes place tomorrow."""
     return services.send_event_reminders()
 
 
-@shared_task(name="ambassadors.send_expiry_reminders", **_OPTIONS)
+@shared_task(name="ambassadors.send_expiry_reminders", **TASK_OPTIONS)
 def send_expiry_reminders() -> int:
     """E-mail ambassadors whose validation ends within a month."""
     return services.send_expiry_reminders()
 
 
-@shared_task(name="ambassadors.escalate_unanswered_requests", **_OPTIONS)
+@shared_task(name="ambassadors.escalate_unanswered_requests", **TASK_OPTIONS)
 def escalate_unanswered_requests() -> int:
     """Tell CRESS admins about support requests left unanswered."""
     return services.escalate_unanswered()
 
 
-@shared_task(name="ambassadors.purge_visitor_registrations", **_OPTIONS)
+@shared_task(name="ambassadors.purge_visitor_registrations", **TASK_OPTIONS)
 def purge_visitor_registrations() -> dict[str, int]:
     """Delete visitors' unconfirmed registrations past their deadline; remove visitors' names
     and addresses a month after their event (RGPD retention)."""

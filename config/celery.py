@@ -4,6 +4,8 @@ import os
 
 from celery import Celery
 
+from common.task_options import TASK_OPTIONS
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("boussole")
@@ -11,7 +13,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-@app.task(name="config.ping")
+@app.task(name="config.ping", **TASK_OPTIONS)
 def ping(value: int) -> dict:
     """Round-trip check used by the health page and the CI worker test."""
     return {"pong": value * 2}

@@ -1,9 +1,11 @@
 from celery import shared_task
 
+from common.task_options import task_options
 from maturity import pdf
 
 
-@shared_task(bind=True, acks_late=True, max_retries=3, time_limit=180, soft_time_limit=150)
+# Its own retries (a render error, a missing file) are counted below, with a shorter wait.
+@shared_task(bind=True, **task_options(max_retries=3, time_limit=180, soft_time_limit=150))
 def build_roadmap_pdf(self, export_id: int) -> str:
     """Render one roadmap PDF. Idempotent (a finished export is left alone); retried with
     backoff on failure, then the error is recorded so the member sees it and can ask again.
