@@ -184,9 +184,7 @@ class Organisation(models.Model):
     )
     legal_form = models.CharField(_("forme juridique"), max_length=20, choices=LegalForm)
     sector = models.CharField(_("secteur d'activité"), max_length=30, choices=Sector)
-    staff_band = models.CharField(
-        _("nombre de salarié·es"), max_length=5, choices=StaffBand
-    )
+    staff_band = models.CharField(_("nombre de salarié·es"), max_length=5, choices=StaffBand)
     volunteers_band = models.CharField(
         _("nombre de bénévoles actif·ves"), max_length=6, choices=VolunteersBand
     )
