@@ -26,9 +26,8 @@ def _level(structure: Structure, score: float | None) -> dict | None:
     return structure.level_texts[level.code] if level else None
 
 
-def compute(diagnostic) -> dict:
-    """Results of a diagnostic from its answers (pure apart from the reads)."""
-    structure = structure_for(diagnostic.questionnaire)
+def _answers(diagnostic) -> list[dict[int, scoring.AnswerValue]]:
+    """Each respondent's answers, by question id (one read)."""
     answers_by_respondent: dict[int, dict[int, scoring.AnswerValue]] = {}
     for answer in Answer.objects.filter(respondent__diagnostic=diagnostic).only(
         "respondent_id", "question_id", "choice_ids", "unknown"
@@ -36,25 +35,15 @@ def compute(diagnostic) -> dict:
         answers_by_respondent.setdefault(answer.respondent_id, {})[answer.question_id] = (
             scoring.AnswerValue(frozenset(answer.choice_ids), answer.unknown)
         )
-    respondents = list(answers_by_respondent.values())
+    return list(answers_by_respondent.values())
 
-    # Maturity: each respondent's question scores, consolidated by mean (see scoring.consolidate).
-    specs = structure.dimension_question_specs
-    per_respondent = [scoring.question_scores(specs, answers) for answers in respondents]
-    consolidated = scoring.consolidate(per_respondent)
-    dimension_scores = scoring.dimension_scores(specs, consolidated, structure.dimension_specs)
-    overall = scoring.overall_score(dimension_scores, structure.dimension_specs)
-    strengths, priorities = scoring.strengths_and_priorities(dimension_scores)
-    dimensions = [
-        {
-            "code": section.code,
-            "title": section.title,
-            "score": _round(dimension_scores.get(section.code)),
-            "level": (_level(structure, dimension_scores.get(section.code)) or {}).get("code"),
-        }
-        for section in structure.dimensions
-    ]
 
+def _divergence(
+    structure: Structure,
+    respondents: list[dict[int, scoring.AnswerValue]],
+    per_respondent: list[dict[int, float | None]],
+) -> list[dict]:
+    """The questions the respondents disagree on most, with how many picked each choice."""
     divergence = []
     for question_id, spread in scoring.divergence(per_respondent)[:DIVERGENCE_LIMIT]:
         question = structure.questions[question_id]
@@ -83,8 +72,12 @@ def compute(diagnostic) -> dict:
                 ],
             }
         )
+    return divergence
 
-    # Skills: aggregated only, and only when enough people answered (never one person's score).
+
+def _skills(structure: Structure, respondents: list[dict[int, scoring.AnswerValue]]) -> dict:
+    """Skills: aggregated only, and only when enough people answered (never one person's
+    score)."""
     skill_specs = structure.specs_for(Section.Kind.SKILLS)
     skill_areas = structure.sections_of(Section.Kind.SKILLS)
     area_specs = [scoring.DimensionSpec(a.code) for a in skill_areas]
@@ -112,9 +105,12 @@ def compute(diagnostic) -> dict:
                     "need": mean is not None and mean < TRAINING_NEED_BELOW,
                 }
             )
+    return skills
 
-    # Difficulties: mean intensity per type, and how many respondents cite each obstacle.
-    difficulties = {"types": [], "obstacles": []}
+
+def _difficulties(structure: Structure, respondents: list[dict[int, scoring.AnswerValue]]) -> dict:
+    """Difficulties: mean intensity per type, and how many respondents cite each obstacle."""
+    difficulties: dict[str, list[dict]] = {"types": [], "obstacles": []}
     for section in structure.sections_of(Section.Kind.DIFFICULTIES):
         for question in section.questions:
             picked = [answers[question.id] for answers in respondents if question.id in answers]
@@ -136,7 +132,12 @@ def compute(diagnostic) -> dict:
                     if count and not choice.exclusive:
                         difficulties["obstacles"].append({"label": choice.label, "count": count})
     difficulties["obstacles"].sort(key=lambda o: -o["count"])
+    return difficulties
 
+
+def _equipment_and_tools(diagnostic, structure: Structure) -> tuple[dict, dict, dict]:
+    """The inventory's findings, the organisation's profile kept with the results and the
+    equipment's footprint."""
     usages = structure.inventory.get("usages", [])
     usage_labels = {u["code"]: u["label"] for u in usages}
     equipment_labels = {e["code"]: e["label"] for e in structure.inventory.get("equipment", [])}
@@ -179,7 +180,36 @@ def compute(diagnostic) -> dict:
             organisation_profile["staff_band"], organisation_profile["volunteers_band"]
         ),
     )
+    return findings, organisation_profile, equipment_footprint
 
+
+def compute(diagnostic) -> dict:
+    """Results of a diagnostic from its answers (pure apart from the reads)."""
+    structure = structure_for(diagnostic.questionnaire)
+    respondents = _answers(diagnostic)
+
+    # Maturity: each respondent's question scores, consolidated by mean (see scoring.consolidate).
+    specs = structure.dimension_question_specs
+    per_respondent = [scoring.question_scores(specs, answers) for answers in respondents]
+    consolidated = scoring.consolidate(per_respondent)
+    dimension_scores = scoring.dimension_scores(specs, consolidated, structure.dimension_specs)
+    overall = scoring.overall_score(dimension_scores, structure.dimension_specs)
+    strengths, priorities = scoring.strengths_and_priorities(dimension_scores)
+    dimensions = [
+        {
+            "code": section.code,
+            "title": section.title,
+            "score": _round(dimension_scores.get(section.code)),
+            "level": (_level(structure, dimension_scores.get(section.code)) or {}).get("code"),
+        }
+        for section in structure.dimensions
+    ]
+    divergence = _divergence(structure, respondents, per_respondent)
+    skills = _skills(structure, respondents)
+    difficulties = _difficulties(structure, respondents)
+    findings, organisation_profile, equipment_footprint = _equipment_and_tools(
+        diagnostic, structure
+    )
     return {
         "version": structure.version,
         "respondents": len(respondents),
