@@ -8,6 +8,7 @@ from django.urls import reverse
 from tests.factories import UserFactory
 from tests.toolbox.factories import HostingOfferFactory, ToolFactory
 from toolbox.countries import ISO_COUNTRY_CODES, country_choices, country_name
+from toolbox.filters import EU_COUNTRIES
 from toolbox.models import Proposal
 
 
@@ -20,6 +21,10 @@ def test_codes_are_iso_3166_1_and_names_french():
     # The common name, not ISO's formal one ("Corée, République de").
     assert country_name("KR") == "Corée du Sud"
     assert country_name("ZZ") == "ZZ"
+
+
+def test_the_european_union_filter_names_iso_codes():
+    assert len(EU_COUNTRIES) == 27 and set(EU_COUNTRIES) <= ISO_COUNTRY_CODES
 
 
 def test_country_choices_follow_the_french_alphabet_accents_ignored():

@@ -1,5 +1,6 @@
 """Licences as people type them, saved in their SPDX form (license-expression and its list)."""
 
+import socket
 from html import unescape
 
 import pytest
@@ -11,7 +12,7 @@ from tests.adminforms import admin_form_data
 from tests.factories import UserFactory
 from tests.toolbox.factories import ToolFactory
 from tests.toolbox.test_contributions import tool_data
-from toolbox import opendata
+from toolbox import opendata, spdx
 from toolbox.models import Proposal, Tool
 from toolbox.spdx import COMMON_LICENCES, SpdxError, normalise
 
@@ -57,6 +58,18 @@ def test_unknown_ids_and_malformed_expressions_get_a_french_message(typed, messa
     with pytest.raises(SpdxError) as error:
         normalise(typed)
     assert message in str(error.value)
+
+
+def test_the_spdx_list_comes_with_the_library_no_network_needed(monkeypatch):
+    def no_network(*args, **kwargs):
+        raise AssertionError("the SPDX list must not be fetched")
+
+    monkeypatch.setattr(socket, "socket", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    spdx._licensing.cache_clear()  # built again, from the files the library ships
+    assert normalise("gpl-3.0 WITH classpath-exception-2.0") == (
+        "GPL-3.0-only WITH Classpath-exception-2.0"
+    )
 
 
 def test_the_curated_list_is_current_spdx():
