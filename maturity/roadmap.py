@@ -188,7 +188,6 @@ def _links(template: dict) -> dict:
     }
 
 
-@transaction.atomic
 def generate(diagnostic: Diagnostic) -> Roadmap | None:
     """Propose actions from a completed diagnostic, merging with the existing roadmap.
 
@@ -198,110 +197,115 @@ def generate(diagnostic: Diagnostic) -> Roadmap | None:
     ROADMAP_PRIORITY_ACTIONS are "à faire en premier", the others "pour plus tard"
     (roadmap_rules explains the ranking); those the organisation took on are ranked first.
     """
-    rules = active_rules()
-    if rules is None or not diagnostic.is_completed:
-        return None
-    structure = structure_for(diagnostic.questionnaire)
-    answers = tallies(structure, _respondents(diagnostic))
-    organisation = diagnostic.organisation
-    # The record as it was at completion (kept with the results), over older versions'
-    # profile answers: what the roadmap is made for, kept with it for its pages.
-    kept = diagnostic.snapshot.data.get("profile") or {}
-    profile = {
-        **profile_answers(answers),
-        **{field: kept[field] for field in RECORD_FIELDS if field in kept},
-    }
-    facts = roadmap_rules.facts_from_results(
-        diagnostic.snapshot.data,
-        answers,
-        typology=typology_of(organisation, profile),
-        legal_form=profile.get("legal_form", organisation.legal_form),
-    )
-    templates = {a["code"]: a for a in rules.data["actions"]}
-
-    roadmap, _created = Roadmap.objects.get_or_create(organisation=organisation)
-    roadmap = Roadmap.objects.select_for_update().get(pk=roadmap.pk)
-    existing = {
-        a.template_code: a for a in roadmap.actions.filter(source=RoadmapAction.Source.RULE)
-    }
-    committed = {
-        code
-        for code, a in existing.items()
-        if a.status == RoadmapAction.Status.DOING
-        or (a.decision == RoadmapAction.Decision.ACCEPTED and a.status != RoadmapAction.Status.DONE)
-    }
-    proposals = roadmap_rules.propose(
-        rules.data,
-        facts,
-        catalogue=catalogue_for(structure),
-        limit=priority_limit(),
-        committed=committed,
-    )
-    had_actions = roadmap.actions.exists()
-    next_position = (roadmap.actions.aggregate(m=Max("position"))["m"] or 0) + 1
-    proposed_codes = set()
-    created: list[RoadmapAction] = []
-    changed: dict[int, RoadmapAction] = {}
-    for index, proposal in enumerate(proposals):
-        if proposal.code not in templates:
-            continue
-        proposed_codes.add(proposal.code)
-        template = templates[proposal.code]
-        action = existing.get(proposal.code)
-        if action is None:
-            created.append(
-                RoadmapAction(
-                    roadmap=roadmap,
-                    template_code=proposal.code,
-                    reasons=proposal.reasons,
-                    position=next_position + index if had_actions else index,
-                    is_new=had_actions,
-                    later=proposal.later,
-                    **_template_fields(template),
-                    **_links(template),
-                )
-            )
-            continue
-        values = {
-            "reasons": proposal.reasons,
-            "obsolete": False,
-            "is_new": False,
-            "later": proposal.later,
-            **({} if action.edited else _template_fields(template)),
-            **_links(template),
+    # Atomic as a block, not a decorator: mutation testing cannot reach a decorated body.
+    with transaction.atomic():
+        rules = active_rules()
+        if rules is None or not diagnostic.is_completed:
+            return None
+        structure = structure_for(diagnostic.questionnaire)
+        answers = tallies(structure, _respondents(diagnostic))
+        organisation = diagnostic.organisation
+        # The record as it was at completion (kept with the results), over older versions'
+        # profile answers: what the roadmap is made for, kept with it for its pages.
+        kept = diagnostic.snapshot.data.get("profile") or {}
+        profile = {
+            **profile_answers(answers),
+            **{field: kept[field] for field in RECORD_FIELDS if field in kept},
         }
-        if any(getattr(action, name) != value for name, value in values.items()):
-            for name, value in values.items():
-                setattr(action, name, value)
-            changed[action.pk] = action
-    for code, action in existing.items():
-        if (
-            code not in proposed_codes
-            and action.status != RoadmapAction.Status.DONE
-            and not action.obsolete
-        ):
-            action.obsolete = True
-            changed[action.pk] = action
-    # In bulk, history included: a roadmap of some sixty actions is written in a few queries
-    # rather than two per action; an unchanged action is not written at all.
-    now = timezone.now()
-    for action in created:
-        action.created_at = action.updated_at = now
-    bulk_create_with_history(created, RoadmapAction)
-    for action in changed.values():
-        action.updated_at = now
-    if changed:
-        bulk_update_with_history(
-            list(changed.values()),
-            RoadmapAction,
-            fields=[*_MERGED_FIELDS, "updated_at"],
+        facts = roadmap_rules.facts_from_results(
+            diagnostic.snapshot.data,
+            answers,
+            typology=typology_of(organisation, profile),
+            legal_form=profile.get("legal_form", organisation.legal_form),
         )
-    roadmap.diagnostic = diagnostic
-    roadmap.rules_version = rules.version
-    roadmap.profile = profile
-    roadmap.generated_at = timezone.now()
-    roadmap.save()
-    return roadmap
+        templates = {a["code"]: a for a in rules.data["actions"]}
+
+        roadmap, _created = Roadmap.objects.get_or_create(organisation=organisation)
+        roadmap = Roadmap.objects.select_for_update().get(pk=roadmap.pk)
+        existing = {
+            a.template_code: a for a in roadmap.actions.filter(source=RoadmapAction.Source.RULE)
+        }
+        committed = {
+            code
+            for code, a in existing.items()
+            if a.status == RoadmapAction.Status.DOING
+            or (
+                a.decision == RoadmapAction.Decision.ACCEPTED
+                and a.status != RoadmapAction.Status.DONE
+            )
+        }
+        proposals = roadmap_rules.propose(
+            rules.data,
+            facts,
+            catalogue=catalogue_for(structure),
+            limit=priority_limit(),
+            committed=committed,
+        )
+        had_actions = roadmap.actions.exists()
+        next_position = (roadmap.actions.aggregate(m=Max("position"))["m"] or 0) + 1
+        proposed_codes = set()
+        created: list[RoadmapAction] = []
+        changed: dict[int, RoadmapAction] = {}
+        for index, proposal in enumerate(proposals):
+            if proposal.code not in templates:
+                continue
+            proposed_codes.add(proposal.code)
+            template = templates[proposal.code]
+            action = existing.get(proposal.code)
+            if action is None:
+                created.append(
+                    RoadmapAction(
+                        roadmap=roadmap,
+                        template_code=proposal.code,
+                        reasons=proposal.reasons,
+                        position=next_position + index if had_actions else index,
+                        is_new=had_actions,
+                        later=proposal.later,
+                        **_template_fields(template),
+                        **_links(template),
+                    )
+                )
+                continue
+            values = {
+                "reasons": proposal.reasons,
+                "obsolete": False,
+                "is_new": False,
+                "later": proposal.later,
+                **({} if action.edited else _template_fields(template)),
+                **_links(template),
+            }
+            if any(getattr(action, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(action, name, value)
+                changed[action.pk] = action
+        for code, action in existing.items():
+            if (
+                code not in proposed_codes
+                and action.status != RoadmapAction.Status.DONE
+                and not action.obsolete
+            ):
+                action.obsolete = True
+                changed[action.pk] = action
+        # In bulk, history included: a roadmap of some sixty actions is written in a few queries
+        # rather than two per action; an unchanged action is not written at all.
+        now = timezone.now()
+        for action in created:
+            action.created_at = action.updated_at = now
+        bulk_create_with_history(created, RoadmapAction)
+        for action in changed.values():
+            action.updated_at = now
+        if changed:
+            bulk_update_with_history(
+                list(changed.values()),
+                RoadmapAction,
+                fields=[*_MERGED_FIELDS, "updated_at"],
+            )
+        roadmap.diagnostic = diagnostic
+        roadmap.rules_version = rules.version
+        roadmap.profile = profile
+        roadmap.generated_at = timezone.now()
+        roadmap.save()
+        return roadmap
 
 
 # --- Editing ------------------------------------------------------------------------------------
@@ -340,31 +344,31 @@ def update(
     return action
 
 
-@transaction.atomic
 def move(action: RoadmapAction, *, direction: str, expected_rank: int) -> None:
     """Swap with the neighbour above or below. A stale page (the order changed since it was
     shown) is refused rather than moving the wrong action."""
-    actions = list(
-        RoadmapAction.objects.select_for_update()
-        .filter(roadmap_id=action.roadmap_id, obsolete=False)
-        .order_by("position", "pk")
-    )
-    ids = [a.pk for a in actions]
-    if action.pk not in ids:
-        raise RoadmapError(_("Cette action ne peut plus être déplacée."))
-    rank = ids.index(action.pk)
-    if rank != expected_rank:
-        raise RoadmapError(
-            _("L'ordre a changé entre-temps : voici la feuille de route à jour, recommencez.")
+    with transaction.atomic():  # a block for mutation testing, as in generate
+        actions = list(
+            RoadmapAction.objects.select_for_update()
+            .filter(roadmap_id=action.roadmap_id, obsolete=False)
+            .order_by("position", "pk")
         )
-    other = rank - 1 if direction == "up" else rank + 1
-    if not 0 <= other < len(actions):
-        return
-    actions[rank], actions[other] = actions[other], actions[rank]
-    for position, item in enumerate(actions):
-        if item.position != position:
-            item.position = position
-            item.save(update_fields=["position"])
+        ids = [a.pk for a in actions]
+        if action.pk not in ids:
+            raise RoadmapError(_("Cette action ne peut plus être déplacée."))
+        rank = ids.index(action.pk)
+        if rank != expected_rank:
+            raise RoadmapError(
+                _("L'ordre a changé entre-temps : voici la feuille de route à jour, recommencez.")
+            )
+        other = rank - 1 if direction == "up" else rank + 1
+        if not 0 <= other < len(actions):
+            return
+        actions[rank], actions[other] = actions[other], actions[rank]
+        for position, item in enumerate(actions):
+            if item.position != position:
+                item.position = position
+                item.save(update_fields=["position"])
 
 
 def custom_action_limit() -> int:
@@ -381,26 +385,26 @@ def custom_limit_message(limit: int) -> str:
     ) % {"n": limit}
 
 
-@transaction.atomic
 def add_custom(
     roadmap: Roadmap, *, title: str, dimension: str, horizon: str, notes: str
 ) -> RoadmapAction:
     # The roadmap row is locked so that two additions at once cannot both take the last place.
-    Roadmap.objects.select_for_update().get(pk=roadmap.pk)
-    limit = custom_action_limit()
-    if roadmap.actions.filter(source=RoadmapAction.Source.CUSTOM).count() >= limit:
-        raise RoadmapError(custom_limit_message(limit))
-    position = (roadmap.actions.aggregate(m=Max("position"))["m"] or 0) + 1
-    return RoadmapAction.objects.create(
-        roadmap=roadmap,
-        source=RoadmapAction.Source.CUSTOM,
-        title=title,
-        dimension=dimension,
-        horizon=horizon,
-        notes=notes,
-        decision=RoadmapAction.Decision.ACCEPTED,
-        position=position,
-    )
+    with transaction.atomic():  # a block for mutation testing, as in generate
+        Roadmap.objects.select_for_update().get(pk=roadmap.pk)
+        limit = custom_action_limit()
+        if roadmap.actions.filter(source=RoadmapAction.Source.CUSTOM).count() >= limit:
+            raise RoadmapError(custom_limit_message(limit))
+        position = (roadmap.actions.aggregate(m=Max("position"))["m"] or 0) + 1
+        return RoadmapAction.objects.create(
+            roadmap=roadmap,
+            source=RoadmapAction.Source.CUSTOM,
+            title=title,
+            dimension=dimension,
+            horizon=horizon,
+            notes=notes,
+            decision=RoadmapAction.Decision.ACCEPTED,
+            position=position,
+        )
 
 
 # --- Reading ------------------------------------------------------------------------------------
