@@ -146,6 +146,37 @@ def _label_parts(
     return parts
 
 
+def _number_parts(
+    angles: list[float], *, cx: float, cy: float, radius: float, font_size: float
+) -> list[str]:
+    """The axes' numbers, for narrow screens where the labels would be a few pixels high: the
+    page's style sheet shows them instead of the labels, with a numbered legend
+    (.radar-legend); hidden elsewhere, in the PDF too. One <text> for all (each character placed
+    by its own x and y), so that the drawing keeps few elements."""
+    xs, ys, digits = [], [], []
+    gap = font_size * 0.9
+    for index, angle in enumerate(angles, start=1):
+        x = cx + (radius + gap) * math.cos(angle)
+        y = cy + (radius + gap) * math.sin(angle) + font_size * 0.35
+        text = str(index)
+        advance = font_size * 0.6  # about one digit's width
+        for position, digit in enumerate(text):
+            xs.append(x + (position - (len(text) - 1) / 2) * advance)
+            ys.append(y)
+            digits.append(digit)
+    return [
+        format_html(
+            '<text class="radar-numbers" display="none" fill="{}" font-size="{}" '
+            'font-weight="bold" text-anchor="middle" x="{}" y="{}">{}</text>',
+            TEXT_COLOUR,
+            _num(font_size),
+            " ".join(_num(x) for x in xs),
+            " ".join(_num(y) for y in ys),
+            "".join(digits),
+        )
+    ]
+
+
 def radar_svg(
     axes: Sequence[tuple[str, float | None]],
     *,
@@ -223,6 +254,8 @@ def radar_svg(
         font_size=font_size,
         line_height=line_height,
     )
+    # About 14 px high once the drawing is shrunk to a 375 px screen.
+    parts += _number_parts(angles, cx=cx, cy=cy, radius=radius, font_size=size / 17)
 
     score_points = [at(a, _clamp(score)) for a, (_label, score) in zip(angles, axes, strict=True)]
     parts.append(

@@ -9,6 +9,8 @@ The same run writes screenshots at 375 and 1280 px of the main pages to artifact
     DEBUG=1 .venv/bin/pytest tests/browser/test_phone_layouts.py -q
 """
 
+from urllib.parse import urlencode
+
 import pytest
 from django.urls import resolve, reverse
 
@@ -62,7 +64,6 @@ SHOTS = {
     ("maturity:roadmap", "member_a"): "feuille-de-route",
     ("toolbox:catalogue", "anonymous"): "catalogue",
     ("toolbox:tool_detail", "anonymous"): "fiche-outil",
-    ("toolbox:compare", "anonymous"): "comparaison",
     ("ambassadors:events", "anonymous"): "evenements",
     ("advisers:portfolio", "adviser_with"): "accompagnement-portefeuille",
     ("advisers:client", "adviser_with"): "accompagnement-client",
@@ -114,6 +115,7 @@ class Phone:
 
 def test_every_page_fits_a_phone_screen(browser, live_server, cast, client_as):
     from maturity.models import Diagnostic
+    from toolbox.models import Tool
 
     fill(cast)
     rendered = {role: _render(cast, client_as, role) for role in ROLES}
@@ -121,6 +123,10 @@ def test_every_page_fits_a_phone_screen(browser, live_server, cast, client_as):
     done = Diagnostic.objects.get(organisation=cast.org_a, status="completed")
     results = reverse("maturity:results", args=[done.pk])
     rendered["member_a"].append((results, client_as("member_a").get(results).content.decode()))
+    # Three tools side by side (the matrix's comparison has none chosen yet).
+    slugs = Tool.objects.filter(status="published").order_by("name").values_list("slug", flat=True)
+    compare = reverse("toolbox:compare") + "?" + urlencode({"outils": slugs[:3]}, doseq=True)
+    rendered["anonymous"].append((compare, client_as("anonymous").get(compare).content.decode()))
 
     phone = Phone(browser, live_server)
     overflowing, shot = {}, set()
@@ -129,8 +135,8 @@ def test_every_page_fits_a_phone_screen(browser, live_server, cast, client_as):
             for path, html in pages:
                 if problem := phone.show(path, html):
                     overflowing[f"{path} ({role})"] = problem
-                name = (
-                    "resultats" if path == results else SHOTS.get((resolve(path).view_name, role))
+                name = {results: "resultats", compare: "comparaison"}.get(path) or SHOTS.get(
+                    (resolve(path).view_name, role)
                 )
                 if name:
                     shoot(phone.page, name)
@@ -139,7 +145,7 @@ def test_every_page_fits_a_phone_screen(browser, live_server, cast, client_as):
         phone.context.close()
 
     assert sum(len(pages) for pages in rendered.values()) > 300, "is the matrix filled?"
-    assert shot == {*SHOTS.values(), "resultats"}
+    assert shot == {*SHOTS.values(), "resultats", "comparaison"}
     assert overflowing == {}, "\n".join(
         f"{where}: document {p['scrollWidth']} px for a {p['width']} px screen, widest: "
         f"{p['widest']}"
