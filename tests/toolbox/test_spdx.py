@@ -1,5 +1,6 @@
 """Licences as people type them, saved in their SPDX form (license-expression and its list)."""
 
+import importlib
 import socket
 from html import unescape
 
@@ -145,3 +146,19 @@ def test_the_admin_saves_the_licence_normalised(client, db):
     assert response.status_code == 302
     tool.refresh_from_db()
     assert tool.licence_spdx == "LGPL-2.1-or-later"
+
+
+def test_licences_saved_before_are_normalised_by_the_migration(db):
+    from django.apps import apps
+
+    migration = importlib.import_module("toolbox.migrations.0006_normalise_licences")
+    old = ToolFactory(name="Ancien", licence_spdx="GPL-3.0")
+    both = ToolFactory(name="Double", licence_spdx="agpl-3.0 OR mit")
+    own = ToolFactory(name="Maison", licence_spdx="LicenseRef-Maison")
+    proprietary = ToolFactory(name="Fermé", licence_spdx="")
+    migration.normalise_licences(apps, None)
+    for tool in (old, both, own, proprietary):
+        tool.refresh_from_db()
+    assert old.licence_spdx == "GPL-3.0-only"
+    assert both.licence_spdx == "AGPL-3.0-only OR MIT"
+    assert own.licence_spdx == "LicenseRef-Maison" and proprietary.licence_spdx == ""
