@@ -13,9 +13,10 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.template import Context, Template
 from django.test import RequestFactory
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import ngettext
 
@@ -136,6 +137,24 @@ def test_the_middleware_rewrites_html_responses_only():
     assert data.content == b"a : b"
     streamed = _middleware(StreamingHttpResponse(iter([b"<p>a : b</p>"])))
     assert b"".join(streamed.streaming_content) == b"<p>a : b</p>"
+
+
+def test_the_middleware_leaves_json_and_fragments_without_html_type_alone():
+    body = {"texte": "l'outil : « libre » ; oui !"}
+    data = _middleware(JsonResponse(body))
+    assert data.content == JsonResponse(body).content
+
+
+@pytest.mark.django_db
+def test_what_a_person_typed_comes_back_in_the_form_exactly_as_typed(client):
+    from tests.accounts.test_organisations import form_data
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    typed = "L'Atelier : « le Lavoir » ; ouvert ! Qui ?"
+    response = client.post(reverse("organisation_create"), form_data(name=typed, siren="12345"))
+    assert response.status_code == 200 and "9 chiffres" in response.text  # refused: the SIREN
+    assert f'value="{escape(typed)}"' in response.text
 
 
 def test_the_middleware_keeps_the_content_length_right():
