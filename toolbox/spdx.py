@@ -130,10 +130,10 @@ def normalise(expression: str) -> str:
         parsed = licensing.parse(expression, strict=True)
     except ExpressionParseError as exc:
         raise SpdxError(_parse_error_message(exc)) from exc
-    except (ExpressionError, IndexError, AssertionError) as exc:
+    except (ExpressionError, IndexError, AssertionError, KeyError) as exc:
         # "OR requires two or more licenses"; the parser's internals fail on a few malformed
-        # inputs such as "()" (IndexError) or "( OR MIT" (AssertionError). A test feeds it
-        # random expressions so that no other error reaches a page.
+        # inputs such as "()" (IndexError) or "( OR MIT" (AssertionError, or KeyError under
+        # python -O). A test feeds it random expressions so that no other error reaches a page.
         raise SpdxError(_("Expression incomplète : une licence manque.")) from exc
     unknown = [key for key in licensing.unknown_license_keys(parsed) if not _REF.match(key)]
     if unknown:
