@@ -88,7 +88,7 @@ def measure(browser, url: str, cookies: list | None = None) -> dict:
         transferred["requests"] += 1
 
     cdp.on("Network.loadingFinished", finished)
-    page.goto(url, wait_until="load")
+    response = page.goto(url, wait_until="load")
     page.wait_for_timeout(500)
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
     page.wait_for_timeout(500)
@@ -97,6 +97,7 @@ def measure(browser, url: str, cookies: list | None = None) -> dict:
     size_kb = transferred["bytes"] / 1000
     value = score(dom, transferred["requests"], size_kb)
     return {
+        "status": response.status,
         "dom": dom,
         "requests": transferred["requests"],
         "size_kb": round(size_kb, 1),

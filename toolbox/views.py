@@ -32,7 +32,7 @@ from toolbox.forms import (
 )
 from toolbox.models import Alternative, Proposal, ProprietaryProduct, Tool, ToolUse
 
-PER_PAGE = 24
+PER_PAGE = 12
 IMPORT_SESSION_KEY = "toolbox_import_text"
 
 
@@ -55,8 +55,15 @@ def catalogue(request):
     context = {
         "filter": filterset,
         "facets": filterset.facets_for_display(counts),
-        # The select is rendered by hand (150+ options through the widget cost ~10 ms).
-        "products": filterset.products_for_display(counts),
+        # Only the chosen product: the others are picked on the alternatives page.
+        "product": next(
+            (
+                product
+                for product in filterset.products_for_display(counts)
+                if product[0] == filterset.form["remplace"].value()
+            ),
+            None,
+        ),
         "page": page,
         "active": active,
         "invalid": filterset.is_bound and not filterset.form.is_valid(),

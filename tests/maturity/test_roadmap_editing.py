@@ -138,7 +138,7 @@ def test_new_actions_of_a_regeneration_come_after_the_kept_ones_in_rank_order_fl
     assert by_position(organisation) == ["b", "d", "a", "c"]
     assert [action(organisation, c).is_new for c in "abcd"] == [True, False, True, False]
     page = page_of(client, organisation)
-    titles = [t for t in re.findall(r"<h3 [^>]*>Titre (\w)</h3>", page)]
+    titles = [t for t in re.findall(r"<h3 [^>]*><a [^>]*>Titre (\w)</a></h3>", page)]
     assert titles == ["b", "d", "a", "c"]
     for code in "abcd":
         badge = "Nouvelle" in card(page, action(organisation, code))

@@ -128,12 +128,18 @@ def test_counts_ignore_drafts_archives_and_other_choices_of_the_same_facet(clien
     assert label_counts(body, "acces")["free"] == 0  # only the draft has a free offer
 
 
-def test_replaced_products_show_their_count_with_the_other_filters(client, catalogue):
+def test_the_chosen_product_shows_its_count_with_the_other_filters(client, catalogue):
+    # Products are picked on the alternatives page (a select of every product would outweigh
+    # the results); the catalogue keeps the chosen one, with its count, and a way to drop it.
     body = client.get(URL, {"licence": "libre"}).content.decode()
-    assert '<option value="google-drive">Google Drive (2)</option>' in body
-    assert '<option value="dropbox">Dropbox (1)</option>' in body
+    assert 'name="remplace"' not in body
+    assert f'<a href="{reverse("toolbox:alternatives")}">' in body
+    body = client.get(URL, {"licence": "libre", "remplace": "google-drive"}).content.decode()
+    assert '<input type="hidden" name="remplace" value="google-drive">' in body
+    assert "Remplace Google Drive (2)" in body
+    assert 'href="?licence=libre">Retirer' in body
     body = client.get(URL, {"usage": "visio", "remplace": "dropbox"}).content.decode()
-    assert '<option value="dropbox" selected>Dropbox (0)</option>' in body
+    assert "Remplace Dropbox (0)" in body
     assert label_counts(body, "usage")["stockage"] == 1
 
 
