@@ -13,7 +13,12 @@ from tests.conftest import ROLES
 from tests.html_checker import ROOT, SERVED, check, distinct, missing
 from tests.rendered_pages import every_role_pages
 
-pytestmark = pytest.mark.after_browser_tests
+pytestmark = [
+    pytest.mark.after_browser_tests,
+    # Run after the browser tests, it may be where their live server's SQLite connections are
+    # collected (tests/browser/conftest.py ignores the same warning).
+    pytest.mark.filterwarnings("ignore:unclosed database in <sqlite3.Connection:ResourceWarning"),
+]
 
 REPORT = ROOT / "artifacts" / "html-validity.txt"
 
