@@ -151,3 +151,33 @@ def test_every_page_fits_a_phone_screen(browser, live_server, cast, client_as):
         f"{p['widest']}"
         for where, p in overflowing.items()
     )
+
+
+def test_header_is_a_menu_on_a_phone_and_a_list_on_a_wide_screen(browser, live_server, cast):
+    context = browser.new_context(viewport=PHONE, locale="fr-FR", java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + "/")
+        nav = page.get_by_role("navigation", name="Navigation principale")
+        catalogue = nav.get_by_role("link", name="Boîte à outils")
+        assert not catalogue.is_visible()  # folded into the menu
+        # Keyboard: the skip link, the brand, then the menu, opened with Enter; focus shows.
+        for _ in range(3):
+            page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
+        outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+        assert outline != "none"
+        page.keyboard.press("Enter")
+        assert catalogue.is_visible()
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") == "Boîte à outils"
+        assert page.evaluate(OVERFLOW) is None
+
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(live_server.url + "/")
+        assert catalogue.is_visible()
+        assert not nav.locator("summary").is_visible()
+        height = page.locator(".site-header").bounding_box()["height"]
+        assert height < 120, f"the header wraps: {height} px"
+    finally:
+        context.close()
