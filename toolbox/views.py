@@ -33,6 +33,7 @@ from toolbox.forms import (
 from toolbox.models import Alternative, Proposal, ProprietaryProduct, Tool, ToolUse
 
 PER_PAGE = 12
+STALE_SHOWN = 30
 IMPORT_SESSION_KEY = "toolbox_import_text"
 
 
@@ -383,6 +384,11 @@ def declare_use(request, slug):
 @cress_admin_required
 def moderation(request):
     """CRESS admins: proposals and testimonials to review, and tools not reviewed for a year."""
+    stale = list(
+        services.stale_tools().only("pk", "name", "slug", "last_reviewed", "stale_notified_at")[
+            : STALE_SHOWN + 1
+        ]
+    )
     context = {
         "proposals": Proposal.objects.filter(status=Proposal.Status.PENDING)
         .select_related("author", "tool")
@@ -391,9 +397,9 @@ def moderation(request):
         "testimonials": ToolUse.objects.filter(testimonial_status=ToolUse.TestimonialStatus.PENDING)
         .select_related("tool", "organisation")
         .order_by("created_at"),
-        "stale": services.stale_tools().only(
-            "pk", "name", "slug", "last_reviewed", "stale_notified_at"
-        )[:100],
+        # The oldest first, a few at a time (one more to know whether others wait).
+        "stale": stale[:STALE_SHOWN],
+        "more_stale": len(stale) > STALE_SHOWN,
         # Tools outside the catalogue, by state (in review first): one query.
         "unpublished": Tool.objects.exclude(status="published")
         .only("pk", "name", "slug", "status")
