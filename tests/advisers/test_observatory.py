@@ -118,7 +118,7 @@ def test_observatory_page_with_suppression_said_clearly(cast, client_for):
     client = client_for(cast.users["cress_admin"])
     html = client.get(reverse("advisers:observatory")).content.decode()
     assert "masqué (moins de 5 organisations)" in html
-    assert "<svg" in html and "<caption>" in html and 'style="' not in html
+    assert "<svg" in html and '<caption id="' in html and 'style="' not in html
     assert "Évolution par année" in html
     hidden = client.get(reverse("advisers:observatory"), {"sector": "sport"}).content.decode()
     assert "Chiffres masqués." in hidden

@@ -406,7 +406,7 @@ def test_the_public_page_for_a_visitor(client, sectors):
     assert "Licence Ouverte / Etalab 2.0" in html
     for name in ("csv", "schema", "datapackage"):
         assert reverse(f"public_observatory:{name}") in html
-    assert html.count("<svg") >= 2 and "<caption>" in html and 'style="' not in html
+    assert html.count("<svg") >= 2 and '<caption id="' in html and 'style="' not in html
     assert f'<th scope="row">{LAST_YEAR}</th>' in html
     assert f'<th scope="col">{LAST_YEAR}</th>' in html
     assert f"{LAST_YEAR + 1}</th>" not in html  # not closed yet

@@ -150,7 +150,7 @@ def test_comparison_of_selected_clients(cast, client_for, adviser):
     html = response.content.decode()
     assert first.name in html and second.name in html and third.name not in html
     assert cast.org_b.name not in html  # not consented: silently left out
-    assert html.count("<svg") == 2 and "<caption>" in html
+    assert html.count("<svg") == 2 and '<caption id="' in html
     assert "Médiane" in html
     alone = client.get(reverse("advisers:compare"), {"o": [first.pk]}).content.decode()
     assert "au moins deux" in alone

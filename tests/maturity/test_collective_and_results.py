@@ -120,7 +120,7 @@ def test_team_results_consolidate_by_mean_and_list_disagreements(client, questio
     client.force_login(first.user)
     page = client.get(reverse("maturity:results", args=[diagnostic.pk])).content.decode()
     assert "<svg" in page and 'role="img"' in page
-    assert "Stratégie et pilotage du numérique" in page and "<caption>" in page
+    assert "Stratégie et pilotage du numérique" in page and '<caption id="' in page
     assert (
         "Où l’équipe n’est pas d’accord" in page
         and french_text(escape(snapshot.data["divergence"][0]["question"])) in page
