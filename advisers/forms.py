@@ -199,7 +199,10 @@ class ObservatoryForm(forms.Form):
     sector = forms.ChoiceField(label=_("Secteur"), required=False)
     staff_band = forms.ChoiceField(label=_("Taille"), required=False)
     legal_form = forms.ChoiceField(label=_("Forme juridique"), required=False)
-    departement = forms.ChoiceField(label=_("Département"), required=False)
+    # Typed rather than picked: a hundred options would outweigh the figures (EcoIndex).
+    departement = forms.CharField(
+        label=_("Département (numéro, par exemple 86 ou 2A)"), required=False, max_length=3
+    )
     region = forms.ChoiceField(label=_("Région"), required=False)
 
     FILTERS = ["sector", "staff_band", "legal_form", "departement", "region"]
@@ -218,8 +221,13 @@ class ObservatoryForm(forms.Form):
         self.fields["sector"].choices = everything + list(Sector.choices)
         self.fields["staff_band"].choices = everything + list(StaffBand.choices)
         self.fields["legal_form"].choices = everything + list(LegalForm.choices)
-        self.fields["departement"].choices = everything + territories.departement_choices()
         self.fields["region"].choices = everything + territories.region_choices()
+
+    def clean_departement(self) -> str:
+        code = self.cleaned_data["departement"].strip().upper()
+        if code and code not in territories.territories().departements:
+            raise forms.ValidationError(_("Ce numéro de département n’existe pas."))
+        return code
 
     def breakdown(self) -> str:
         if self.is_valid() and self.cleaned_data["by"]:
