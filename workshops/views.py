@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts import security
 from accounts.models import Membership, Organisation
 from ambassadors.models import Event
+from maturity import roadmap
 from maturity import services as maturity_services
 from maturity.access import GUEST_SESSION_KEY
 from maturity.models import RoadmapAction
@@ -611,8 +612,19 @@ def _decisions_page(request, workshop, *, failed: tuple[int, DecisionForm] | Non
     decisions = {
         d.action_id: d for d in Decision.objects.filter(workshop=workshop).select_related("owner")
     }
-    rows = []
+    # Forms for the actions to do first, those already decided and the one asked for; the
+    # others as links (a form each for a long roadmap would weigh the page down: EcoIndex).
+    opened = request.GET.get("action", "")
+    rows, later = [], []
     for action in actions:
+        if not (
+            roadmap.is_priority(action)
+            or action.pk in decisions
+            or (failed and failed[0] == action.pk)
+            or str(action.pk) == opened
+        ):
+            later.append(action)
+            continue
         if failed and failed[0] == action.pk:
             form = failed[1]
         else:
@@ -638,6 +650,7 @@ def _decisions_page(request, workshop, *, failed: tuple[int, DecisionForm] | Non
         {
             "workshop": workshop,
             "rows": rows,
+            "later": later,
             "completed": completed,
             "is_admin": access.is_organisation_admin(request.user, workshop.organisation_id),
         },

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from accounts.models import Invitation, Membership
 from accounts.services import accept_invitation
+from maturity import roadmap
 from maturity.models import RoadmapAction
 from tests.factories import MembershipFactory, UserFactory
 from tests.pages import plain, readable
@@ -77,6 +78,25 @@ def test_kept_with_an_owner_and_a_due_date_lands_on_the_action_and_its_history(c
     # And the roadmap itself shows the owner.
     roadmap = client.get(reverse("maturity:roadmap", args=[workshop.organisation_id]))
     assert member.display_name in roadmap.content.decode()
+
+
+def test_actions_for_later_are_links_that_open_their_own_form(client, room):
+    workshop, _admin = room
+    actions = services.workshop_actions(workshop)
+    first = [a for a in actions if roadmap.is_priority(a)]
+    later = [a for a in actions if not roadmap.is_priority(a)]
+    assert first and later
+    url = reverse("workshops:decisions", args=[workshop.pk])
+    page = client.get(url).content.decode()
+    assert all(f'name="a{a.pk}-decision"' in page for a in first)
+    assert not any(f'name="a{a.pk}-decision"' in page for a in later)
+    assert f'href="?action={later[0].pk}#action-{later[0].pk}"' in page
+    page = client.get(url, {"action": later[0].pk}).content.decode()
+    assert f'name="a{later[0].pk}-decision"' in page
+    assert f'name="a{later[1].pk}-decision"' not in page
+    # Once decided, its form stays on the page.
+    decide(client, workshop, later[0], decision="set_aside", reason="Plus tard")
+    assert f'name="a{later[0].pk}-decision"' in client.get(url).content.decode()
 
 
 def test_set_aside_declines_the_action_with_its_reason(client, room):
