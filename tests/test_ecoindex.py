@@ -1,5 +1,6 @@
 """Our EcoIndex implementation against the published method's known values."""
 
+import asyncio
 import importlib.util
 from pathlib import Path
 
@@ -36,3 +37,23 @@ def test_quantile_interpolates_between_bounds():
     assert ecoindex.quantile(ecoindex.Q_DOM, 47) == 1.0
     assert ecoindex.quantile(ecoindex.Q_DOM, 61) == pytest.approx(1.5)
     assert ecoindex.quantile(ecoindex.Q_REQ, 10_000) == 20.0
+
+
+def test_same_score_and_grade_as_the_reference_implementation():
+    """The method's reference package (ecoindex-compute, a development dependency used only
+    here, as published) agrees with ours on pages from empty to enormous."""
+    reference = pytest.importorskip("ecoindex.compute.ecoindex")
+
+    async def compare() -> list[tuple]:
+        differences = []
+        for dom in (0, 10, 47, 61, 150, 300, 347, 457, 559, 1000, 3000, 600_000):
+            for requests in (0, 1, 3, 4, 10, 30, 300, 5000):
+                for size_kb in (0, 1.37, 50, 95.6, 150, 400, 3000, 300_000):
+                    expected = await reference.get_score(dom=dom, size=size_kb, requests=requests)
+                    letter = await reference.get_grade(expected)
+                    value = ecoindex.score(dom, requests, size_kb)
+                    if (value, ecoindex.grade(value)) != (expected, letter):
+                        differences.append((dom, requests, size_kb, value, expected))
+        return differences
+
+    assert asyncio.run(compare()) == []
