@@ -23,6 +23,26 @@ pytestmark = [
 REPORT = ROOT / "artifacts" / "html-validity.txt"
 
 
+def test_the_checker_names_the_page_and_its_errors():
+    """A run that reads nothing reports nothing: the checker must see each page's errors."""
+    if reason := missing():
+        pytest.skip(reason)
+    page = (
+        '<!DOCTYPE html><html lang="fr"><head><title>t</title></head><body>'
+        '<form hx-post="/x"></form><div aria-labelledby="t"><h1 id="t">T</h1></div></body></html>'
+    )
+    errors, _warnings = check(
+        [
+            ("/valide/", page.replace(" hx-", " data-hx-").replace("<div ", '<div role="region" ')),
+            ("/invalide/", page),
+        ]
+    )
+    assert {(m.url, m.message.split(" ", 2)[1]) for m in errors} == {
+        ("/invalide/", "“hx-post”"),
+        ("/invalide/", "“aria-labelledby”"),
+    }
+
+
 def test_every_page_is_valid_html(cast, client_as):
     if reason := missing():
         pytest.skip(reason)
