@@ -39,3 +39,14 @@ class DatalistInput(forms.TextInput):
         return super().render(name, value, attrs, renderer) + format_html(
             '<datalist id="{}">{}</datalist>', list_id, options
         )
+
+
+class InlineRadios(forms.RadioSelect):
+    """A few choices side by side, each a label holding its radio, without a wrapper each:
+    for forms repeated many times on one page (the workshop's decisions), where Django's
+    markup doubles the elements (EcoIndex)."""
+
+    template_name = "includes/inline_radios.html"
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return mark_safe(render_to_string(self.template_name, self.get_context(name, value, attrs)))

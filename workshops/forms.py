@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from common.widgets import InlineRadios
 from workshops.models import CODE_ALPHABET, CODE_LENGTH, DEFAULT_GROUPS, Workshop, normalise_code
 from workshops.services import MAX_TIMER_MINUTES
 
@@ -174,7 +175,7 @@ class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Choix de l'atelier"),
         choices=[("keep", _("Retenir")), ("set_aside", _("Écarter"))],
-        widget=forms.RadioSelect,
+        widget=InlineRadios,
         error_messages={"required": _("Choisissez de retenir ou d'écarter l'action.")},
     )
     reason = forms.CharField(
