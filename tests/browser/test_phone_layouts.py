@@ -114,10 +114,24 @@ class Phone:
 
 
 def test_every_page_fits_a_phone_screen(browser, live_server, cast, client_as):
+    from ambassadors.models import Event
     from maturity.models import Diagnostic
+    from tests.ambassadors.factories import EventFactory
     from toolbox.models import Tool
 
     fill(cast)
+    # Coming events, so that the events page and the ambassador's space list some (the matrix's
+    # world has none beyond each row's own).
+    EventFactory(
+        title="Atelier : choisir des outils libres pour l’association",
+        organiser=cast.ambassador.user,
+    )
+    EventFactory(
+        title="Webinaire : sauvegarder les données des bénévoles",
+        kind=Event.Kind.WEBINAIRE,
+        online=True,
+        organiser=cast.ambassador.user,
+    )
     rendered = {role: _render(cast, client_as, role) for role in ROLES}
     # The results of A's completed diagnostic (the matrix's diagnostic is still in progress).
     done = Diagnostic.objects.get(organisation=cast.org_a, status="completed")
