@@ -184,7 +184,7 @@ def test_search_by_words_dimension_and_tool(client):
 
 
 @pytest.mark.parametrize("count", [1, 50])
-def test_resources_list_queries_do_not_grow(client, count, django_assert_max_num_queries):
+def test_resources_list_queries_do_not_grow(client, count, django_assert_num_queries):
     ResourceFactory.create_batch(count)
-    with django_assert_max_num_queries(2):
+    with django_assert_num_queries(2):
         assert client.get(reverse("ambassadors:resources")).status_code == 200

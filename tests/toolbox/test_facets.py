@@ -158,11 +158,11 @@ def test_htmx_fragment_updates_the_counts_with_the_results(client, catalogue):
     assert ">1 outil</h2>" in text
 
 
-def _page_queries(client, django_assert_max_num_queries, query) -> int:
+def _page_queries(client, django_assert_num_queries, query) -> int:
     # The needs vocabulary (1), facets and products' counts (1), products (1), the page (1)
     # and its prefetch (1); the "remplace" filter looks its product up (1). No COUNT: the facet
     # query gives the total.
-    with django_assert_max_num_queries(6 if "remplace" in query else 5) as ctx:
+    with django_assert_num_queries(6 if "remplace" in query else 5) as ctx:
         response = client.get(URL, query)
     assert response.status_code == 200
     return len(ctx.captured_queries)
@@ -172,9 +172,7 @@ def _page_queries(client, django_assert_max_num_queries, query) -> int:
     "query",
     [{}, {"q": "visio", "usage": "visio", "donnees": "fr"}, {"remplace": "produit-1", "acces": "free"}],
 )  # fmt: skip
-def test_counts_take_one_query_with_few_or_many_tools(
-    client, db, django_assert_max_num_queries, query
-):
+def test_counts_take_one_query_with_few_or_many_tools(client, db, django_assert_num_queries, query):
     def add(start, n):
         for index in range(start, start + n):
             tool = ToolFactory(
@@ -183,9 +181,9 @@ def test_counts_take_one_query_with_few_or_many_tools(
             HostingOfferFactory(tool=tool, data_country="FR", access="free")
 
     add(0, 2)
-    few = _page_queries(client, django_assert_max_num_queries, query)
+    few = _page_queries(client, django_assert_num_queries, query)
     add(2, 80)
-    many = _page_queries(client, django_assert_max_num_queries, query)
+    many = _page_queries(client, django_assert_num_queries, query)
     assert few == many
     if not query:
         body = client.get(URL).content.decode()
