@@ -35,6 +35,9 @@ class Command(BaseCommand):
         call_command("load_roadmap_rules")
         call_command("demo_diagnostics")
         call_command("load_ambassadors")
+        # Who runs this demonstration (header, legal notices, PDF covers, the strip saying it is
+        # one), unless an identity was saved already.
+        call_command("demo_identity")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Données de démonstration prêtes : {len(accounts_demo.PEOPLE)} comptes "
