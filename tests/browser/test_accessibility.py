@@ -9,6 +9,7 @@ import pytest
 from ambassadors.models import Ambassador, Event, Resource
 from tests.browser import realistic
 from tests.browser.conftest import axe_violations
+from tests.toolbox.factories import ProposalFactory
 from toolbox.models import Tool
 
 pytestmark = [
@@ -33,6 +34,9 @@ def test_pages_filled_as_real_ones_have_no_wcag_violations(visitor, world):
     event = Event.objects.order_by("starts_at").first()
     resource = Resource.objects.order_by("pk").first()
     organisation, completed = world.organisation, world.completed
+    action = completed.organisation.roadmap.actions.order_by("position").first()
+    proposal = ProposalFactory()  # a new tool, every field proposed
+    ambassador_event = Event.objects.filter(organiser__email="ambassadeur@example.org").first()
 
     pages_by_role = {
         None: {
@@ -73,6 +77,10 @@ def test_pages_filled_as_real_ones_have_no_wcag_violations(visitor, world):
             "résultats": f"/diagnostic/{completed.pk}/resultats/",
             "feuille de route (longue)": f"/diagnostic/organisation/{organisation.pk}/feuille-de-route/",
             "membres": f"/organisations/{organisation.pk}/membres/",
+            "action de la feuille de route": f"/diagnostic/organisation/{organisation.pk}/feuille-de-route/{action.pk}/",
+            "historique d’une action": f"/diagnostic/organisation/{organisation.pk}/feuille-de-route/{action.pk}/historique/",
+            "demandes d’aide": f"/communaute/organisations/{organisation.pk}/demandes/",
+            "nouvelle demande d’aide": f"/communaute/organisations/{organisation.pk}/demandes/nouvelle/",
             "organisation": f"/organisations/{organisation.pk}/",
             "accès des conseiller·es": f"/conseil/organisation/{organisation.pk}/acces/",
             "atelier": f"/atelier/{world.workshop_pk}/",
@@ -93,11 +101,18 @@ def test_pages_filled_as_real_ones_have_no_wcag_violations(visitor, world):
         },
         "ambassadeur@example.org": {
             "espace ambassadeur·rice": "/communaute/mon-espace/",
+            "nouvel événement": "/communaute/evenements/nouveau/",
+            **(
+                {"participants": f"/communaute/evenements/{ambassador_event.pk}/participants/"}
+                if ambassador_event
+                else {}
+            ),
         },
         "cress@example.org": {
             "espace CRESS": "/cress/",
             "modération des outils": "/outils/moderation/",
             "historique d’un outil": f"/outils/{tool_slugs[0]}/historique/",
+            "proposition à relire": f"/outils/moderation/propositions/{proposal.pk}/",
             "communauté (CRESS)": "/communaute/cress/",
             "questionnaires": "/diagnostic/questionnaires/",
             "observatoire (CRESS)": "/conseil/observatoire/",
