@@ -3,7 +3,7 @@ AmbassadorsConfig.ready(): an organisation's support requests, a person's event 
 made without an account, and the events they organise."""
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Organisation, User
 from accounts.rgpd import Section, Tables, rows
@@ -30,8 +30,12 @@ def deletion_blockers(user: User) -> list[str]:
     if not upcoming:
         return []
     return [
-        _(
-            "Vous organisez %(count)s événement(s) à venir : annulez-les d'abord (les personnes inscrites sont prévenues)."
+        ngettext(
+            "Vous organisez %(count)s événement à venir : annulez-le d'abord (les personnes "
+            "inscrites sont prévenues).",
+            "Vous organisez %(count)s événements à venir : annulez-les d'abord (les personnes "
+            "inscrites sont prévenues).",
+            upcoming,
         )
         % {"count": upcoming}
     ]

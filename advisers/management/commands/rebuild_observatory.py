@@ -16,4 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         # Pages already in the cache keep their figures until they expire (CACHE_SECONDS).
         written = observatory.rebuild()
-        self.stdout.write(f"{written} diagnostic(s) terminé(s) repris dans l'observatoire.")
+        self.stdout.write(
+            f"{written} {'diagnostics terminés repris' if written > 1 else 'diagnostic terminé repris'} "
+            "dans l'observatoire."
+        )

@@ -89,7 +89,11 @@ class Command(BaseCommand):
                 _roadmap_under_way(diagnostic, admin)
         if organisations and _second_diagnostic(organisations[0]):
             made += 1
-        self.stdout.write(self.style.SUCCESS(f"Diagnostics de démonstration : {made} créé(s)."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Diagnostics de démonstration : {made} {'créés' if made > 1 else 'créé'}."
+            )
+        )
 
 
 def _answer(respondent, structure, rng, tilt, coherent: dict[str, str], sections=None) -> None:

@@ -31,10 +31,11 @@ class Command(BaseCommand):
                 f"{error.location} ({error.identifier}) : {'; '.join(error.messages)}"
             )
         self.stdout.write(
-            f"{len(report.created)} outil(s) à créer, {len(report.updated)} à mettre à jour ; "
-            f"{len(report.offers_created)} offre(s) à créer, "
+            f"{_count(len(report.created), 'outil')} à créer, "
+            f"{len(report.updated)} à mettre à jour ; "
+            f"{_count(len(report.offers_created), 'offre')} à créer, "
             f"{len(report.offers_updated)} à mettre à jour ; "
-            f"{len(report.errors)} ligne(s) en erreur."
+            f"{_count(len(report.errors), 'ligne')} en erreur."
         )
         if report.imported:
             self.stdout.write(self.style.SUCCESS("Import effectué."))
@@ -42,3 +43,8 @@ class Command(BaseCommand):
             raise CommandError("Rien n'a été importé : corrigez les lignes en erreur.")
         else:
             self.stdout.write("Simulation seulement : relancez avec --commit pour importer.")
+
+
+def _count(n: int, noun: str) -> str:
+    """« 0 outil », « 1 outil », « 2 outils »: French takes the singular up to 1."""
+    return f"{n} {noun}{'s' if n > 1 else ''}"
