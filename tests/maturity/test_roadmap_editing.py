@@ -11,7 +11,7 @@ import time_machine
 from django.urls import reverse
 
 from maturity import roadmap, services
-from maturity.models import Diagnostic, ResultSnapshot, RoadmapAction, RoadmapRules
+from maturity.models import Diagnostic, ResultSnapshot, Roadmap, RoadmapAction, RoadmapRules
 from tests.factories import MembershipFactory, OrganisationFactory
 from tests.maturity.factories import diagnostic_with_respondent, published_questionnaire
 from tests.maturity.test_collective_and_results import answer_all, weakest
@@ -327,6 +327,27 @@ def test_an_action_put_aside_cannot_be_moved(generated):
     assert str(refused.value) == "Cette action ne peut plus être déplacée."
 
 
+def test_moving_swaps_within_its_own_roadmap_and_refuses_a_page_shown_before_a_change(generated):
+    other = Roadmap.objects.create(organisation=OrganisationFactory())
+    theirs = [
+        roadmap.add_custom(other, title=f"T{n}", dimension="", horizon="0-3", notes="")
+        for n in range(2)
+    ]
+    positions = [a.position for a in theirs]
+    roadmap.move(action(generated, "b"), direction="down", expected_rank=1)
+    assert by_position(generated) == ["a", "c", "b"]
+    assert [a.position for a in RoadmapAction.objects.filter(roadmap=other).order_by("pk")] == (
+        positions
+    )
+    # The page still shows b second: moving it again from there is refused, nothing moves.
+    with pytest.raises(roadmap.RoadmapError) as refused:
+        roadmap.move(action(generated, "b"), direction="up", expected_rank=1)
+    assert str(refused.value) == (
+        "L'ordre a changé entre-temps : voici la feuille de route à jour, recommencez."
+    )
+    assert by_position(generated) == ["a", "c", "b"]
+
+
 # --- The organisation's own actions -----------------------------------------------------------
 
 
@@ -342,6 +363,20 @@ def test_an_own_action_is_accepted_and_comes_last(client, generated):
     assert page.index("Titre b") < page.index("Notre action")
 
 
+def test_an_own_action_keeps_its_title_dimension_horizon_and_notes(generated):
+    dimension = action(generated, "a").dimension
+    own = roadmap.add_custom(
+        generated.roadmap, title="Former le bureau", dimension=dimension, horizon="6-12", notes="n"
+    )
+    own.refresh_from_db()
+    assert (own.title, own.dimension, own.horizon, own.notes) == (
+        "Former le bureau",
+        dimension,
+        "6-12",
+        "n",
+    )
+
+
 def test_own_actions_stop_at_the_limit_exactly(generated, settings):
     settings.ROADMAP_MAX_CUSTOM_ACTIONS = 2
     for n in range(2):
@@ -350,6 +385,20 @@ def test_own_actions_stop_at_the_limit_exactly(generated, settings):
         roadmap.add_custom(generated.roadmap, title="A2", dimension="", horizon="0-3", notes="")
     assert str(refused.value) == roadmap.custom_limit_message(2)
     assert "compte déjà 2 actions ajoutées" in str(refused.value)
+
+
+def test_the_limit_message_in_full_singular_up_to_one_as_french_counts():
+    one = (
+        "Votre feuille de route compte déjà {} action ajoutée par l'organisation, le maximum : "
+        "complétez-la plutôt que d'en ajouter une autre."
+    )
+    several = (
+        "Votre feuille de route compte déjà 3 actions ajoutées par l'organisation, le maximum : "
+        "complétez celles-ci plutôt que d'en ajouter d'autres."
+    )
+    assert roadmap.custom_limit_message(0) == one.format(0)
+    assert roadmap.custom_limit_message(1) == one.format(1)
+    assert roadmap.custom_limit_message(3) == several
 
 
 def test_the_limit_message_speaks_of_one_action_or_of_several():
@@ -410,7 +459,9 @@ def completed_with(organisation, questionnaire, when, scores: dict) -> Diagnosti
     return diagnostic
 
 
-def test_gains_compare_the_last_two_completed_diagnostics_dimension_by_dimension():
+def test_gains_compare_the_last_two_completed_diagnostics_dimension_by_dimension(
+    django_assert_num_queries,
+):
     questionnaire = published_questionnaire()
     organisation = OrganisationFactory()
     assert roadmap.gains_since_previous(organisation) == {}
@@ -427,7 +478,8 @@ def test_gains_compare_the_last_two_completed_diagnostics_dimension_by_dimension
     Diagnostic.objects.create(organisation=organisation, questionnaire=questionnaire)
     other = OrganisationFactory()
     completed_with(other, questionnaire, NOON + timedelta(days=500), {"a": 0.0})
-    assert roadmap.gains_since_previous(organisation) == {"a": 32.4, "b": -10.0}
+    with django_assert_num_queries(1):  # the two snapshots come with their diagnostics
+        assert roadmap.gains_since_previous(organisation) == {"a": 32.4, "b": -10.0}
 
 
 def test_a_done_action_shows_the_progress_of_its_dimension(client, generated):
