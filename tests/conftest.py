@@ -1,7 +1,10 @@
+import copy
 from dataclasses import dataclass
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
+from django.test import override_settings
 from django.urls import reverse
 
 from accounts.models import Invitation, JoinRequest, Membership, Organisation, User
@@ -88,7 +91,8 @@ def _fast_and_isolated(settings, tmp_path):
 @dataclass
 class Cast:
     """A fixed cast: two organisations and one person per role of ROLES (plus B's admin).
-    A's consent to adviser_with and A's diagnostic with its guest are made on first use."""
+    A's consent to adviser_with and A's diagnostic with its guest are made on first use, or
+    with the cast in a module that uses client_as (the matrix's world)."""
 
     org_a: Organisation
     org_b: Organisation
@@ -120,8 +124,8 @@ class Cast:
         return world(self).token
 
 
-@pytest.fixture
-def cast(db) -> Cast:
+def build_cast() -> Cast:
+    """The cast's people and organisations, in the database."""
     from tests.ambassadors.factories import AmbassadorFactory
 
     org_a = factories.OrganisationFactory(name="Association A")
@@ -164,6 +168,73 @@ def cast(db) -> Cast:
         pending_adviser=pending,
         ambassador=ambassador,
     )
+
+
+def _shares_the_cast(items) -> bool:
+    """Whether a module's tests may share one cast: every test using the database uses the cast
+    (another would find the cast's rows in its tables) and none is transactional (an open
+    transaction would hide its commits)."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        marker = item.get_closest_marker("django_db")
+        transactional = marker and marker.kwargs.get("transaction")
+        if transactional or names & {"transactional_db", "live_server"}:
+            return False
+        if (marker or "db" in names) and "cast" not in names:
+            return False
+    return True
+
+
+@pytest.fixture(scope="module")
+def _module_cast(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    """The cast built once per test module, in a transaction rolled back after the module's last
+    test: each test runs in a savepoint inside it (pytest-django's db) and so never sees another's
+    writes. Building it for each of the matrix's two thousand cases was most of the suite's time.
+
+    A module using client_as gets the matrix's world in it too (A's consent, A's diagnostic).
+    Where the cast cannot be shared (_shares_the_cast), each test builds its own, as before."""
+    items = [item for item in request.session.items if item.module is request.module]
+    if not _shares_the_cast(items):
+        yield None
+        return
+    from config.celery import app
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer._from_testcase = True  # like a TestCase's: durable blocks inside are allowed
+        outer.__enter__()
+        # What _fast_and_isolated gives each test, for the objects made before any test.
+        eager, app.conf.task_always_eager = app.conf.task_always_eager, True
+        try:
+            with override_settings(
+                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+                PRIVATE_STORAGE_ROOT=tmp_path_factory.mktemp("cast"),
+            ):
+                shared = build_cast()
+                if any("client_as" in item.fixturenames for item in items):
+                    from tests.maturity.authz_rows import world
+
+                    shared.consent()
+                    world(shared)
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+        finally:
+            app.conf.task_always_eager = eager
+    yield shared
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def cast(_module_cast, db) -> Cast:
+    """The module's cast, as a copy of its own: what a test changes on these objects in memory
+    goes with it, as its writes go with its savepoint."""
+    if _module_cast is None:
+        return build_cast()
+    return copy.deepcopy(_module_cast)
 
 
 @pytest.fixture

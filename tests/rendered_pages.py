@@ -150,15 +150,12 @@ _NAMES: dict[str, list[str]] = {}
 
 
 def pages(cast, client_as, role: str) -> list[tuple[str, str]]:
-    """(URL, HTML) of every page of the matrix that `role` may read, in the filled world."""
-    if role not in _RENDERED:
-        from accounts.models import Organisation, User
+    """(URL, HTML) of every page of the matrix that `role` may read, in the filled world.
+    Every role's pages are rendered on the first call: filling the world once instead of once
+    a role saves eight fills (the shipped catalogue, questionnaire and rules, loaded each time)."""
+    from tests.conftest import ROLES
 
-        fill(cast)
-        _RENDERED[role] = _render(cast, client_as, role)
-        _NAMES[role] = [o.name for o in Organisation.objects.all()] + [
-            u.display_name for u in User.objects.all()
-        ]
+    every_role_pages(cast, client_as, ROLES)
     return _RENDERED[role]
 
 

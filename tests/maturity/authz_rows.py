@@ -10,7 +10,8 @@ from tests.maturity.factories import published_questionnaire
 
 
 def world(cast) -> SimpleNamespace:
-    """Organisation A's diagnostic with a respondent per member and a guest, built once per test."""
+    """Organisation A's diagnostic with a respondent per member and a guest, built on first use
+    (once per module for the matrix's modules, tests/conftest.py's _module_cast)."""
     if not hasattr(cast, "maturity"):
         questionnaire = Questionnaire.objects.published().first() or published_questionnaire()
         from maturity.models import Diagnostic
@@ -35,7 +36,6 @@ def world(cast) -> SimpleNamespace:
         export = PdfExport.objects.create(
             roadmap=the_roadmap, content_hash="0" * 64, status="done", file_name="a.pdf"
         )
-        pdf.storage_dir().joinpath("a.pdf").write_bytes(b"%PDF-1.7 test")
         cast.maturity = SimpleNamespace(
             questionnaire=questionnaire,
             diagnostic=diagnostic,
@@ -47,6 +47,10 @@ def world(cast) -> SimpleNamespace:
             action=action,
             export=export,
         )
+    # The export's file, in this test's own folder (a module's world outlives its first test).
+    stored = pdf.storage_dir() / cast.maturity.export.file_name
+    if not stored.exists():
+        stored.write_bytes(b"%PDF-1.7 test")
     return cast.maturity
 
 

@@ -13,8 +13,6 @@ from tests.conftest import ROLES
 from tests.maturity.authz_rows import GUEST_ROWS
 from tests.test_authorisation_matrix import MATRIX, _request
 
-pytestmark = pytest.mark.django_db
-
 # Pages opened through a secret link (the token or key in the URL): what they show is the
 # link holder's, even without an account.
 SECRET_LINK_PAGES = {
