@@ -169,6 +169,7 @@ def main() -> None:  # pragma: no cover - run by hand, figures go to the README
     pages = [
         ("Accueil", "/", None),
         ("Inscription", "/compte/signup/", None),
+        ("Boîte à outils", "/outils/", None),
         ("Boîte à outils (filtrée)", "/outils/?usage=stockage&q=fichiers", None),
         ("Fiche outil", f"/outils/{tool.slug}/", None),
         (
