@@ -257,6 +257,12 @@ def test_declining_keeps_a_short_reason_and_lists_the_action_apart(client, gener
     assert "Actions écartées" not in page_of(client, generated)
 
 
+def test_declining_without_a_reason_records_none(generated):
+    declined = roadmap.decide(action(generated, "b"), accept=False)
+    declined.refresh_from_db()
+    assert (declined.decision, declined.decline_reason) == ("declined", "")
+
+
 def test_a_declined_action_no_longer_proposed_is_only_among_those_put_aside(generated):
     declined = roadmap.decide(action(generated, "b"), accept=False)
     declined.obsolete = True
