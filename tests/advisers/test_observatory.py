@@ -18,6 +18,7 @@ from advisers.portfolio import reference_structure
 from maturity.models import Diagnostic
 from tests.advisers.factories import completed_diagnostic, questionnaire
 from tests.factories import OrganisationFactory
+from tests.pages import readable
 
 # --- Pure rules ---------------------------------------------------------------------------------
 
@@ -170,6 +171,20 @@ def test_bad_filter_values_are_ignored(cast, client_for):
     client = client_for(cast.users["cress_admin"])
     response = client.get(reverse("advisers:observatory"), {"sector": "inconnu", "by": "x"})
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_departement_is_typed_by_its_number(cast, client_for):
+    _organisations(5, departement="33")
+    _organisations(5, departement="86")
+    client = client_for(cast.users["cress_admin"])
+    page = client.get(reverse("advisers:observatory")).content.decode()
+    assert '<select name="departement"' not in page and 'name="departement"' in page
+    gironde = client.get(reverse("advisers:observatory"), {"departement": " 33 "})
+    assert "5 organisations" in readable(gironde.content.decode())
+    unknown = client.get(reverse("advisers:observatory"), {"departement": "99"})
+    assert unknown.status_code == 200
+    assert "Ce numéro de département n'existe pas." in readable(unknown.content.decode())
 
 
 # --- The observatory's table, against an independent computation -------------------------------
