@@ -197,6 +197,44 @@ def test_what_is_no_longer_proposed_is_put_aside_unless_done_and_comes_back_when
     assert not back.obsolete and not back.is_new
 
 
+def test_an_action_not_for_foundations_stays_out_of_a_roadmap_made_for_a_foundation():
+    RoadmapRules.objects.update(is_active=False)
+    diagnostic, respondent = diagnostic_with_respondent(questionnaire=published_questionnaire())
+    organisation = diagnostic.organisation
+    organisation.legal_form = "fondation"
+    organisation.save()
+    answer_all(respondent, weakest)
+    services.complete(diagnostic=diagnostic, by=respondent.user)
+    diagnostic.refresh_from_db()
+    dimension = dimension_of(diagnostic)
+    activate(
+        "1.0",
+        [rule("a", dimension), rule("f", dimension, not_for={"legal_forms": ["fondation"]})],
+    )
+    roadmap.generate(diagnostic)
+    assert by_position(organisation) == ["a"]
+    # The record changes afterwards: a regeneration still reads the record the results kept.
+    diagnostic.organisation.legal_form = "association"
+    diagnostic.organisation.save()
+    roadmap.generate(diagnostic)
+    assert by_position(organisation) == ["a"]
+
+
+def test_results_kept_before_the_record_was_read_the_legal_form_of_the_record_now(diagnostic):
+    snapshot = diagnostic.snapshot
+    snapshot.data.pop("profile", None)
+    snapshot.save()
+    diagnostic.organisation.legal_form = "fondation"
+    diagnostic.organisation.save()
+    dimension = dimension_of(diagnostic)
+    activate(
+        "1.0",
+        [rule("a", dimension), rule("f", dimension, not_for={"legal_forms": ["fondation"]})],
+    )
+    roadmap.generate(diagnostic)
+    assert by_position(diagnostic.organisation) == ["a"]
+
+
 def test_what_the_organisation_took_on_takes_the_priority_places_first(diagnostic, settings):
     settings.ROADMAP_PRIORITY_ACTIONS = 1
     dimension = dimension_of(diagnostic)
