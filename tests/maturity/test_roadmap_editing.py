@@ -106,6 +106,9 @@ def test_a_first_roadmap_follows_the_ranking_and_copies_each_rule(diagnostic, se
     assert (first.dimension, first.priority, first.horizon) == (dimension, 1, "0-3")
     assert (first.effort, first.cost, first.position) == ("faible", "gratuit", 0)
     assert first.reasons and first.reasons[0].startswith("Score de ")
+    # The reason names the dimension by its title, as the questionnaire words it.
+    title = diagnostic.snapshot.data["dimensions"][0]["title"]
+    assert title in first.reasons[0] and dimension not in first.reasons[0]
     assert [action(organisation, c).later for c in "abc"] == [False, False, True]
     assert not any(action(organisation, c).is_new for c in "abc")
 
