@@ -152,6 +152,17 @@ def test_new_actions_of_a_regeneration_come_after_the_kept_ones_in_rank_order_fl
     assert "Nouvelle" not in page_of(client, organisation)
 
 
+def test_new_actions_come_after_an_order_the_organisation_chose(diagnostic):
+    dimension = dimension_of(diagnostic)
+    organisation = diagnostic.organisation
+    activate("1.0", [rule("b", dimension), rule("d", dimension, priority=3)])
+    roadmap.generate(diagnostic)
+    roadmap.move(action(organisation, "d"), direction="up", expected_rank=1)
+    activate("2.0", [rule("b", dimension), rule("d", dimension, priority=3), rule("a", dimension)])
+    roadmap.generate(diagnostic)
+    assert by_position(organisation) == ["d", "b", "a"]
+
+
 def test_a_regeneration_keeps_edits_takes_the_rules_links_and_writes_only_what_changed(
     diagnostic,
 ):
