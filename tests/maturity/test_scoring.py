@@ -14,6 +14,7 @@ from maturity.scoring import (
     consolidate,
     dimension_scores,
     divergence,
+    is_shown,
     is_visible,
     level_for,
     median,
@@ -183,6 +184,14 @@ def test_follow_up_of_a_hidden_question_is_hidden_too():
     assert question_scores([PARENT, CHILD, GRANDCHILD], answers) == {1: 50.0, 2: 100.0, 3: 100.0}
 
 
+def test_is_shown_follows_the_whole_chain_of_conditions():
+    by_id = {q.id: q for q in (PARENT, CHILD, GRANDCHILD)}
+    answers = {1: chose(10), 2: chose(21), 3: chose(31)}
+    assert not is_shown(GRANDCHILD, by_id, answers)
+    answers[1] = chose(11)
+    assert is_shown(GRANDCHILD, by_id, answers)
+
+
 def test_a_cycle_of_conditions_hides_the_questions_instead_of_looping():
     first = single(1, "gouv", 0, 100, show_if=(2, frozenset({21})))
     second = single(2, "gouv", 0, 100, show_if=(1, frozenset({11})))
@@ -324,6 +333,13 @@ def test_strengths_are_best_first_and_priorities_weakest_first():
 def test_strengths_and_priorities_ignore_unscored_dimensions_and_respect_n():
     scores = {"a": 10.0, "b": 90.0, "c": None, "d": 70.0, "e": 30.0}
     assert strengths_and_priorities(scores, n=1) == (["b"], ["a"])
+
+
+def test_strengths_and_priorities_name_three_of_each_by_default_and_refuse_a_negative_n():
+    scores = {code: float(10 * i) for i, code in enumerate("abcdefgh")}
+    assert strengths_and_priorities(scores) == (["h", "g", "f"], ["a", "b", "c"])
+    with pytest.raises(ValueError, match=r"^n must not be negative\.$"):
+        strengths_and_priorities(scores, n=-1)
 
 
 def test_with_few_dimensions_each_list_takes_at_most_half_and_the_middle_one_is_in_neither():
