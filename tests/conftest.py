@@ -78,6 +78,10 @@ def _fast_and_isolated(settings, tmp_path):
     # (the Redis cache itself is checked in tests/test_services.py).
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
+    # Sessions in the database, as on the embedded default: the settings pair cached sessions
+    # with Redis only, and with this memory cache they would save a query on PostgreSQL + Redis
+    # that SQLite runs do not, so pinned query counts would differ between the two runs.
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
     # A running server holds the instance's identity in its cache (identity.services reads it
     # once every few minutes, not once a page): pages start with it there, as in production,
     # so that their pinned query counts are their own. tests/identity starts without it.

@@ -372,8 +372,10 @@ def test_a_colour_is_stored_as_written_in_the_stylesheet(cress_admin_client):
 
 def test_a_row_written_without_the_form_cannot_inject_into_the_stylesheet(client):
     InstanceIdentity.objects.create(
-        brand_colour="red;} body{background:url(//evil.example)", logo_svg="<script>x</script>"
+        # Within the column's 7 characters (PostgreSQL enforces them), still no colour.
+        brand_colour="red;}a{", logo_svg="<script>x</script>"
     )
     identity = services.current()
     assert identity.brand_colour == "#0b5a48" and identity.logo_svg == ""
-    assert "evil" not in client.get(reverse("identity_css")).content.decode()
+    stylesheet = client.get(reverse("identity_css")).content.decode()
+    assert "red;}" not in stylesheet and "#0b5a48" in stylesheet
