@@ -140,7 +140,7 @@ class ActionEditForm(forms.Form):
     due_date = forms.DateField(
         label=_("Échéance"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         help_text=_("Format : jj/mm/aaaa."),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
     )

@@ -194,7 +194,7 @@ class DecisionForm(forms.Form):
     due_date = forms.DateField(
         label=_("Échéance"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         help_text=_("Format : jj/mm/aaaa."),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
     )

@@ -368,7 +368,7 @@ def test_rebuild_command_gives_the_same_figures(varied_population):
     assert observatory.compute({}, "departement").population is None
     out = io.StringIO()
     call_command("rebuild_observatory", stdout=out)
-    assert "23 diagnostic(s)" in out.getvalue()
+    assert "23 diagnostics terminés repris" in out.getvalue()
     assert _observed(observatory.compute({}, "departement")) == before
     call_command("rebuild_observatory", stdout=io.StringIO())  # again: nothing doubled
     assert ObservatoryFact.objects.count() == 23

@@ -39,5 +39,7 @@ class Command(BaseCommand):
                     results.store_snapshot(diagnostic)
         verdict = "réécrits" if write else "non modifiés (relancez avec --write pour enregistrer)"
         self.stdout.write(
-            f"{checked} diagnostics vérifiés, {different} {'différents' if different > 1 else 'différent'}, {verdict if different else 'tous identiques'}."
+            f"{checked} {'diagnostics vérifiés' if checked > 1 else 'diagnostic vérifié'}, "
+            f"{different} {'différents' if different > 1 else 'différent'}, "
+            f"{verdict if different else 'tous identiques'}."
         )
