@@ -22,21 +22,12 @@ from advisers import services as adviser_services
 from ambassadors.models import Ambassador, Event
 from maturity import services
 from maturity.models import Diagnostic, RoadmapAction
-from maturity.structure import structure_for
+from tests.browser.realistic import grow_catalogue, weakest_answers
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.workshops.factories import add_participants
 from toolbox.models import (
-    Alternative,
-    Deployment,
-    Dimension,
-    HostingOffer,
-    LicenceStatus,
-    ProprietaryProduct,
-    Provider,
     Tool,
-    Usage,
 )
-from toolbox.search import search_text_for
 from workshops import services as workshop_services
 from workshops.models import DEFAULT_GROUPS
 
@@ -51,98 +42,6 @@ _spec = importlib.util.spec_from_file_location(
 )
 ecoindex = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(ecoindex)
-
-# A regional catalogue grown over years: a few hundred tools replacing some sixty products,
-# each offered by a few hosts (the toolbox benchmark's generator, at that size).
-TOOLS, PRODUCTS, PROVIDERS, OFFERS = 300, 60, 40, 900
-WORDS = [
-    "partage",
-    "fichiers",
-    "équipe",
-    "association",
-    "bénévoles",
-    "réunion",
-    "visioconférence",
-    "agenda",
-    "adhérents",
-    "comptabilité",
-    "cotisations",
-    "dons",
-    "formulaire",
-    "sondage",
-    "site",
-    "lettre",
-    "information",
-    "messagerie",
-    "discussion",
-    "projet",
-    "tâches",
-    "tableau",
-    "document",
-    "collaboratif",
-    "sobre",
-    "libre",
-    "hébergé",
-    "chiffré",
-]
-
-
-def grow_catalogue(rng: random.Random) -> None:
-    needs = sorted({need for tool in Tool.objects.all() for need in tool.needs}) or [""]
-    products = ProprietaryProduct.objects.bulk_create(
-        ProprietaryProduct(name=f"Produit {n}", slug=f"produit-{n}") for n in range(PRODUCTS)
-    )
-    tools = []
-    for n in range(TOOLS):
-        tool = Tool(
-            name=f"Outil {n}",
-            slug=f"outil-{n}",
-            summary=" ".join(rng.choices(WORDS, k=12)).capitalize(),
-            description=" ".join(rng.choices(WORDS, k=120)),
-            usages=rng.sample(Usage.values, k=rng.randint(1, 3)),
-            needs=[need for need in rng.sample(needs, k=min(2, len(needs))) if need],
-            licence_spdx="AGPL-3.0-or-later",
-            licence_status=rng.choice(LicenceStatus.values),
-            deployments=rng.sample(Deployment.values, k=rng.randint(1, 3)),
-            dimensions=rng.sample(Dimension.values, k=2),
-            ease=rng.randint(1, 3),
-            status="published",
-        )
-        tool.search_text = search_text_for(tool)
-        tools.append(tool)
-    tools = Tool.objects.bulk_create(tools)
-    Alternative.objects.bulk_create(
-        Alternative(tool=tool, product=product)
-        for tool in tools
-        for product in rng.sample(products, k=2)
-    )
-    providers = Provider.objects.bulk_create(
-        Provider(name=f"Hébergeur {n}", slug=f"hebergeur-{n}") for n in range(PROVIDERS)
-    )
-    HostingOffer.objects.bulk_create(
-        HostingOffer(
-            tool=rng.choice(tools),
-            provider=rng.choice(providers),
-            name=f"Offre {n}",
-            data_country=rng.choice(["FR", "FR", "DE", "BE"]),
-        )
-        for n in range(OFFERS)
-    )
-
-
-def weakest_answers(respondent) -> None:
-    """Every question answered with its lowest-scored choice: the longest default roadmap."""
-    structure = structure_for(respondent.diagnostic.questionnaire)
-    for section in structure.sections:
-        for question in section.questions:
-            scored = [c for c in question.choices if c.score is not None]
-            if not scored:
-                continue
-            choice = min(scored, key=lambda c: c.score)
-            parsed = services.parse_answer(question, [str(choice.id)])
-            services.save_answer(
-                respondent=respondent, structure=structure, question=question, parsed=parsed
-            )
 
 
 @pytest.fixture
