@@ -373,7 +373,8 @@ def test_a_colour_is_stored_as_written_in_the_stylesheet(cress_admin_client):
 def test_a_row_written_without_the_form_cannot_inject_into_the_stylesheet(client):
     InstanceIdentity.objects.create(
         # Within the column's 7 characters (PostgreSQL enforces them), still no colour.
-        brand_colour="red;}a{", logo_svg="<script>x</script>"
+        brand_colour="red;}a{",
+        logo_svg="<script>x</script>",
     )
     identity = services.current()
     assert identity.brand_colour == "#0b5a48" and identity.logo_svg == ""
