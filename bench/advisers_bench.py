@@ -45,7 +45,7 @@ def _create_database() -> None:
 
 _create_database()
 
-from common import engine, measure, setup  # noqa: E402
+from benchkit import engine, measure, setup  # noqa: E402
 
 setup("advisers")
 

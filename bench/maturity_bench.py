@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import engine, measure, setup
+from benchkit import engine, measure, setup
 
 setup("maturity")
 

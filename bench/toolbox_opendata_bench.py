@@ -4,7 +4,7 @@
     DATABASE_URL=postgres://…/boussole_api_bench REDIS_CACHE_URL=redis://…/8 \\
         .venv/bin/python bench/toolbox_opendata_bench.py                             # PostgreSQL
 
-DEBUG off, in-process test client, after warm-up (bench/common.py). The database is created if
+DEBUG off, in-process test client, after warm-up (bench/benchkit.py). The database is created if
 missing (PostgreSQL: the role needs CREATEDB) and its toolbox tables refilled by the toolbox
 bench's generator. Each API request comes from its own client address, so the limiter runs (as
 in production) without refusing the benchmark.
@@ -39,7 +39,7 @@ def _create_database() -> None:
 
 _create_database()
 
-from common import as_in_production, engine, setup  # noqa: E402
+from benchkit import as_in_production, engine, setup  # noqa: E402
 
 setup("toolbox-opendata")
 
