@@ -7,8 +7,26 @@ import warnings
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 
 from tests.html_checker import keep_served
+
+
+# On SQLite the test database lives in memory, one connection that the test and the live
+# server's threads share: a page and its logo or favicon served at once by two threads misuse
+# it (InterfaceError). One request at a time there (Django then closes each connection, so
+# the browser never waits on a kept-alive one); PostgreSQL keeps the threaded server.
+class _OneRequestAtATime(WSGIServer):
+    def __init__(self, *args, connections_override=None, **kwargs):
+        # Requests run in the live server's own thread, which already uses the test's
+        # connections (LiveServerThread.run): nothing to hand over.
+        super().__init__(*args, **kwargs)
+
+
+if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    LiveServerThread.server_class = _OneRequestAtATime
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
