@@ -11,7 +11,7 @@ from common.typography import french_text
 from maturity import services
 from maturity.models import Respondent
 from maturity.structure import structure_for
-from maturity.views import FRESH_GUEST_LINKS_KEY
+from maturity.views.diagnostics import FRESH_GUEST_LINKS_KEY
 from tests.maturity.factories import diagnostic_with_respondent, published_questionnaire
 from tests.pages import readable
 

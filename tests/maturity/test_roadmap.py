@@ -309,7 +309,7 @@ def test_roadmap_cards_show_the_ambassadors_and_tools_each_action_calls_for(
 
 
 def test_action_urls_are_the_reversed_ones(completed):
-    from maturity.roadmap_views import ACTION_URLS, set_action_urls
+    from maturity.views.roadmap import ACTION_URLS, set_action_urls
 
     diagnostic, _ = completed
     org = diagnostic.organisation
