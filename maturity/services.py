@@ -2,6 +2,7 @@
 DiagnosticError with a French message that the view shows as is."""
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -12,8 +13,16 @@ from django.utils.translation import gettext as _
 
 from accounts.mail import send_after_commit
 from accounts.models import Membership, Organisation, User
-from maturity import scoring
-from maturity.models import Answer, Diagnostic, Questionnaire, Respondent, Section
+from maturity import inventory, scoring
+from maturity.models import (
+    Answer,
+    Diagnostic,
+    EquipmentItem,
+    InventoryItem,
+    Questionnaire,
+    Respondent,
+    Section,
+)
 from maturity.structure import QuestionView, Structure, structure_for
 
 MAX_TEXT = 2000
@@ -381,6 +390,51 @@ def complete(*, diagnostic: Diagnostic, by: User):
 
     roadmap.generate(diagnostic)
     return snapshot
+
+
+# --- Inventory -----------------------------------------------------------------------------------
+
+
+def save_inventory(
+    *,
+    diagnostic: Diagnostic,
+    lines: Sequence[inventory.Declared] | None = None,
+    equipment: Mapping[str, Mapping[str, int | None]] | None = None,
+    by: User,
+) -> None:
+    """Write what the inventory's pages declare: `lines` (maturity.inventory.declared) replace
+    the tools per usage; `equipment` (an EquipmentForm's cleaned data by kind) sets the count,
+    age, reconditioned share and renewal of each kind given. What is None stays as it was."""
+    if diagnostic.is_completed:
+        raise DiagnosticError(
+            _("Ce diagnostic est terminé : son inventaire ne peut plus être modifié.")
+        )
+    with transaction.atomic():
+        if lines is not None:
+            diagnostic.inventory_items.all().delete()
+            InventoryItem.objects.bulk_create(
+                InventoryItem(
+                    diagnostic=diagnostic,
+                    usage=line.usage,
+                    tool_name=line.name,
+                    without_tool=line.without_tool,
+                    libre=line.libre,
+                    eu_hosted=line.eu_hosted,
+                    added_by=by,
+                )
+                for line in lines
+            )
+        for kind, data in (equipment or {}).items():
+            EquipmentItem.objects.update_or_create(
+                diagnostic=diagnostic,
+                kind=kind,
+                defaults={
+                    "count": data["count"] or 0,
+                    "average_age": data["average_age"],
+                    "reconditioned_percent": data["reconditioned_percent"],
+                    "renewal_years": data["renewal_years"],
+                },
+            )
 
 
 # --- Discovery diagnostic ------------------------------------------------------------------------

@@ -3,15 +3,14 @@ lookups go through maturity.access."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from maturity import inventory as inventory_rules
+from maturity import services
 from maturity.access import diagnostic_for_member
 from maturity.forms import EquipmentForm
-from maturity.models import EquipmentItem, InventoryItem
 from maturity.structure import structure_for
 
 
@@ -55,32 +54,16 @@ def inventory(request, pk):
         )
         equipment_valid = all(form.is_valid() for form in equipment_forms.values())
         if equipment_valid and not usage_errors:
-            with transaction.atomic():
-                diagnostic.inventory_items.all().delete()
-                InventoryItem.objects.bulk_create(
-                    InventoryItem(
-                        diagnostic=diagnostic,
-                        usage=line.usage,
-                        tool_name=line.name,
-                        without_tool=line.without_tool,
-                        libre=line.libre,
-                        eu_hosted=line.eu_hosted,
-                        added_by=request.user,
-                    )
-                    for line in lines
+            try:
+                services.save_inventory(
+                    diagnostic=diagnostic,
+                    lines=lines,
+                    equipment={code: form.cleaned_data for code, form in equipment_forms.items()},
+                    by=request.user,
                 )
-                for code, form in equipment_forms.items():
-                    data = form.cleaned_data
-                    EquipmentItem.objects.update_or_create(
-                        diagnostic=diagnostic,
-                        kind=code,
-                        defaults={
-                            "count": data["count"] or 0,
-                            "average_age": data["average_age"],
-                            "reconditioned_percent": data["reconditioned_percent"],
-                            "renewal_years": data["renewal_years"],
-                        },
-                    )
+            except services.DiagnosticError as exc:
+                messages.error(request, str(exc))
+                return redirect("maturity:inventory", pk=pk)
             messages.success(request, _("L'inventaire est enregistré."))
             return redirect("maturity:inventory", pk=pk)
         if usage_errors:

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from maturity import inventory, questionnaire_file, roadmap_rules, services, synthesis
-from maturity.models import InventoryItem
+from maturity.models import Diagnostic, EquipmentItem, InventoryItem
 from tests.maturity.factories import (
     diagnostic_with_respondent,
     published_questionnaire,
@@ -96,6 +96,98 @@ def test_the_page_reads_ticks_typed_names_and_no_tool_once_each():
 @pytest.fixture
 def questionnaire(db):
     return published_questionnaire()
+
+
+def _equipment(count, age=None, reconditioned=None, renewal=None) -> dict:
+    """An EquipmentForm's cleaned data."""
+    return {
+        "count": count,
+        "average_age": age,
+        "reconditioned_percent": reconditioned,
+        "renewal_years": renewal,
+    }
+
+
+def _lines(diagnostic) -> set[tuple]:
+    return set(
+        diagnostic.inventory_items.values_list(
+            "usage", "tool_name", "without_tool", "libre", "eu_hosted", "added_by"
+        )
+    )
+
+
+def _devices(diagnostic) -> set[tuple]:
+    return set(
+        diagnostic.equipment_items.values_list(
+            "kind", "count", "average_age", "reconditioned_percent", "renewal_years"
+        )
+    )
+
+
+@pytest.mark.django_db
+def test_saving_the_inventory_replaces_its_tools_and_sets_each_kind_of_equipment(questionnaire):
+    diagnostic, respondent = diagnostic_with_respondent(questionnaire=questionnaire)
+    user = respondent.user
+    other, _ = diagnostic_with_respondent(questionnaire=questionnaire)
+    InventoryItem.objects.create(diagnostic=diagnostic, usage="visio", tool_name="Zoom")
+    InventoryItem.objects.create(diagnostic=other, usage="visio", tool_name="Jitsi")
+    EquipmentItem.objects.create(diagnostic=diagnostic, kind="ecrans", count=9, average_age=2)
+
+    services.save_inventory(
+        diagnostic=diagnostic,
+        lines=[
+            inventory.Declared("stockage", "Nextcloud", True, True),
+            inventory.Declared("stockage", "Disque dur externe"),
+            inventory.Declared("agenda", "", without_tool=True),
+        ],
+        equipment={"ordinateurs": _equipment(6, 7, 50, 4), "telephones": _equipment(None)},
+        by=user,
+    )
+    assert _lines(diagnostic) == {
+        ("stockage", "Nextcloud", False, True, True, user.pk),
+        ("stockage", "Disque dur externe", False, None, None, user.pk),
+        ("agenda", "", True, None, None, user.pk),
+    }
+    # An empty count is no device; a kind not given keeps what it had.
+    assert _devices(diagnostic) == {
+        ("ordinateurs", 6, 7, 50, 4),
+        ("telephones", 0, None, None, None),
+        ("ecrans", 9, 2, None, None),
+    }
+
+    # The equipment alone: the tools stay, each kind keeps one row.
+    services.save_inventory(
+        diagnostic=diagnostic, equipment={"ordinateurs": _equipment(5, 3)}, by=user
+    )
+    assert len(_lines(diagnostic)) == 3
+    assert _devices(diagnostic) == {
+        ("ordinateurs", 5, 3, None, None),
+        ("telephones", 0, None, None, None),
+        ("ecrans", 9, 2, None, None),
+    }
+
+    # The tools alone, none this time: the lines go, the equipment stays.
+    services.save_inventory(diagnostic=diagnostic, lines=[], by=user)
+    assert _lines(diagnostic) == set()
+    assert len(_devices(diagnostic)) == 3
+    assert _lines(other) == {("visio", "Jitsi", False, None, None, None)}
+
+
+@pytest.mark.django_db
+def test_the_inventory_of_a_completed_diagnostic_is_not_written(questionnaire):
+    diagnostic, respondent = diagnostic_with_respondent(questionnaire=questionnaire)
+    InventoryItem.objects.create(diagnostic=diagnostic, usage="visio", tool_name="Zoom")
+    diagnostic.status = Diagnostic.Status.COMPLETED
+    diagnostic.save(update_fields=["status"])
+    with pytest.raises(services.DiagnosticError, match="son inventaire ne peut plus"):
+        services.save_inventory(
+            diagnostic=diagnostic,
+            lines=[],
+            equipment={"ordinateurs": _equipment(6)},
+            by=respondent.user,
+        )
+    assert _lines(diagnostic) == {("visio", "Zoom", False, None, None, None)}
+    assert _devices(diagnostic) == set()
 
 
 @pytest.mark.django_db
