@@ -2,7 +2,7 @@
 # A full room on loopback, against the production configuration: gunicorn (config/gunicorn.py,
 # TLS with a throwaway certificate so production cookie settings stay as they are),
 # PostgreSQL, Redis (cache and sessions, Celery's broker) and a Celery worker.
-# LOAD_PARTICIPANTS participants (300) join a workshop within the ramp-up (5 a second) and
+# LOAD_PARTICIPANTS participants (300) join a workshop within the ramp-up (LOAD_RAMP, 5 a second) and
 # answer with autosave, thinking 5 to 15 s; LOAD_VIEWERS projection screens (10) poll every
 # 3 s. Then: answers counted in the database against what Locust saw saved, and server times
 # from gunicorn's access log (%(D)s).
@@ -15,6 +15,8 @@ cd "$(dirname "$0")/../../.."
 PARTICIPANTS=${LOAD_PARTICIPANTS:-300}
 VIEWERS=${LOAD_VIEWERS:-10}
 DURATION=${LOAD_DURATION:-4m}
+# Participants joining per second: 5 fills a room of 300 within a minute, as in the issue.
+RAMP=${LOAD_RAMP:-5}
 OUT=${OUT:-artifacts/load-workshop/$PARTICIPANTS}
 PG=${LOAD_PG:-postgres://postgres@127.0.0.1:5432}
 DB=${LOAD_DB:-boussole_workshop_load}
@@ -50,7 +52,7 @@ sleep 4
 
 uptime > "$OUT/load-average.txt"
 .venv/bin/locust -f bench/load/workshop/locustfile.py --headless \
-  -u $((PARTICIPANTS + VIEWERS)) -r 5 -t "$DURATION" --stop-timeout 20 \
+  -u $((PARTICIPANTS + VIEWERS)) -r "$RAMP" -t "$DURATION" --stop-timeout 20 \
   --host https://127.0.0.1:8444 --csv "$OUT/room" --only-summary > "$OUT/locust.log" 2>&1 || true
 uptime >> "$OUT/load-average.txt"
 sleep 2

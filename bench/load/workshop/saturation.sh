@@ -3,6 +3,7 @@
 # prints each step's figures (bench/load/workshop/run.sh).
 #   bash bench/load/workshop/saturation.sh                 (300 450 600 800 1000 1200)
 #   STEPS="600 700" LOAD_DURATION=3m bash bench/load/workshop/saturation.sh
+#   LOAD_RAMP=10 fills large rooms faster, so that each step holds its full room longer.
 set -uo pipefail
 cd "$(dirname "$0")/../../.."
 for n in ${STEPS:-300 450 600 800 1000 1200}; do
