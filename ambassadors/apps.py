@@ -9,8 +9,9 @@ class AmbassadorsConfig(AppConfig):
         # ambassadors near the organisation through maturity's slot, and the RGPD exports and
         # erasures read this app's section.
         from accounts import rgpd as accounts_rgpd
-        from ambassadors import rgpd, services
+        from ambassadors import rgpd
+        from ambassadors.services import seams
         from maturity import hooks
 
-        hooks.ambassadors_near_each.register(services.ambassadors_near_each)
+        hooks.ambassadors_near_each.register(seams.ambassadors_near_each)
         accounts_rgpd.register(rgpd.SECTION)

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from accounts import security
 from accounts.access import cress_admin_required, membership_for
 from accounts.models import Organisation
-from ambassadors import ratelimit, services
+from ambassadors import ratelimit
 from ambassadors.filters import DirectoryFilter, EventFilter, ResourceFilter
 from ambassadors.forms import (
     ApplicationForm,
@@ -47,6 +47,9 @@ from ambassadors.models import (
     SupportRequest,
     VisitorLink,
 )
+from ambassadors.services import applications, contact, figures, support
+from ambassadors.services import events as event_services
+from ambassadors.services.shared import CommunityError
 from common.text import render_markdown
 
 PAGE_SIZE = 24
@@ -126,7 +129,7 @@ def ambassador_contact(request, pk):
             period=86400,
         )
         if allowed:
-            services.contact_ambassador(
+            contact.contact_ambassador(
                 ambassador=ambassador, sender=request.user, message=form.cleaned_data["message"]
             )
             messages.success(
@@ -167,7 +170,7 @@ def apply(request):
             Ambassador.Status.REJECTED,
             Ambassador.Status.WITHDRAWN,
         }:
-            services.submit_application(ambassador=ambassador)
+            applications.submit_application(ambassador=ambassador)
             messages.success(
                 request,
                 _("Votre candidature est envoyée : la CRESS vous répondra par e-mail."),
@@ -190,8 +193,8 @@ def renew(request):
     """Validated ambassadors ask the CRESS to renew their validation for a year."""
     profile = get_object_or_404(Ambassador, user=request.user)
     try:
-        services.request_renewal(ambassador=profile)
-    except services.CommunityError as exc:
+        applications.request_renewal(ambassador=profile)
+    except CommunityError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Votre demande de renouvellement est transmise à la CRESS."))
@@ -206,7 +209,7 @@ def my_space(request):
     now = timezone.now()
     context = {
         "profile": profile,
-        "can_organise": services.can_organise(user),
+        "can_organise": event_services.can_organise(user),
         "registrations": list(
             Registration.objects.active()
             .filter(user=user, event__ends_at__gt=now)
@@ -215,7 +218,7 @@ def my_space(request):
         ),
         "organised": list(
             Event.objects.filter(organiser=user).upcoming().with_counts()
-            if services.can_organise(user) or profile
+            if event_services.can_organise(user) or profile
             else []
         ),
         "received": list(SupportRequest.objects.received_by(user)[:50]) if profile else [],
@@ -251,7 +254,7 @@ def events(request):
             "page": page,
             "past": filterset.is_past,
             "query": _query_without_page(request),
-            "can_organise": services.can_organise(request.user),
+            "can_organise": event_services.can_organise(request.user),
         },
     )
 
@@ -336,8 +339,8 @@ def event_register(request, pk):
     """Logged-in people who may see the event register; a full event puts them on the waiting list."""
     event = _visible_event(request, pk)
     try:
-        registration = services.register(event_id=event.pk, user=request.user)
-    except services.CommunityError as exc:
+        registration = event_services.register(event_id=event.pk, user=request.user)
+    except CommunityError as exc:
         messages.error(request, str(exc))
     else:
         if registration.status == Registration.Status.CONFIRMED:
@@ -358,8 +361,8 @@ def event_unregister(request, pk):
     """Logged-in people cancel their own registration."""
     event = _visible_event(request, pk)
     try:
-        services.cancel_registration(event_id=event.pk, user=request.user)
-    except services.CommunityError as exc:
+        event_services.cancel_registration(event_id=event.pk, user=request.user)
+    except CommunityError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Votre inscription est annulée."))
@@ -392,10 +395,10 @@ def event_register_visitor(request, pk):
                 status = 429
             else:
                 try:
-                    services.register_visitor(
+                    event_services.register_visitor(
                         event_id=event.pk, name=form.cleaned_data["name"], email=email
                     )
-                except services.CommunityError as exc:
+                except CommunityError as exc:
                     form.add_error(None, str(exc))
                 else:
                     response = TemplateResponse(
@@ -404,7 +407,7 @@ def event_register_visitor(request, pk):
                         {
                             "event": event,
                             "email": email,
-                            "hours": services.VISITOR_CONFIRMATION_HOURS,
+                            "hours": event_services.VISITOR_CONFIRMATION_HOURS,
                         },
                     )
                     add_never_cache_headers(response)  # it shows the address
@@ -449,8 +452,8 @@ def visitor_confirm(request, token):
     event = registration.event
     if request.method == "POST":
         try:
-            services.confirm_visitor(registration_id=registration.pk)
-        except services.CommunityError as exc:
+            event_services.confirm_visitor(registration_id=registration.pk)
+        except CommunityError as exc:
             return _invalid_link(request, str(exc), event=event)
         return redirect("ambassadors:visitor_registration", token=token)
     if registration.status != Registration.Status.PENDING:
@@ -484,8 +487,8 @@ def visitor_registration(request, token):
     error = None
     if request.method == "POST":
         try:
-            services.cancel_visitor(registration_id=registration.pk)
-        except services.CommunityError as exc:
+            event_services.cancel_visitor(registration_id=registration.pk)
+        except CommunityError as exc:
             error = str(exc)
         else:
             return redirect("ambassadors:visitor_registration", token=token)
@@ -514,13 +517,13 @@ def _organised_event(request, pk) -> Event:
 @login_required
 def event_create(request):
     """Validated ambassadors and CRESS admins."""
-    if not services.can_organise(request.user):
+    if not event_services.can_organise(request.user):
         raise PermissionDenied
     form = EventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         event = form.save(commit=False)
         event.organiser = request.user
-        services.save_event(event=event)
+        event_services.save_event(event=event)
         messages.success(request, _("L'événement est publié."))
         return redirect(event.get_absolute_url())
     return TemplateResponse(
@@ -540,7 +543,7 @@ def event_edit(request, pk):
         return redirect(event.get_absolute_url())
     form = EventForm(request.POST or None, instance=event)
     if request.method == "POST" and form.is_valid():
-        promoted = services.save_event(event=form.save(commit=False))
+        promoted = event_services.save_event(event=form.save(commit=False))
         messages.success(request, _("L'événement est enregistré."))
         if promoted:
             messages.info(
@@ -567,8 +570,8 @@ def event_cancel(request, pk):
     """The event's organiser and CRESS admins; registrants are told by e-mail."""
     event = _organised_event(request, pk)
     try:
-        services.cancel_event(event=event)
-    except services.CommunityError as exc:
+        event_services.cancel_event(event=event)
+    except CommunityError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("L'événement est annulé ; les inscrit·es sont prévenu·es."))
@@ -588,7 +591,7 @@ def event_attendance(request, pk):
         else:
             form = AttendanceForm(request.POST)
             present = set(form.cleaned_data["present"]) if form.is_valid() else set()
-            count = services.mark_attendance(event=event, present_ids=present)
+            count = event_services.mark_attendance(event=event, present_ids=present)
             messages.success(
                 request,
                 ngettext(
@@ -633,7 +636,7 @@ def request_create(request, pk):
     status = 200
     if request.method == "POST" and form.is_valid():
         if security.organisation_action_allowed(request, "support_request", pk):
-            support_request = services.create_support_request(
+            support_request = support.create_support_request(
                 organisation=membership.organisation,
                 user=request.user,
                 request=form.save(commit=False),
@@ -681,7 +684,7 @@ def request_detail(request, pk):
     )
     context = {"support_request": support_request, "is_member": is_member}
     if is_member and support_request.can_choose:
-        context["suggestions"] = services.suggestions(support_request)
+        context["suggestions"] = support.suggestions(support_request)
     return TemplateResponse(request, "ambassadors/request_detail.html", context)
 
 
@@ -705,10 +708,10 @@ def request_choose(request, pk):
         )
         return redirect(support_request.get_absolute_url())
     try:
-        support_request = services.choose_ambassador(
+        support_request = support.choose_ambassador(
             support_request=support_request, ambassador_id=form.cleaned_data["ambassador"]
         )
-    except services.CommunityError as exc:
+    except CommunityError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(
@@ -729,12 +732,12 @@ def request_respond(request, pk):
         messages.error(request, _("Choisissez d'accepter ou de décliner la demande."))
         return redirect(support_request.get_absolute_url())
     try:
-        services.respond(
+        support.respond(
             support_request=support_request,
             accept=form.cleaned_data["decision"] == "accept",
             message=form.cleaned_data["message"],
         )
-    except services.CommunityError as exc:
+    except CommunityError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Votre réponse est transmise à l'organisation."))
@@ -747,8 +750,8 @@ def request_close(request, pk):
     """Members of the requesting organisation close a request."""
     support_request = _organisation_request(request.user, pk)
     try:
-        services.close_request(support_request=support_request)
-    except services.CommunityError as exc:
+        support.close_request(support_request=support_request)
+    except CommunityError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("La demande est clôturée."))
@@ -774,7 +777,7 @@ def resources(request):
             "filter": filterset,
             "page": page,
             "query": _query_without_page(request),
-            "can_share": services.can_organise(request.user),
+            "can_share": event_services.can_organise(request.user),
         },
     )
 
@@ -811,11 +814,11 @@ def resource_pdf(request, pk):
 @login_required
 def resource_create(request):
     """Validated ambassadors and CRESS admins share a fiche; CRESS admins review it."""
-    if not services.can_organise(request.user):
+    if not event_services.can_organise(request.user):
         raise PermissionDenied
     form = ResourceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        resource = services.submit_resource(resource=form.save(commit=False), author=request.user)
+        resource = contact.submit_resource(resource=form.save(commit=False), author=request.user)
         messages.success(
             request, _("Merci ! Votre fiche sera publiée après relecture par la CRESS.")
         )
@@ -841,7 +844,7 @@ def resource_edit(request, pk):
         if request.user.is_cress_admin:
             resource.save()
         else:
-            services.submit_resource(resource=resource, author=request.user)
+            contact.submit_resource(resource=resource, author=request.user)
         messages.success(request, _("La fiche est enregistrée."))
         return redirect(resource.get_absolute_url())
     return TemplateResponse(
@@ -876,7 +879,7 @@ def cress(request):
             "unanswered": SupportRequest.objects.filter(
                 status=SupportRequest.Status.SENT, escalated_at__isnull=False
             ).select_related("organisation", "ambassador"),
-            "figures": services.community_figures(),
+            "figures": figures.community_figures(),
         },
     )
 
@@ -891,13 +894,13 @@ def application_decide(request, pk):
         messages.error(request, _("Choisissez de valider ou de refuser."))
         return redirect("ambassadors:cress")
     try:
-        services.decide_application(
+        applications.decide_application(
             ambassador=ambassador,
             approve=form.cleaned_data["decision"] == "accept",
             by=request.user,
             message=form.cleaned_data["message"],
         )
-    except services.CommunityError as exc:
+    except CommunityError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("La décision est enregistrée et envoyée par e-mail."))
@@ -910,10 +913,10 @@ def ambassador_withdraw(request, pk):
     """CRESS admins withdraw a validation."""
     ambassador = get_object_or_404(Ambassador, pk=pk)
     try:
-        services.withdraw(
+        applications.withdraw(
             ambassador=ambassador, by=request.user, message=request.POST.get("message", "")[:1000]
         )
-    except services.CommunityError as exc:
+    except CommunityError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("La validation est retirée."))
@@ -929,7 +932,7 @@ def resource_moderate(request, pk):
     if not form.is_valid():
         messages.error(request, _("Choisissez de publier ou de refuser."))
         return redirect("ambassadors:cress")
-    services.moderate_resource(
+    contact.moderate_resource(
         resource=resource,
         publish=form.cleaned_data["decision"] == "publish",
         by=request.user,

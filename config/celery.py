@@ -35,7 +35,7 @@ app.conf.beat_schedule = {
         "task": "ambassadors.escalate_unanswered_requests",
         "schedule": crontab(hour="9-18", minute=15),
     },
-    # Visitors registered to events without an account (ambassadors.services), every hour:
+    # Visitors registered to events without an account (ambassadors.services.events), every hour:
     # unconfirmed requests deleted past their deadline, names and addresses removed a month
     # after the event.
     "ambassadors-purge-visitor-registrations": {

@@ -11,7 +11,8 @@ from accounts import services as accounts_services
 from advisers import portfolio
 from advisers import services as advisers_services
 from advisers.models import AdviserProfile
-from ambassadors import services as ambassadors_services
+from ambassadors.services import events as ambassadors_events
+from ambassadors.services import figures as ambassadors_figures
 from maturity import dashboard, versions
 from toolbox import services as toolbox_services
 
@@ -28,7 +29,7 @@ class Queue:
 def cress_queues() -> list[Queue]:
     """Every queue of the CRESS, with its count: eight counts, whatever is waiting."""
     toolbox = toolbox_services.cress_queue_counts()
-    community = ambassadors_services.cress_queue_counts()
+    community = ambassadors_figures.cress_queue_counts()
     advisers = advisers_services.cress_queue_counts()["advisers"]
     drafts = versions.cress_queue_counts()["drafts"]
     moderation = reverse("toolbox:moderation")
@@ -104,7 +105,7 @@ def signed_in(request) -> dict:
     context = {
         "cards": [(m, member.organisations[m.organisation_id]) for m in memberships],
         "due_actions": member.due_actions,
-        "events_near": ambassadors_services.upcoming_near(
+        "events_near": ambassadors_events.upcoming_near(
             user, {m.organisation.departement for m in memberships if m.organisation.departement}
         ),
         "join_requests": join_requests,

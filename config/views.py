@@ -13,7 +13,7 @@ from accounts.access import cress_admin_required
 from accounts.forms import DecisionForm
 from accounts.models import Membership, Organisation
 from advisers.models import AdviserProfile
-from ambassadors.services import next_events
+from ambassadors.services.events import next_events
 from common import glossary
 from config import home as home_blocks
 from maturity import sample

@@ -8,8 +8,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from ambassadors import services
 from ambassadors.models import Ambassador
+from ambassadors.services import applications
+from ambassadors.services.shared import CommunityError
 from tests.ambassadors.factories import AmbassadorFactory
 from tests.factories import MembershipFactory, UserFactory
 
@@ -110,15 +111,15 @@ def test_a_non_admin_cannot_validate_ambassadors(client, who):
 
 def test_an_application_is_decided_once():
     ambassador = AmbassadorFactory()
-    with pytest.raises(services.CommunityError):
-        services.decide_application(
+    with pytest.raises(CommunityError):
+        applications.decide_application(
             ambassador=ambassador, approve=False, by=UserFactory(cress_admin=True)
         )
 
 
 def test_validation_expires_after_a_year_and_the_profile_leaves_the_directory(client):
     ambassador = AmbassadorFactory(pending=True)
-    services.decide_application(ambassador=ambassador, approve=True, by=UserFactory())
+    applications.decide_application(ambassador=ambassador, approve=True, by=UserFactory())
     assert (
         client.get(reverse("ambassadors:ambassador_detail", args=[ambassador.pk])).status_code
         == 200
@@ -136,8 +137,8 @@ def test_expiry_reminder_is_sent_once_a_month_before(django_capture_on_commit_ca
     soon = AmbassadorFactory(valid_until=timezone.localdate() + timedelta(days=20))
     AmbassadorFactory(valid_until=timezone.localdate() + timedelta(days=200))
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.send_expiry_reminders() == 1
-        assert services.send_expiry_reminders() == 0
+        assert applications.send_expiry_reminders() == 1
+        assert applications.send_expiry_reminders() == 0
     assert [m.to for m in mail.outbox] == [[soon.user.email]]
     assert "renouvellement" in mail.outbox[0].body
 
@@ -155,7 +156,7 @@ def test_renewal_requested_by_the_ambassador_and_approved_extends_a_year(client)
     )
     response = client.post(reverse("ambassadors:renew"), follow=True)
     assert "déjà enregistrée" in response.text
-    services.decide_application(ambassador=ambassador, approve=True, by=UserFactory())
+    applications.decide_application(ambassador=ambassador, approve=True, by=UserFactory())
     ambassador.refresh_from_db()
     assert ambassador.valid_until == timezone.localdate() + timedelta(days=365)
     assert ambassador.renewal_requested_at is None

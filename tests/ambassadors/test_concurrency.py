@@ -11,8 +11,8 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from ambassadors import services
 from ambassadors.models import Registration
+from ambassadors.services import events
 from tests.ambassadors.factories import EventFactory
 from tests.factories import UserFactory
 
@@ -79,13 +79,13 @@ def test_simultaneous_cancellations_and_registrations_keep_the_count_right():
     waiting = UserFactory.create_batch(4)
     newcomers = UserFactory.create_batch(4)
     for user in holders + waiting:
-        services.register(event_id=event.pk, user=user)
+        events.register(event_id=event.pk, user=user)
 
     def cancel(user):
-        return lambda: services.cancel_registration(event_id=event.pk, user=user)
+        return lambda: events.cancel_registration(event_id=event.pk, user=user)
 
     def join(user):
-        return lambda: services.register(event_id=event.pk, user=user)
+        return lambda: events.register(event_id=event.pk, user=user)
 
     run_together([cancel(u) for u in holders] + [join(u) for u in newcomers])
     assert counts(event) == {"confirmed": 3, "waitlisted": 5, "cancelled": 3}

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from ambassadors import services
 from ambassadors.models import Event, Registration
+from ambassadors.services import events
 from tests.ambassadors.factories import AmbassadorFactory, EventFactory, RegistrationFactory
 from tests.factories import UserFactory
 from tests.pages import readable
@@ -103,9 +103,9 @@ def test_cancelling_promotes_the_first_on_the_waiting_list_and_tells_them(
 def test_leaving_the_waiting_list_promotes_nobody():
     event = EventFactory(capacity=1)
     holder, waiting = UserFactory(), UserFactory()
-    services.register(event_id=event.pk, user=holder)
-    services.register(event_id=event.pk, user=waiting)
-    assert services.cancel_registration(event_id=event.pk, user=waiting) == []
+    events.register(event_id=event.pk, user=holder)
+    events.register(event_id=event.pk, user=waiting)
+    assert events.cancel_registration(event_id=event.pk, user=waiting) == []
     assert statuses(event) == {holder.email: "confirmed", waiting.email: "cancelled"}
 
 
@@ -113,10 +113,10 @@ def test_registering_again_after_cancelling_queues_at_the_back():
     event = EventFactory(capacity=1)
     a, b, c = UserFactory(), UserFactory(), UserFactory()
     for user in (a, b, c):
-        services.register(event_id=event.pk, user=user)
-    services.cancel_registration(event_id=event.pk, user=b)  # b leaves the queue
-    services.register(event_id=event.pk, user=b)  # ...and comes back behind c
-    services.cancel_registration(event_id=event.pk, user=a)
+        events.register(event_id=event.pk, user=user)
+    events.cancel_registration(event_id=event.pk, user=b)  # b leaves the queue
+    events.register(event_id=event.pk, user=b)  # ...and comes back behind c
+    events.cancel_registration(event_id=event.pk, user=a)
     assert statuses(event) == {a.email: "cancelled", b.email: "waitlisted", c.email: "confirmed"}
 
 
@@ -207,8 +207,8 @@ def test_capacity_cannot_drop_below_registrations_and_raising_it_promotes(
     organiser = AmbassadorFactory().user
     event = EventFactory(organiser=organiser, capacity=1)
     a, b = UserFactory(), UserFactory()
-    services.register(event_id=event.pk, user=a)
-    services.register(event_id=event.pk, user=b)
+    events.register(event_id=event.pk, user=a)
+    events.register(event_id=event.pk, user=b)
     RegistrationFactory.create_batch(0)
     client.force_login(organiser)
     data = {
@@ -383,8 +383,8 @@ def test_reminders_go_the_day_before_to_confirmed_people_only_once(
         cancelled_event = EventFactory(starts_at=tomorrow, cancelled=True)
         RegistrationFactory(event=cancelled_event)
         with django_capture_on_commit_callbacks(execute=True):
-            assert services.send_event_reminders() == 1
-            assert services.send_event_reminders() == 0
+            assert events.send_event_reminders() == 1
+            assert events.send_event_reminders() == 0
     assert [m.to for m in mail.outbox] == [[confirmed.user.email]]
     assert "Rappel" in mail.outbox[0].subject
     assert "13:30" not in mail.outbox[0].body and "23:30" in mail.outbox[0].body

@@ -5,7 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from ambassadors import services
+from ambassadors.services.figures import community_figures
+from ambassadors.services.support import respond
 from tests.ambassadors.factories import (
     AmbassadorFactory,
     EventFactory,
@@ -31,10 +32,10 @@ def test_figures_count_ambassadors_events_attendance_and_answer_delays():
     slow = SupportRequestFactory(sent=True, ambassador=second, sent_at=now - timedelta(hours=30))
     SupportRequestFactory(sent=True, ambassador=first)  # waiting
     SupportRequestFactory()  # draft: not opened
-    services.respond(support_request=fast, accept=True)
-    services.respond(support_request=slow, accept=False)
+    respond(support_request=fast, accept=True)
+    respond(support_request=slow, accept=False)
 
-    figures = services.community_figures()
+    figures = community_figures()
 
     assert figures["ambassadors_total"] == 2
     assert figures["by_departement"][0] == ("33", "Gironde", 2)
@@ -47,7 +48,7 @@ def test_figures_count_ambassadors_events_attendance_and_answer_delays():
 
 
 def test_figures_with_an_empty_community():
-    figures = services.community_figures()
+    figures = community_figures()
     assert figures["ambassadors_total"] == 0
     assert figures["median_delay_hours"] is None
     assert figures["attendance_rate"] is None

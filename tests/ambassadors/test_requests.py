@@ -8,8 +8,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from ambassadors import services
 from ambassadors.models import SupportRequest
+from ambassadors.services import seams, support
+from ambassadors.services.shared import CommunityError
 from tests.ambassadors.factories import AmbassadorFactory, SupportRequestFactory
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
@@ -75,7 +76,7 @@ def test_the_whole_journey_from_request_to_acceptance(
 
 
 def test_weak_dimensions_come_from_the_diagnostic_seam(client, member, monkeypatch):
-    monkeypatch.setattr(services, "weakest_dimensions", lambda organisation: ["gestion"])
+    monkeypatch.setattr(seams, "weakest_dimensions", lambda organisation: ["gestion"])
     AmbassadorFactory(public_name="Gestion", expertise_dimensions=["gestion"])
     client.force_login(member.user)
     response = client.post(
@@ -88,7 +89,7 @@ def test_weak_dimensions_come_from_the_diagnostic_seam(client, member, monkeypat
 
 
 def test_the_seam_returns_nothing_until_the_diagnostic_is_connected():
-    assert services.weakest_dimensions(OrganisationFactory()) == []
+    assert seams.weakest_dimensions(OrganisationFactory()) == []
 
 
 def test_a_request_without_topic_is_refused(client, member):
@@ -169,8 +170,8 @@ def test_an_ambassador_does_not_see_drafts_or_requests_sent_to_others(client):
 def test_a_declined_request_can_go_to_someone_else(client, member):
     first, second = AmbassadorFactory(), AmbassadorFactory()
     support_request = SupportRequestFactory(organisation=member.organisation)
-    services.choose_ambassador(support_request=support_request, ambassador_id=first.pk)
-    services.respond(support_request=support_request, accept=False)
+    support.choose_ambassador(support_request=support_request, ambassador_id=first.pk)
+    support.respond(support_request=support_request, accept=False)
     client.force_login(member.user)
     client.post(
         reverse("ambassadors:request_choose", args=[support_request.pk]), {"ambassador": second.pk}
@@ -181,9 +182,9 @@ def test_a_declined_request_can_go_to_someone_else(client, member):
 
 def test_a_request_is_answered_only_once():
     support_request = SupportRequestFactory(sent=True)
-    services.respond(support_request=support_request, accept=True)
-    with pytest.raises(services.CommunityError):
-        services.respond(support_request=support_request, accept=False)
+    support.respond(support_request=support_request, accept=True)
+    with pytest.raises(CommunityError):
+        support.respond(support_request=support_request, accept=False)
 
 
 def test_unanswered_requests_are_escalated_to_cress_admins_once(
@@ -193,11 +194,11 @@ def test_unanswered_requests_are_escalated_to_cress_admins_once(
     old = SupportRequestFactory(sent=True)
     SupportRequestFactory(sent=True, sent_at=timezone.now() + timedelta(days=3))
     answered = SupportRequestFactory(sent=True)
-    services.respond(support_request=answered, accept=True)
-    later = timezone.now() + timedelta(days=services.ESCALATION_DAYS, hours=1)
+    support.respond(support_request=answered, accept=True)
+    later = timezone.now() + timedelta(days=support.ESCALATION_DAYS, hours=1)
     with time_machine.travel(later), django_capture_on_commit_callbacks(execute=True):
-        assert services.escalate_unanswered() == 1
-        assert services.escalate_unanswered() == 0
+        assert support.escalate_unanswered() == 1
+        assert support.escalate_unanswered() == 0
     escalations = [m for m in mail.outbox if m.to == ["cress@example.org"]]
     assert len(escalations) == 1
     assert old.organisation.name in escalations[0].body
@@ -218,10 +219,10 @@ def test_ambassadors_near_ranks_by_territory_for_roadmap_actions():
     AmbassadorFactory(public_name="Bas-Rhin", departements=["67"])
     AmbassadorFactory(public_name="Autre sujet", expertise_dimensions=["communication"])
     AmbassadorFactory(public_name="Expirée", expired=True)
-    assert services.ambassadors_near_each(organisation, ["collaboration"]) == {
+    assert seams.ambassadors_near_each(organisation, ["collaboration"]) == {
         "collaboration": [same, region]
     }
-    assert services.ambassadors_near_each(organisation, ["collaboration"], limit=1) == {
+    assert seams.ambassadors_near_each(organisation, ["collaboration"], limit=1) == {
         "collaboration": [same]
     }
 
@@ -260,8 +261,8 @@ def test_a_request_to_an_ambassador_hidden_from_the_directory_is_refused(
     support_request.refresh_from_db()
     assert (support_request.status, support_request.ambassador) == ("draft", None)
     assert mailoutbox == []
-    with pytest.raises(services.CommunityError):
-        services.choose_ambassador(support_request=support_request, ambassador_id=hidden.pk)
+    with pytest.raises(CommunityError):
+        support.choose_ambassador(support_request=support_request, ambassador_id=hidden.pk)
 
 
 def test_writing_support_requests_is_rate_limited_per_person_with_the_text_kept(client, member):

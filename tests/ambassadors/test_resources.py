@@ -8,8 +8,9 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from ambassadors import forms, services
+from ambassadors import forms
 from ambassadors.models import Resource
+from ambassadors.services import contact
 from tests.ambassadors.factories import AmbassadorFactory, ResourceFactory
 from tests.factories import UserFactory
 from tests.pages import readable
@@ -109,7 +110,7 @@ def test_the_pdf_is_served_by_an_authorised_view_only(client):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content) == PDF
-    services.moderate_resource(resource=resource, publish=True, by=UserFactory())
+    contact.moderate_resource(resource=resource, publish=True, by=UserFactory())
     client.logout()
     response = client.get(url)
     assert response.status_code == 200

@@ -13,8 +13,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from ambassadors import services
 from ambassadors.models import Event, Registration, VisitorLink
+from ambassadors.services import events
+from ambassadors.services.shared import CommunityError
 from tests.ambassadors.factories import (
     AmbassadorFactory,
     EventFactory,
@@ -204,7 +205,7 @@ def test_an_address_registered_with_an_account_is_told_to_log_in(
 ):
     event = EventFactory()
     user = UserFactory(email="camille@example.org")
-    services.register(event_id=event.pk, user=user)
+    events.register(event_id=event.pk, user=user)
     ask(client, event, django_capture_on_commit_callbacks, email="Camille@example.org")
     assert "celle d'un compte déjà inscrit" in mail.outbox[-1].body
     assert not Registration.objects.filter(user=None).exists()
@@ -237,7 +238,7 @@ def test_cancelling_by_the_link_frees_the_place_for_the_next_who_gets_their_own_
     ask(client, event, django_capture_on_commit_callbacks, name="Bao", email="bao@example.org")
     confirm(client, mail.outbox[-1], django_capture_on_commit_callbacks)
     late = UserFactory()
-    services.register(event_id=event.pk, user=late)
+    events.register(event_id=event.pk, user=late)
     assert registration_of("bao@example.org").status == "waitlisted"
 
     cancel_url = links(awa_confirmed)["manage"]
@@ -329,8 +330,8 @@ def test_members_only_events_keep_requiring_an_account(client):
     url = reverse("ambassadors:event_register_visitor", args=[event.pk])
     assert client.get(url).status_code == 404
     assert client.post(url, visitor_form()).status_code == 404
-    with pytest.raises(services.CommunityError):
-        services.register_visitor(event_id=event.pk, name="Awa", email="awa@example.org")
+    with pytest.raises(CommunityError):
+        events.register_visitor(event_id=event.pk, name="Awa", email="awa@example.org")
     client.force_login(UserFactory())
     page = client.get(event.get_absolute_url())
     assert "M’inscrire sans compte" not in page.text
@@ -370,14 +371,14 @@ def test_reminders_and_the_organisers_cancellation_reach_visitors_with_their_lin
     visitor = VisitorRegistrationFactory(event=event, email="awa@example.org")
     RegistrationFactory(event=event)
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.send_event_reminders() == 2
+        assert events.send_event_reminders() == 2
     reminder = next(m for m in mail.outbox if m.to == ["awa@example.org"])
     assert "Rappel" in reminder.subject
     assert client.get(links(reminder)["manage"]).status_code == 200
     assert len([m for m in mail.outbox if "inscription/" in m.body]) == 1  # the visitor's only
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.cancel_event(event=event) == 2
+        assert events.cancel_event(event=event) == 2
     cancelled = mail.outbox[-2:]
     to_visitor = next(m for m in cancelled if m.to == [visitor.email])
     assert "Événement annulé" in to_visitor.subject
@@ -412,8 +413,8 @@ def test_unconfirmed_requests_go_at_their_deadline_and_names_a_month_after_the_e
     recent = VisitorRegistrationFactory(event=recent_event)
     account = RegistrationFactory(event=old_event)
 
-    assert services.purge_visitor_registrations(now=now) == {"expired": 1, "anonymised": 1}
-    assert services.purge_visitor_registrations(now=now) == {"expired": 0, "anonymised": 0}
+    assert events.purge_visitor_registrations(now=now) == {"expired": 1, "anonymised": 1}
+    assert events.purge_visitor_registrations(now=now) == {"expired": 0, "anonymised": 0}
     assert not Registration.objects.filter(pk=expired.pk).exists()
     assert Registration.objects.filter(pk=waiting.pk).exists()
     old.refresh_from_db()

@@ -256,7 +256,7 @@ def test_roadmap_page_queries_do_not_grow_with_actions(
 def test_roadmap_cards_show_the_ambassadors_and_tools_each_action_calls_for(
     client, completed, django_assert_num_queries
 ):
-    from ambassadors.services import ambassadors_near_each
+    from ambassadors.services.seams import ambassadors_near_each
     from tests.ambassadors.factories import AmbassadorFactory
     from tests.toolbox.factories import ToolFactory
 
@@ -424,7 +424,7 @@ def test_pdf_status_partial_for_htmx_polling(client, completed):
 
 
 def test_ambassador_matching_uses_the_latest_diagnostics_weakest_dimensions(completed):
-    from ambassadors.services import weakest_dimensions
+    from ambassadors.services.seams import weakest_dimensions
 
     diagnostic, _ = completed
     weakest = weakest_dimensions(diagnostic.organisation)
