@@ -10,7 +10,9 @@ tab and carriage return alone, hence this short module.
 """
 
 import csv
+from collections.abc import Iterable
 from numbers import Number
+from typing import Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -42,10 +44,10 @@ class _Writer:
     def dialect(self):
         return self._inner.dialect
 
-    def writerow(self, row):
+    def writerow(self, row: Iterable[Any]) -> Any:
         return self._inner.writerow([cell(value) for value in row])
 
-    def writerows(self, rows):
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
         for row in rows:
             self.writerow(row)
 

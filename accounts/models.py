@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import Self
 
 from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
@@ -266,7 +267,7 @@ class Organisation(models.Model):
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
-    def active(self):
+    def active(self) -> Self:
         return self.filter(is_active=True)
 
     def for_members_page(self):

@@ -17,8 +17,9 @@ import io
 import json
 import logging
 import zipfile
-from collections.abc import Iterable
-from datetime import timedelta
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -46,6 +47,9 @@ from accounts.rgpd_sections import Section as Section
 from accounts.rgpd_sections import Tables as Tables
 from accounts.rgpd_sections import register as register
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 log = logging.getLogger(__name__)
 
 # Never exported: secrets and what only locates a secret.
@@ -65,13 +69,13 @@ class RgpdError(Exception):
 # --- Tables ---------------------------------------------------------------------------------
 
 
-def _value(value):
+def _value(value: Any) -> Any:
     if isinstance(value, models.Model):
         return value.pk
     return value
 
 
-def rows(queryset: Iterable[models.Model], *, exclude: Iterable[str] = ()) -> list[dict]:
+def rows(queryset: Iterable[models.Model], *, exclude: Iterable[str] = ()) -> list[dict[str, Any]]:
     """Every concrete column of each row, secrets left out, foreign keys as ids."""
     skipped = SECRET_FIELDS | set(exclude)
     result = []
@@ -86,7 +90,7 @@ def rows(queryset: Iterable[models.Model], *, exclude: Iterable[str] = ()) -> li
     return result
 
 
-def _csv_cell(value):
+def _csv_cell(value: Any) -> Any:
     # JSON for structures; csvkit.writer neutralises what a spreadsheet would run.
     if value is None:
         return ""
@@ -95,7 +99,7 @@ def _csv_cell(value):
     return value
 
 
-def to_csv(table: list[dict]) -> str:
+def to_csv(table: list[dict[str, Any]]) -> str:
     out = io.StringIO()
     columns: list[str] = []
     for row in table:
@@ -107,7 +111,7 @@ def to_csv(table: list[dict]) -> str:
     return out.getvalue()
 
 
-def build_zip(tables: dict[str, list[dict]], readme: str) -> bytes:
+def build_zip(tables: Tables, readme: str) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("LISEZMOI.txt", readme)
@@ -159,7 +163,7 @@ def export_organisation(organisation: Organisation) -> bytes:
 # --- Account export -------------------------------------------------------------------------
 
 
-def _owned_relations():
+def _owned_relations() -> Iterator[tuple[type[models.Model], "models.Field[Any, Any]"]]:
     """(model, field) pairs of rows that belong to a user: deleted with the account or
     blocking its deletion. Rows the user only touched (decided_by, changed_by…) are not theirs."""
     from django.apps import apps
@@ -170,10 +174,11 @@ def _owned_relations():
         ):
             continue
         for field in model._meta.concrete_fields:
+            remote = field.remote_field  # None unless the field is a relation
             if (
-                field.is_relation
+                remote is not None
                 and field.related_model is User
-                and field.remote_field.on_delete in (models.CASCADE, models.PROTECT)
+                and (remote.on_delete is models.CASCADE or remote.on_delete is models.PROTECT)
             ):
                 yield model, field
 
@@ -184,7 +189,9 @@ def account_tables(user: User) -> Tables:
         # Named after the table, not the app: a model moved to another app keeps its table,
         # and so its file name in the export.
         name = f"{model._meta.db_table}_{field.name}"
-        table = rows(model.objects.filter(**{field.name: user}).order_by("pk"))
+        # The default manager: `objects` on every model here, the one name a model class
+        # is known to have.
+        table = rows(model._default_manager.filter(**{field.name: user}).order_by("pk"))
         if table:
             tables[name] = table
     for section in SECTIONS:
@@ -309,11 +316,17 @@ def delete_account(user: User) -> None:
 # --- Inactive accounts ----------------------------------------------------------------------
 
 
-def _with_last_activity(queryset):
+class _LastActivity(TypedDict):
+    last_activity: datetime
+
+
+def _with_last_activity(
+    queryset: models.QuerySet[User],
+) -> "models.QuerySet[WithAnnotations[User, _LastActivity]]":
     return queryset.annotate(last_activity=Coalesce("last_login", "date_joined"))
 
 
-def warn_inactive_accounts(now=None) -> int:
+def warn_inactive_accounts(now: datetime | None = None) -> int:
     """E-mail accounts inactive for 23 months, once per period of inactivity. Idempotent."""
     now = now or timezone.now()
     due = (
@@ -360,12 +373,13 @@ def _promote_successor(user: User) -> None:
         successor = (
             organisation.memberships.active().exclude(user=user).order_by("created_at").first()
         )
+        assert successor is not None  # the organisation blocks because it has other members
         successor.role = Membership.Role.ADMIN
         successor.changed_by = None
         successor.save(update_fields=["role", "changed_by", "updated_at"])
 
 
-def delete_inactive_accounts(now=None) -> int:
+def delete_inactive_accounts(now: datetime | None = None) -> int:
     """Delete accounts inactive for 24 months and warned at least 30 days ago. Idempotent."""
     now = now or timezone.now()
     due = (
@@ -389,11 +403,12 @@ def delete_inactive_accounts(now=None) -> int:
     return deleted
 
 
-def purge_login_attempts(now=None) -> int:
+def purge_login_attempts(now: datetime | None = None) -> int:
     """Failed-login records (e-mail, IP, browser) kept one day after the cool-off at most."""
     from axes.models import AccessAttempt
 
     now = now or timezone.now()
     cutoff = now - settings.AXES_COOLOFF_TIME - timedelta(days=1)
+    deleted: int
     deleted, _ = AccessAttempt.objects.filter(attempt_time__lt=cutoff).delete()
     return deleted

@@ -15,7 +15,7 @@ file valid before may no longer be, or may mean something else); CHANGELOG says 
 import graphlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import ConfigDict, WrapSerializer
 
@@ -83,10 +83,6 @@ def _unknown(values: Iterable[str], *, quoted: bool = True) -> str:
     return f"{value} inconnu ; l'un de {', '.join(values)}"
 
 
-Code = file_format.text(TEXT_LIMITS["code"])
-Codes = list[file_format.text()]
-
-
 # --- Applicability: who an action, a lead or a resource is for (see maturity.typology) ----------
 
 
@@ -96,7 +92,75 @@ def _kinds(values: Iterable[str]) -> Any:
     return file_format.items(one, "une liste non vide")
 
 
-Staff = file_format.integer(0, message="un nombre de salarié·es (entier positif)")
+# The constrained types of the fields below, made by calls: pydantic reads them (they validate
+# a file and write its JSON Schema); mypy, which cannot read a type made by a call, reads the
+# value each holds in a valid file.
+if TYPE_CHECKING:
+    Text = str
+    Code = str
+    Codes = list[str]
+    OrganisationTypes = list[str]
+    LegalForms = list[str]
+    Staff = int
+    Title = str
+    LeadCost = str
+    HttpsUrl = str
+    LocalHelp = str
+    DimensionCode = str
+    Score = int
+    Choices = list[str]
+    DifficultyType = str
+    Intensity = int
+    Finding = str
+    Explanation = str
+    Steps = list[str]
+    Priority = int
+    Horizon = str
+    Effort = str
+    Cost = str
+    BestChoiceReason = str
+    NeedCode = str
+    Saving = str
+    type Renamed = None  # always absent: any value is refused
+    Version = str
+else:
+    Text = file_format.text()
+    Code = file_format.text(TEXT_LIMITS["code"])
+    Codes = list[file_format.text()]
+    OrganisationTypes = _kinds(typology.TYPES)
+    LegalForms = _kinds(typology.LEGAL_FORMS)
+    Staff = file_format.integer(0, message="un nombre de salarié·es (entier positif)")
+    Title = file_format.text(TEXT_LIMITS["title"])
+    LeadCost = file_format.text(description="Coût ou montant, en mots.")
+    HttpsUrl = file_format.optional(
+        file_format.matching(HTTPS_PATTERN, "une adresse qui commence par https://")
+    )
+    LocalHelp = file_format.one_of(
+        LOCAL_HELP, _unknown(LOCAL_HELP), description="Aide de proximité."
+    )
+    DimensionCode = file_format.text(TEXT_LIMITS["dimension"])
+    Score = file_format.integer(1, 100)
+    Choices = file_format.items(str, "au moins un choix est nécessaire")
+    DifficultyType = file_format.one_of(DIFFICULTY_TYPES, _unknown(DIFFICULTY_TYPES))
+    Intensity = file_format.integer(
+        0,
+        100,
+        description="Intensité ressentie (0 à 100) à partir de laquelle le déclencheur s'active.",
+    )
+    Finding = file_format.one_of(FINDINGS, _unknown(FINDINGS))
+    Explanation = file_format.text(TEXT_LIMITS["explanation"])
+    Steps = file_format.items(str, "au moins une étape est nécessaire")
+    Priority = file_format.one_of((1, 2, 3), "1, 2 ou 3", description="1 : haute, 3 : basse.")
+    Horizon = file_format.one_of(HORIZONS, f"l'un de {', '.join(HORIZONS)}")
+    Effort = file_format.one_of(EFFORTS, f"l'un de {', '.join(EFFORTS)}")
+    Cost = file_format.one_of(COSTS, f"l'un de {', '.join(COSTS)}")
+    BestChoiceReason = file_format.optional_text(
+        description="Pourquoi un déclencheur s'active sur une bonne pratique."
+    )
+    NeedCode = file_format.matching(NEED_PATTERN, "« {value} » : lettres minuscules et _ seulement")
+    Saving = file_format.one_of(footprint.SCENARIOS, _unknown(footprint.SCENARIOS))
+    Renamed = file_format.renamed("needs (les besoins de l'action)")
+    Version = file_format.text(TEXT_LIMITS["version"])
 
 
 class Condition(FileModel):
@@ -109,10 +173,10 @@ class Condition(FileModel):
     )
     model_config = ConfigDict(json_schema_extra={"minProperties": 1})
 
-    types: _kinds(typology.TYPES) = file_format.absent_if_none(
+    types: OrganisationTypes = file_format.absent_if_none(
         description="Types d'organisation (typologie du guide de la CRESS)."
     )
-    legal_forms: _kinds(typology.LEGAL_FORMS) = file_format.absent_if_none()
+    legal_forms: LegalForms = file_format.absent_if_none()
     employer: bool = file_format.absent_if_none()
     volunteers: bool = file_format.absent_if_none()
     min_staff: Staff = file_format.absent_if_none()
@@ -139,33 +203,25 @@ class Lead(FileModel):
     SCHEMA_DESCRIPTION = "Une piste de financement ou une ressource de formation."
 
     code: Code
-    title: file_format.text(TEXT_LIMITS["title"])
-    description: file_format.text()
-    cost: file_format.text(description="Coût ou montant, en mots.")
-    url: file_format.optional(
-        file_format.matching(HTTPS_PATTERN, "une adresse qui commence par https://")
-    ) = ""
+    title: Title
+    description: Text
+    cost: LeadCost
+    url: HttpsUrl = ""
     eligibility: OptionalCondition = None
-    local_help: list[
-        file_format.one_of(LOCAL_HELP, _unknown(LOCAL_HELP), description="Aide de proximité.")
-    ] = []
+    local_help: list[LocalHelp] = []
 
 
 # --- Triggers -----------------------------------------------------------------------------------------
 
 
 class DimensionBelow(FileModel):
-    dimension: Annotated[
-        file_format.text(), file_format.known_in("dimensions", "« {value} » inconnue")
-    ]
-    score: file_format.integer(1, 100)
+    dimension: Annotated[Text, file_format.known_in("dimensions", "« {value} » inconnue")]
+    score: Score
 
 
 class Answer(FileModel):
-    question: Annotated[
-        file_format.text(), file_format.known_in("questions", "« {value} » inconnue")
-    ]
-    choices: file_format.items(str, "au moins un choix est nécessaire")
+    question: Annotated[Text, file_format.known_in("questions", "« {value} » inconnue")]
+    choices: Choices
 
     def problems(self, context: Mapping[str, Any]) -> Iterator[Problem]:
         if questions := context.get("questions"):
@@ -179,18 +235,14 @@ class Answer(FileModel):
 
 class SkillsNeed(FileModel):
     area: Annotated[
-        file_format.text(),
+        Text,
         file_format.known_in("areas", "« {value} » : domaine de compétences inconnu"),
     ]
 
 
 class Difficulty(FileModel):
-    type: file_format.one_of(DIFFICULTY_TYPES, _unknown(DIFFICULTY_TYPES))
-    min: file_format.integer(
-        0,
-        100,
-        description="Intensité ressentie (0 à 100) à partir de laquelle le déclencheur s'active.",
-    )
+    type: DifficultyType
+    min: Intensity
 
 
 class Trigger(FileModel):
@@ -205,9 +257,7 @@ class Trigger(FileModel):
     answer: Answer = file_format.absent_if_none(
         description="La réponse de l'organisation est l'un de ces choix."
     )
-    finding: file_format.one_of(FINDINGS, _unknown(FINDINGS)) = file_format.absent_if_none(
-        description="Un constat de l'inventaire."
-    )
+    finding: Finding = file_format.absent_if_none(description="Un constat de l'inventaire.")
     skills_need: SkillsNeed = file_format.absent_if_none(
         description="Un besoin de formation repéré dans ce domaine de compétences."
     )
@@ -221,6 +271,12 @@ class Trigger(FileModel):
             yield (), f"un déclencheur a exactement une clé ({keys})"
 
 
+if TYPE_CHECKING:
+    Triggers = list[Trigger]
+else:
+    Triggers = file_format.items(Trigger, "au moins un déclencheur est nécessaire")
+
+
 # --- Actions ----------------------------------------------------------------------------------------
 
 
@@ -231,28 +287,26 @@ class Action(FileModel):
     )
 
     code: Code
-    title: file_format.text(TEXT_LIMITS["title"])
+    title: Title
     dimension: Annotated[
-        file_format.text(TEXT_LIMITS["dimension"]),
+        DimensionCode,
         file_format.known_in("dimensions", "« {value} » n'est pas une dimension du questionnaire"),
     ]
-    explanation: file_format.text(TEXT_LIMITS["explanation"])
-    steps: file_format.items(str, "au moins une étape est nécessaire")
-    priority: file_format.one_of((1, 2, 3), "1, 2 ou 3", description="1 : haute, 3 : basse.")
+    explanation: Explanation
+    steps: Steps
+    priority: Priority
     foundation: bool = False
-    horizon: file_format.one_of(HORIZONS, f"l'un de {', '.join(HORIZONS)}")
-    effort: file_format.one_of(EFFORTS, f"l'un de {', '.join(EFFORTS)}")
-    cost: file_format.one_of(COSTS, f"l'un de {', '.join(COSTS)}")
+    horizon: Horizon
+    effort: Effort
+    cost: Cost
     applies_to: OptionalCondition = None
     not_for: OptionalCondition = None
-    triggers: file_format.items(Trigger, "au moins un déclencheur est nécessaire")
-    reason_for_best_choice: file_format.optional_text(
-        description="Pourquoi un déclencheur s'active sur une bonne pratique."
-    ) = ""
+    triggers: Triggers
+    reason_for_best_choice: BestChoiceReason = ""
     prerequisites: Codes = []
     needs: list[
         Annotated[
-            file_format.matching(NEED_PATTERN, "« {value} » : lettres minuscules et _ seulement"),
+            NeedCode,
             file_format.known_in(
                 "need_codes", "« {value} » n'est pas un besoin de la boîte à outils"
             ),
@@ -261,8 +315,8 @@ class Action(FileModel):
     funding: Codes = []
     training: Codes = []
     # What the action saves (maturity.footprint.SCENARIOS), shown with the action.
-    savings: list[file_format.one_of(footprint.SCENARIOS, _unknown(footprint.SCENARIOS))] = []
-    toolbox_usages: file_format.renamed("needs (les besoins de l'action)") = None
+    savings: list[Saving] = []
+    toolbox_usages: Renamed = None
 
     def problems(self, context: Mapping[str, Any]) -> Iterator[Problem]:
         questions = context.get("questions")
@@ -274,11 +328,17 @@ class Action(FileModel):
                     yield ("triggers", j, "answer", "choices"), message
 
 
+if TYPE_CHECKING:
+    Actions = list[Action]
+else:
+    Actions = file_format.items(Action, "au moins une action est nécessaire")
+
+
 class RulesFile(FileModel):
-    version: file_format.text(TEXT_LIMITS["version"])
+    version: Version
     funding_leads: list[Lead] = []
     training_resources: list[Lead] = []
-    actions: file_format.items(Action, "au moins une action est nécessaire")
+    actions: Actions
 
 
 # --- Triggers that show a need ----------------------------------------------------------------
@@ -290,12 +350,12 @@ class _QuestionFacts:
 
     section: str  # "profile", "dimension", "difficulties", "skills"
     kind: str
-    choices: dict[str, dict]  # code -> {"score", "exclusive", "not_applicable"}
+    choices: dict[str, dict[str, Any]]  # code -> {"score", "exclusive", "not_applicable"}
     difficulty: bool  # a difficulty scale (a higher score is a stronger difficulty)
     good_from: int = 100  # from this score on, a choice is good practice
 
 
-def _question_facts(questionnaire: dict) -> dict[str, _QuestionFacts]:
+def _question_facts(questionnaire: dict[str, Any]) -> dict[str, _QuestionFacts]:
     # Good practice: the best choice, or any choice at the questionnaire's highest level.
     thresholds = [lv["min_score"] for lv in questionnaire.get("levels") or []]
     good_from = max([t for t in thresholds if isinstance(t, int)] or [100]) or 100
@@ -360,7 +420,7 @@ def _good_answers(question: _QuestionFacts, choices: list[str], scores: list[int
     if question.kind == "multiple":  # a practice ticked
         return [c for c in choices if (score[c] or 0) > 0]
     best = min(max(scores), question.good_from)  # the best choice, or one at the highest level
-    return [c for c in choices if score[c] is not None and score[c] >= best]
+    return [c for c in choices if (value := score[c]) is not None and value >= best]
 
 
 def _no_difficulty(question: _QuestionFacts, choices: list[str], scores: list[int]) -> list[str]:
@@ -401,7 +461,7 @@ def _references(document: RulesFile) -> Iterator[Problem]:
                     yield ("actions", i, key), message.format(code)
 
 
-def _prerequisites_problem(actions: list[dict]) -> str | None:
+def _prerequisites_problem(actions: list[dict[str, Any]]) -> str | None:
     """A cycle, or a chain longer than the engine orders (it places prerequisites recursively)."""
     graph = {a["code"]: a["prerequisites"] for a in actions}
     try:
@@ -416,7 +476,9 @@ def _prerequisites_problem(actions: list[dict]) -> str | None:
     return None
 
 
-def _context(questionnaire: dict | None, need_codes: Iterable[str] | None) -> dict[str, Any]:
+def _context(
+    questionnaire: dict[str, Any] | None, need_codes: Iterable[str] | None
+) -> dict[str, Any]:
     """What the values are checked against (the models' `known_in`): nothing when not given."""
     context: dict[str, Any] = {"need_codes": set(need_codes) if need_codes else None}
     if questionnaire:
@@ -427,14 +489,17 @@ def _context(questionnaire: dict | None, need_codes: Iterable[str] | None) -> di
 
 
 def clean(
-    data: Any, *, questionnaire: dict | None = None, need_codes: Iterable[str] | None = None
-) -> tuple[dict, list[str]]:
+    data: Any,
+    *,
+    questionnaire: dict[str, Any] | None = None,
+    need_codes: Iterable[str] | None = None,
+) -> tuple[dict[str, Any], list[str]]:
     """Validate a rules file (optionally against a normalised questionnaire and the toolbox's
     need codes, see roadmap_rules.known_need_codes); return (data, errors)."""
     document, errors = file_format.check(RulesFile, data, _context(questionnaire, need_codes))
     # Read again without the questionnaire and the need codes: across the file, only its shape.
     readable = document or file_format.partial(RulesFile, data)
-    if readable is not None:
+    if isinstance(readable, RulesFile):  # None when the file is not even a table
         for check in (_codes_used_twice, _references):
             errors += [file_format.at(loc, RulesFile, m) for loc, m in check(readable)]
     out = document.model_dump() if document else {}
@@ -444,8 +509,11 @@ def clean(
 
 
 def load(
-    text: str, *, questionnaire: dict | None = None, need_codes: Iterable[str] | None = None
-) -> tuple[dict, list[str]]:
+    text: str,
+    *,
+    questionnaire: dict[str, Any] | None = None,
+    need_codes: Iterable[str] | None = None,
+) -> tuple[dict[str, Any], list[str]]:
     try:
         data = safe_yaml.load(text)
     except safe_yaml.YAMLFileError as exc:
@@ -453,7 +521,7 @@ def load(
     return clean(data, questionnaire=questionnaire, need_codes=need_codes)
 
 
-def schema(url: str) -> dict:
+def schema(url: str) -> dict[str, Any]:
     """The published JSON Schema, whose address is `url`."""
     return file_format.json_schema(
         RulesFile,
