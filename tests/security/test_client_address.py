@@ -83,7 +83,7 @@ def test_a_request_that_skipped_a_trusted_proxy_is_refused_not_a_server_error(
 
 @pytest.mark.django_db
 def test_behind_the_proxy_the_contact_limit_counts_each_client_apart(client, behind_proxy):
-    from ambassadors import views
+    from ambassadors.views import directory
 
     ambassador = AmbassadorFactory()
     url = reverse("ambassadors:ambassador_contact", args=[ambassador.pk])
@@ -92,7 +92,7 @@ def test_behind_the_proxy_the_contact_limit_counts_each_client_apart(client, beh
         client.force_login(UserFactory())  # a new account each time: only the address limit
         return client.post(url, MESSAGE, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded_for)
 
-    for _ in range(views.CONTACT_LIMIT_PER_IP_PER_DAY):
+    for _ in range(directory.CONTACT_LIMIT_PER_IP_PER_DAY):
         assert send("203.0.113.66").status_code == 302
     assert send("203.0.113.66").status_code == 429
     assert send("198.51.100.4, 203.0.113.66").status_code == 429  # forged left part ignored
