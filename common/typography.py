@@ -10,7 +10,8 @@ on the output treats all of them alike. The rules, in the text between tags only
   that some typographers use before ; ! ? is missing from common fonts, and one character is
   easier to check);
 - a straight apostrophe between two letters (aujourd'hui, l'outil) becomes ’ (U+2019), the
-  apostrophe of the French templates, so that straight and curly ones no longer mix.
+  apostrophe of the French templates, so that straight and curly ones no longer mix; but not
+  in an e-mail address (o'brien@example.org), which must stay the one people copy.
 
 Tags, and so every attribute, are left as written, and so are comments and the content of
 script, style, pre, code, kbd, samp and textarea (code, data and what people edit stay exactly
@@ -49,6 +50,18 @@ _APOSTROPHES = {"'", "&#x27;", "&#39;", "&apos;"}
 _OPENING = {"«", "&laquo;"}
 
 
+# A word, up to the next space or joint between texts; an e-mail address is at most 254 long.
+_WORD = re.compile(f"[^\\s{_JOIN}]*")
+_WORD_BEFORE = re.compile(f"[^\\s{_JOIN}]*\\Z")
+
+
+def _in_address(text: str, start: int, end: int) -> bool:
+    """Whether the apostrophe at text[start:end] is part of an e-mail address (o'brien@…): an
+    address shown as text must stay the one people copy."""
+    before = _WORD_BEFORE.search(text, max(0, start - 254), start)
+    return "@" in _WORD.match(text, end).group() or "@" in before.group()
+
+
 def french_text(text: str) -> str:
     """The rules on text between tags (HTML-escaped text: entities are understood)."""
     if text.isspace():
@@ -65,6 +78,7 @@ def french_text(text: str) -> str:
                 and _LETTER.match(text, start - 1)
                 and end < len(text)
                 and _LETTER.match(text, end)
+                and not _in_address(text, start, end)
             ):
                 parts += (text[done:start], APOSTROPHE)
                 done = end

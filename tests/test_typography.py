@@ -55,6 +55,14 @@ def test_straight_apostrophes_between_letters_become_typographic():
     assert french_html("<p>'cité' 5'2 l' </p>") == "<p>'cité' 5'2 l' </p>"
 
 
+def test_apostrophes_of_an_email_address_shown_as_text_stay_straight():
+    html = "<p>Écrivez à o'brien@example.org ou à jean@d'arc.example, l'équipe</p>"
+    assert french_html(html) == (
+        "<p>Écrivez à o'brien@example.org ou à jean@d'arc.example, l’équipe</p>"
+    )
+    assert french_html("<td>o&#x27;neil@example.org</td>") == "<td>o&#x27;neil@example.org</td>"
+
+
 def test_entities_for_guillemets_count_as_guillemets():
     assert french_html("<p>&laquo; mot &raquo;</p>") == f"<p>&laquo;{NBSP}mot{NBSP}&raquo;</p>"
 
