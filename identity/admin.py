@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from identity import services
-from identity.forms import InstanceIdentityForm
+from identity.forms import SECTIONS, InstanceIdentityForm
 from identity.models import InstanceIdentity
 
 
@@ -16,38 +16,11 @@ class InstanceIdentityAdmin(admin.ModelAdmin):
     form = InstanceIdentityForm
     list_display = ["__str__", "is_demo", "updated_at"]
     readonly_fields = ["logo_preview", "updated_at"]
+    # The form's sections; the logo's preview and file come before the pasted SVG.
     fieldsets = [
-        (_("Qui propose le service"), {"fields": ["operator_name", "short_name", "is_demo"]}),
-        (
-            _("Logo et couleurs"),
-            {
-                "fields": [
-                    "logo_preview",
-                    "logo_file",
-                    "logo_svg",
-                    "brand_colour",
-                    "accent_colour",
-                ]
-            },
-        ),
-        (
-            _("Mentions légales : éditeur"),
-            {
-                "fields": [
-                    "legal_form",
-                    "siret",
-                    "address",
-                    "phone",
-                    "contact_email",
-                    "website",
-                    "publication_director",
-                ]
-            },
-        ),
-        (_("Protection des données"), {"fields": ["dpo_name", "dpo_email"]}),
-        (_("Hébergeur"), {"fields": ["host_name", "host_address", "host_phone"]}),
-        (None, {"fields": ["updated_at"]}),
-    ]
+        (title, {"fields": ["logo_preview", "logo_file", *names] if "logo_svg" in names else names})
+        for title, names in SECTIONS
+    ] + [(None, {"fields": ["updated_at"]})]
 
     def has_add_permission(self, request):
         return False

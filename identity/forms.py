@@ -14,6 +14,27 @@ def _ratio(value: float) -> str:
     return f"{value:.1f}".replace(".", ",")
 
 
+# The identity's fields by section, in the order the admin shows them.
+SECTIONS = [
+    (gettext_lazy("Qui propose le service"), ["operator_name", "short_name", "is_demo"]),
+    (gettext_lazy("Logo et couleurs"), ["logo_svg", "brand_colour", "accent_colour"]),
+    (
+        gettext_lazy("Mentions légales : éditeur"),
+        [
+            "legal_form",
+            "siret",
+            "address",
+            "phone",
+            "contact_email",
+            "website",
+            "publication_director",
+        ],
+    ),
+    (gettext_lazy("Protection des données"), ["dpo_name", "dpo_email"]),
+    (gettext_lazy("Hébergeur"), ["host_name", "host_address", "host_phone"]),
+]
+
+
 class InstanceIdentityForm(forms.ModelForm):
     logo_file = forms.FileField(
         label=gettext_lazy("envoyer un logo (fichier SVG)"),
@@ -30,26 +51,7 @@ class InstanceIdentityForm(forms.ModelForm):
 
     class Meta:
         model = InstanceIdentity
-        fields = [
-            "operator_name",
-            "short_name",
-            "is_demo",
-            "logo_svg",
-            "brand_colour",
-            "accent_colour",
-            "legal_form",
-            "siret",
-            "address",
-            "phone",
-            "contact_email",
-            "website",
-            "publication_director",
-            "dpo_name",
-            "dpo_email",
-            "host_name",
-            "host_address",
-            "host_phone",
-        ]
+        fields = [name for _title, names in SECTIONS for name in names]
         widgets = {
             "brand_colour": forms.TextInput(attrs={"size": 8, "placeholder": "#0b5a48"}),
             "accent_colour": forms.TextInput(attrs={"size": 8, "placeholder": "#8a3b00"}),
