@@ -19,7 +19,7 @@ production).
 import os
 import random
 import sys
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -53,13 +53,9 @@ from django.db import transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from stdnum import luhn  # noqa: E402
 
 from accounts.models import (  # noqa: E402
-    LegalForm,
     Organisation,
-    Sector,
-    StaffBand,
     User,
 )
 from advisers import observatory  # noqa: E402
@@ -74,11 +70,10 @@ from maturity.models import (  # noqa: E402
     Diagnostic,
     DimensionResult,
     Questionnaire,
-    ResultSnapshot,
     Roadmap,
     RoadmapAction,
 )
-from maturity.structure import structure_for  # noqa: E402
+from tests import generators  # noqa: E402
 
 DIAGNOSTICS = 100_000
 BATCH = 5_000
@@ -100,10 +95,6 @@ def _questionnaire() -> Questionnaire:
     return questionnaire
 
 
-def _level(score: float, levels) -> str:
-    return [lv["code"] for lv in levels if lv["min_score"] <= score][-1]
-
-
 def generate(questionnaire: Questionnaire) -> None:
     done = Diagnostic.objects.filter(status="completed").count()
     if done >= DIAGNOSTICS:
@@ -113,74 +104,14 @@ def generate(questionnaire: Questionnaire) -> None:
             observatory.rebuild()
             _analyze()
         return
-    structure = structure_for(questionnaire)
-    codes = [s.code for s in structure.dimensions]
-    levels = sorted(structure.level_texts.values(), key=lambda lv: lv["min_score"])
     rng = random.Random(7)
-    sectors = [c for c, _label in Sector.choices]
-    sizes = [c for c, _label in StaffBand.choices]
-    forms = [c for c, _label in LegalForm.choices]
+    regions = {departement: REGIONS.get(departement, "84") for departement in DEPARTEMENTS}
     print(f"Génération de {DIAGNOSTICS} diagnostics terminés…", flush=True)
     for start in range(done, DIAGNOSTICS, BATCH):
         with transaction.atomic():
-            organisations = []
-            for n in range(start, start + BATCH):
-                base = f"{n + 20_000_000:08d}"
-                departement = rng.choice(DEPARTEMENTS)
-                organisations.append(
-                    Organisation(
-                        name=f"Organisation {n}",
-                        siren=base + luhn.calc_check_digit(base),
-                        legal_form=rng.choice(forms),
-                        sector=rng.choice(sectors),
-                        staff_band=rng.choice(sizes),
-                        volunteers_band="10-49",
-                        postcode=f"{departement}000",
-                        departement=departement,
-                        region=REGIONS.get(departement, "84"),
-                    )
-                )
-            organisations = Organisation.objects.bulk_create(organisations, batch_size=BATCH)
-            diagnostics = Diagnostic.objects.bulk_create(
-                [
-                    Diagnostic(
-                        organisation=o,
-                        questionnaire=questionnaire,
-                        status="completed",
-                        completed_at=timezone.make_aware(
-                            datetime(2021 + rng.randrange(5), 1, 1)
-                            + timedelta(days=rng.randrange(360))
-                        ),
-                    )
-                    for o in organisations
-                ],
-                batch_size=BATCH,
+            generators.completed_diagnostics(
+                rng, questionnaire, first=start, count=BATCH, regions=regions, years=(2021, 2026)
             )
-            snapshots = []
-            rows = []
-            for diagnostic in diagnostics:
-                scores = {code: round(rng.uniform(5, 95), 1) for code in codes}
-                overall = round(sum(scores.values()) / len(scores), 1)
-                snapshots.append(
-                    ResultSnapshot(
-                        diagnostic=diagnostic,
-                        overall_score=overall,
-                        overall_level=_level(overall, levels),
-                        data={"overall": {"score": overall, "level": _level(overall, levels)}},
-                    )
-                )
-                rows.append(scores)
-            snapshots = ResultSnapshot.objects.bulk_create(snapshots, batch_size=BATCH)
-            DimensionResult.objects.bulk_create(
-                [
-                    DimensionResult(snapshot=snapshot, dimension=code, score=score)
-                    for snapshot, scores in zip(snapshots, rows, strict=True)
-                    for code, score in scores.items()
-                ],
-                batch_size=BATCH * 2,
-            )
-            # What maturity.results.store_snapshot does after each snapshot, by batch.
-            observatory.record([d.pk for d in diagnostics])
         print(f"  {start + BATCH} / {DIAGNOSTICS}", flush=True)
     _analyze()
 

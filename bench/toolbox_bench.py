@@ -31,64 +31,14 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from toolbox.models import (  # noqa: E402
-    Access,
-    Alternative,
-    Deployment,
-    Dimension,
-    HostingOffer,
-    LicenceStatus,
-    Need,
-    ProprietaryProduct,
-    Provider,
-    Tool,
-    Usage,
-)
-from toolbox.search import search_text_for  # noqa: E402
+from tests import generators  # noqa: E402
+from toolbox.models import Need  # noqa: E402
 
 TOOLS, OFFERS, PROVIDERS, PRODUCTS, NEEDS = 1000, 3000, 100, 150, 36
 WARMUP, RUNS = 10, 100
 URL = "/outils/?q=partage+equipe&usage=stockage&donnees=fr"
 # Also measured: every tool counted in the facets (no filter), and three facets with a product.
 OTHER_URLS = ["/outils/", "/outils/?licence=libre&acces=paid&deploiement=saas&remplace=produit-1"]
-WORDS = [
-    "partage",
-    "fichiers",
-    "équipe",
-    "association",
-    "bénévoles",
-    "réunion",
-    "visioconférence",
-    "agenda",
-    "adhérents",
-    "comptabilité",
-    "cotisations",
-    "dons",
-    "formulaire",
-    "sondage",
-    "site",
-    "lettre",
-    "information",
-    "messagerie",
-    "discussion",
-    "projet",
-    "tâches",
-    "tableau",
-    "document",
-    "collaboratif",
-    "sobre",
-    "libre",
-    "hébergé",
-    "chiffré",
-    "coopérative",
-    "gouvernance",
-    "vote",
-    "assemblée",
-    "carte",
-    "événement",
-    "billetterie",
-    "trésorerie",
-]
 
 
 def need_code(n: int) -> str:
@@ -96,49 +46,16 @@ def need_code(n: int) -> str:
 
 
 def generate(rng: random.Random) -> None:
-    products = ProprietaryProduct.objects.bulk_create(
-        ProprietaryProduct(name=f"Produit {n}", slug=f"produit-{n}") for n in range(PRODUCTS)
-    )
     Need.objects.bulk_create(
         Need(code=need_code(n), label=f"Besoin {n}", position=n) for n in range(NEEDS)
     )
-    need_codes = [need_code(n) for n in range(NEEDS)]
-    tools = []
-    for n in range(TOOLS):
-        tool = Tool(
-            name=f"Outil {n}",
-            slug=f"outil-{n}",
-            summary=" ".join(rng.choices(WORDS, k=12)).capitalize(),
-            description=" ".join(rng.choices(WORDS, k=120)),
-            usages=rng.sample(Usage.values, k=rng.randint(1, 3)),
-            needs=rng.sample(need_codes, k=rng.randint(1, 3)),
-            licence_spdx="AGPL-3.0-or-later",
-            licence_status=rng.choice(LicenceStatus.values),
-            deployments=rng.sample(Deployment.values, k=rng.randint(1, 3)),
-            dimensions=rng.sample(Dimension.values, k=2),
-            ease=rng.randint(1, 3),
-            status="published",
-        )
-        tool.search_text = search_text_for(tool)
-        tools.append(tool)
-    tools = Tool.objects.bulk_create(tools)
-    Alternative.objects.bulk_create(
-        Alternative(tool=tool, product=product)
-        for tool in tools
-        for product in rng.sample(products, k=2)
-    )
-    providers = Provider.objects.bulk_create(
-        Provider(name=f"Hébergeur {n}", slug=f"hebergeur-{n}") for n in range(PROVIDERS)
-    )
-    HostingOffer.objects.bulk_create(
-        HostingOffer(
-            tool=rng.choice(tools),
-            provider=rng.choice(providers),
-            name=f"Offre {n}",
-            access=rng.choice(Access.values),
-            data_country=rng.choice(["FR", "FR", "DE", "BE", "US"]),
-        )
-        for n in range(OFFERS)
+    generators.catalogue(
+        rng,
+        tools=TOOLS,
+        products=PRODUCTS,
+        providers=PROVIDERS,
+        offers=OFFERS,
+        need_codes=[need_code(n) for n in range(NEEDS)],
     )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

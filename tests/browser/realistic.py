@@ -7,74 +7,30 @@ propose (every answer the weakest)."""
 
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.core.management import call_command
 from django.utils import timezone
-from stdnum import luhn
 
-from accounts.models import LegalForm, Organisation, Sector, StaffBand, User
-from advisers import observatory
+from accounts.models import Organisation, User
 from advisers.models import Consent
 from maturity import services
 from maturity.models import (
     Diagnostic,
-    DimensionResult,
     Questionnaire,
-    ResultSnapshot,
     Roadmap,
     RoadmapAction,
 )
 from maturity.structure import structure_for
+from tests import generators
 from tests.factories import MembershipFactory, OrganisationFactory
 from tests.workshops.factories import add_participants
-from toolbox.models import (
-    Alternative,
-    Deployment,
-    Dimension,
-    HostingOffer,
-    LicenceStatus,
-    ProprietaryProduct,
-    Provider,
-    Tool,
-    Usage,
-)
-from toolbox.search import search_text_for
+from toolbox.models import Tool
 from workshops import services as workshop_services
 from workshops.models import DEFAULT_GROUPS
 
 TOOLS, PRODUCTS, PROVIDERS, OFFERS = 300, 60, 40, 900
 ORGANISATIONS, CLIENTS = 300, 60
-WORDS = [
-    "partage",
-    "fichiers",
-    "équipe",
-    "association",
-    "bénévoles",
-    "réunion",
-    "visioconférence",
-    "agenda",
-    "adhérents",
-    "comptabilité",
-    "cotisations",
-    "dons",
-    "formulaire",
-    "sondage",
-    "site",
-    "lettre",
-    "information",
-    "messagerie",
-    "discussion",
-    "projet",
-    "tâches",
-    "tableau",
-    "document",
-    "collaboratif",
-    "sobre",
-    "libre",
-    "hébergé",
-    "chiffré",
-]
 DEPARTEMENTS = {"33": "75", "64": "75", "87": "75", "35": "53", "29": "53", "44": "52"}
 
 
@@ -91,105 +47,28 @@ class World:
 
 
 def grow_catalogue(rng: random.Random) -> None:
-    """bench/toolbox_bench.py's generator at a regional size, on the shipped needs."""
-    needs = sorted({need for tool in Tool.objects.all() for need in tool.needs})
-    products = ProprietaryProduct.objects.bulk_create(
-        ProprietaryProduct(name=f"Produit {n}", slug=f"produit-{n}") for n in range(PRODUCTS)
-    )
-    tools = []
-    for n in range(TOOLS):
-        tool = Tool(
-            name=f"Outil {n}",
-            slug=f"outil-{n}",
-            summary=" ".join(rng.choices(WORDS, k=12)).capitalize(),
-            description=" ".join(rng.choices(WORDS, k=120)),
-            usages=rng.sample(Usage.values, k=rng.randint(1, 3)),
-            needs=rng.sample(needs, k=min(2, len(needs))),
-            licence_spdx="AGPL-3.0-or-later",
-            licence_status=rng.choice(LicenceStatus.values),
-            deployments=rng.sample(Deployment.values, k=rng.randint(1, 3)),
-            dimensions=rng.sample(Dimension.values, k=2),
-            ease=rng.randint(1, 3),
-            status="published",
-        )
-        tool.search_text = search_text_for(tool)
-        tools.append(tool)
-    tools = Tool.objects.bulk_create(tools)
-    Alternative.objects.bulk_create(
-        Alternative(tool=tool, product=product)
-        for tool in tools
-        for product in rng.sample(products, k=2)
-    )
-    providers = Provider.objects.bulk_create(
-        Provider(name=f"Hébergeur {n}", slug=f"hebergeur-{n}") for n in range(PROVIDERS)
-    )
-    HostingOffer.objects.bulk_create(
-        HostingOffer(
-            tool=rng.choice(tools),
-            provider=rng.choice(providers),
-            name=f"Offre {n}",
-            data_country=rng.choice(["FR", "FR", "DE", "BE"]),
-        )
-        for n in range(OFFERS)
+    """The toolbox benchmark's catalogue at a regional size, on the shipped needs."""
+    generators.catalogue(
+        rng,
+        tools=TOOLS,
+        products=PRODUCTS,
+        providers=PROVIDERS,
+        offers=OFFERS,
+        need_codes=sorted({need for tool in Tool.objects.all() for need in tool.needs}),
     )
 
 
 def grow_observatory(rng: random.Random, questionnaire: Questionnaire) -> list[Organisation]:
-    """bench/advisers_bench.py's generator at a regional size: completed diagnostics written in
-    bulk, then recorded in the observatory as completing them does."""
-    structure = structure_for(questionnaire)
-    codes = [s.code for s in structure.dimensions]
-    levels = sorted(structure.level_texts.values(), key=lambda lv: lv["min_score"])
-
-    def level(score: float) -> str:
-        return [lv["code"] for lv in levels if lv["min_score"] <= score][-1]
-
-    organisations = []
-    for n in range(ORGANISATIONS):
-        base = f"{n + 30_000_000:08d}"
-        departement = rng.choice(list(DEPARTEMENTS))
-        organisations.append(
-            Organisation(
-                name=f"Organisation {n}",
-                siren=base + luhn.calc_check_digit(base),
-                legal_form=rng.choice(LegalForm.values),
-                sector=rng.choice(Sector.values),
-                staff_band=rng.choice(StaffBand.values),
-                volunteers_band="10-49",
-                postcode=f"{departement}000",
-                departement=departement,
-                region=DEPARTEMENTS[departement],
-            )
-        )
-    organisations = Organisation.objects.bulk_create(organisations)
-    diagnostics = Diagnostic.objects.bulk_create(
-        Diagnostic(
-            organisation=organisation,
-            questionnaire=questionnaire,
-            status=Diagnostic.Status.COMPLETED,
-            completed_at=timezone.make_aware(
-                datetime(2022 + rng.randrange(4), 1, 1) + timedelta(days=rng.randrange(360))
-            ),
-        )
-        for organisation in organisations
+    """The adviser benchmark's observatory at a regional size."""
+    diagnostics = generators.completed_diagnostics(
+        rng,
+        questionnaire,
+        first=10_000_000,  # SIRENs apart from the demo data's
+        count=ORGANISATIONS,
+        regions=DEPARTEMENTS,
+        years=(2022, 2026),
     )
-    scores = [{code: round(rng.uniform(5, 95), 1) for code in codes} for _ in diagnostics]
-    snapshots = ResultSnapshot.objects.bulk_create(
-        ResultSnapshot(
-            diagnostic=diagnostic,
-            overall_score=(overall := round(sum(row.values()) / len(row), 1)),
-            overall_level=level(overall),
-            data={"overall": {"score": overall, "level": level(overall)}},
-        )
-        for diagnostic, row in zip(diagnostics, scores, strict=True)
-    )
-    DimensionResult.objects.bulk_create(
-        DimensionResult(snapshot=snapshot, dimension=code, score=score)
-        for snapshot, row in zip(snapshots, scores, strict=True)
-        for code, score in row.items()
-    )
-    observatory.record([d.pk for d in diagnostics])
-    return organisations
+    return [diagnostic.organisation for diagnostic in diagnostics]
 
 
 def grow_portfolio(adviser: User, clients: list[Organisation]) -> None:
