@@ -2,7 +2,7 @@
 DiagnosticError with a French message that the view shows as is."""
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -399,19 +399,24 @@ def save_inventory(
     *,
     diagnostic: Diagnostic,
     lines: Sequence[inventory.Declared] | None = None,
+    usages: Collection[str] | None = None,
     equipment: Mapping[str, Mapping[str, int | None]] | None = None,
     by: User,
 ) -> None:
     """Write what the inventory's pages declare: `lines` (maturity.inventory.declared) replace
-    the tools per usage; `equipment` (an EquipmentForm's cleaned data by kind) sets the count,
-    age, reconditioned share and renewal of each kind given. What is None stays as it was."""
+    the tools of `usages` (codes; all of them when None: a page may show only a part);
+    `equipment` (an EquipmentForm's cleaned data by kind) sets the count, age, reconditioned
+    share and renewal of each kind given. What is None stays as it was."""
     if diagnostic.is_completed:
         raise DiagnosticError(
             _("Ce diagnostic est terminé : son inventaire ne peut plus être modifié.")
         )
     with transaction.atomic():
         if lines is not None:
-            diagnostic.inventory_items.all().delete()
+            replaced = diagnostic.inventory_items.all()
+            if usages is not None:
+                replaced = replaced.filter(usage__in=usages)
+            replaced.delete()
             InventoryItem.objects.bulk_create(
                 InventoryItem(
                     diagnostic=diagnostic,

@@ -53,6 +53,11 @@ urlpatterns = [
         name="renew_guest_link",
     ),
     path("<id:pk>/inventaire/", inventory.inventory, name="inventory"),
+    path(
+        "<id:pk>/inventaire/equipement/",
+        inventory.inventory_equipment,
+        name="inventory_equipment",
+    ),
     path("<id:pk>/terminer/", results.complete, name="complete"),
     path("<id:pk>/resultats/", results.results_page, name="results"),
     path("<id:pk>/resultats/document.pdf", results.results_pdf, name="results_pdf"),

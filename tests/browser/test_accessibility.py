@@ -73,6 +73,8 @@ def test_pages_filled_as_real_ones_have_no_wcag_violations(visitor, world):
             "sommaire des réponses": f"/diagnostic/repondre/{world.respondent_pk}/",
             "partie du diagnostic": f"/diagnostic/repondre/{world.respondent_pk}/partie/securite_rgpd/",
             "inventaire": f"/diagnostic/{world.in_progress.pk}/inventaire/",
+            "inventaire, usages 10 à 17": f"/diagnostic/{world.in_progress.pk}/inventaire/?partie=2",
+            "inventaire : équipement": f"/diagnostic/{world.in_progress.pk}/inventaire/equipement/",
             "terminer": f"/diagnostic/{world.in_progress.pk}/terminer/",
             "résultats": f"/diagnostic/{completed.pk}/resultats/",
             "feuille de route (longue)": f"/diagnostic/organisation/{organisation.pk}/feuille-de-route/",

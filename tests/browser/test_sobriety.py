@@ -162,6 +162,16 @@ def journey_pages(world) -> list[tuple[str, str, str | None]]:
             "admin",
         ),
         ("Inventaire", reverse("maturity:inventory", args=[world["in_progress"].pk]), "admin"),
+        (
+            "Inventaire, usages 10 à 17",
+            reverse("maturity:inventory", args=[world["in_progress"].pk]) + "?partie=2",
+            "admin",
+        ),
+        (
+            "Inventaire : équipement",
+            reverse("maturity:inventory_equipment", args=[world["in_progress"].pk]),
+            "admin",
+        ),
         ("Terminer", reverse("maturity:complete", args=[world["in_progress"].pk]), "admin"),
         ("Résultats", reverse("maturity:results", args=[diagnostic.pk]), "admin"),
         (
@@ -194,9 +204,7 @@ def journey_pages(world) -> list[tuple[str, str, str | None]]:
 
 # Pages of the journeys still above grade A's budget, and why; the test fails when one of them
 # reaches A, so that the list only shrinks.
-NOT_YET_A = {
-    "Inventaire": "17 usages with their common tools and the equipment in one form (605 elements)",
-}
+NOT_YET_A: dict[str, str] = {}
 
 
 def participant_page(browser, base_url: str, workshop) -> tuple[str, list[dict]]:

@@ -134,6 +134,7 @@ ROWS = {
     "maturity:guest_link": Row(org_a(403, 200), kwargs=GUEST_OF_D),
     "maturity:renew_guest_link": Row(org_a(403, 302), kwargs=GUEST_OF_D, method="post"),
     "maturity:inventory": Row(org_a(200, 200), kwargs=D),
+    "maturity:inventory_equipment": Row(org_a(200, 200), kwargs=D),
     "maturity:complete": Row(org_a(403, 200), kwargs=D),
     "maturity:results": Row(org_a(200, 200), kwargs=D),
     # A diagnostic in progress has no results yet: its members are sent to the results page.

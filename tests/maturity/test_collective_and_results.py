@@ -11,7 +11,7 @@ from django.utils.html import escape
 from accounts.models import Organisation
 from common.typography import french_text
 from maturity import inventory, results, services
-from maturity.models import Diagnostic, InventoryItem, Respondent, ResultSnapshot
+from maturity.models import Diagnostic, EquipmentItem, InventoryItem, Respondent, ResultSnapshot
 from maturity.structure import structure_for
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.maturity.factories import (
@@ -238,9 +238,12 @@ def test_inventory_findings_show_redundancy_and_dependence(client, questionnaire
     client.force_login(respondent.user)
     response = client.post(
         reverse("maturity:inventory", args=[diagnostic.pk]),
+        {"tools-stockage": ["Google Drive", "Dropbox", "Nextcloud"], "other-visio": "Outil maison"},
+    )
+    assert response.status_code == 302
+    response = client.post(
+        reverse("maturity:inventory_equipment", args=[diagnostic.pk]),
         {
-            "tools-stockage": ["Google Drive", "Dropbox", "Nextcloud"],
-            "other-visio": "Outil maison",
             "eq-ordinateurs-count": "6",
             "eq-ordinateurs-average_age": "7",
             "eq-ordinateurs-reconditioned_percent": "50",
@@ -261,18 +264,21 @@ def test_inventory_findings_show_redundancy_and_dependence(client, questionnaire
 def test_bad_equipment_values_keep_what_was_typed(client, questionnaire):
     diagnostic, respondent = diagnostic_with_respondent(questionnaire=questionnaire)
     client.force_login(respondent.user)
+    client.post(
+        reverse("maturity:inventory", args=[diagnostic.pk]), {"tools-stockage": ["Nextcloud"]}
+    )
     response = client.post(
-        reverse("maturity:inventory", args=[diagnostic.pk]),
-        {
-            "tools-stockage": ["Nextcloud"],
-            "eq-ordinateurs-count": "-3",
-            "eq-ordinateurs-reconditioned_percent": "150",
-        },
+        reverse("maturity:inventory_equipment", args=[diagnostic.pk]),
+        {"eq-ordinateurs-count": "-3", "eq-ordinateurs-reconditioned_percent": "150"},
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert 'value="-3"' in html and 'value="150"' in html and "checked" in html
-    assert not InventoryItem.objects.exists()
+    assert 'value="-3"' in html and 'value="150"' in html
+    assert not EquipmentItem.objects.exists()
+    # The tools, saved on their own step, are left as they were.
+    assert list(InventoryItem.objects.values_list("usage", "tool_name")) == [
+        ("stockage", "Nextcloud")
+    ]
 
 
 def test_completion_lists_unanswered_questions_then_locks(client, questionnaire):

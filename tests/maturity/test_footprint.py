@@ -232,7 +232,7 @@ def test_counts_and_ages_out_of_range_are_refused_in_french_keeping_what_was_typ
     diagnostic, respondent = diagnostic_with_respondent(questionnaire=questionnaire)
     client.force_login(respondent.user)
     response = client.post(
-        reverse("maturity:inventory", args=[diagnostic.pk]),
+        reverse("maturity:inventory_equipment", args=[diagnostic.pk]),
         {
             "eq-ordinateurs-count": "-3",
             "eq-ecrans-count": "200000",
@@ -254,7 +254,7 @@ def test_counts_and_ages_out_of_range_are_refused_in_french_keeping_what_was_typ
 def test_an_age_beyond_the_renewal_is_refused(client, questionnaire):
     diagnostic, respondent = diagnostic_with_respondent(questionnaire=questionnaire)
     client.force_login(respondent.user)
-    url = reverse("maturity:inventory", args=[diagnostic.pk])
+    url = reverse("maturity:inventory_equipment", args=[diagnostic.pk])
     response = client.post(
         url,
         {
@@ -322,7 +322,9 @@ def completed(client, questionnaire, equipment: dict | None = None, **organisati
     )
     client.force_login(respondent.user)
     if equipment:
-        response = client.post(reverse("maturity:inventory", args=[diagnostic.pk]), equipment)
+        response = client.post(
+            reverse("maturity:inventory_equipment", args=[diagnostic.pk]), equipment
+        )
         assert response.status_code == 302
     answer_all(respondent, weakest)
     services.complete(diagnostic=diagnostic, by=respondent.user)

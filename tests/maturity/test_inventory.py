@@ -166,6 +166,18 @@ def test_saving_the_inventory_replaces_its_tools_and_sets_each_kind_of_equipment
         ("ecrans", 9, 2, None, None),
     }
 
+    # The tools of some usages (a page shows a part of them): the others' lines stay.
+    services.save_inventory(
+        diagnostic=diagnostic,
+        lines=[inventory.Declared("stockage", "CryptPad", True, True)],
+        usages=["stockage", "visio"],
+        by=user,
+    )
+    assert _lines(diagnostic) == {
+        ("stockage", "CryptPad", False, True, True, user.pk),
+        ("agenda", "", True, None, None, user.pk),
+    }
+
     # The tools alone, none this time: the lines go, the equipment stays.
     services.save_inventory(diagnostic=diagnostic, lines=[], by=user)
     assert _lines(diagnostic) == set()
@@ -198,8 +210,11 @@ def test_no_digital_tool_is_saved_shown_and_counted_in_the_results(client, quest
     page = client.get(url).content.decode()
     assert 'name="none-agenda"' in page and "Aucun outil numérique" in page
     assert 'href="/glossaire/#sans-outil-numerique"' in page
+    # Agenda is among the first usages, accounting on the tools' second page.
     response = client.post(url, {"none-agenda": "1", "none-comptabilite": "1"})
-    assert response.status_code == 302
+    assert response["Location"] == url + "?partie=2"
+    response = client.post(url + "?partie=2", {"none-comptabilite": "1"})
+    assert response["Location"] == reverse("maturity:inventory_equipment", args=[diagnostic.pk])
     assert set(
         InventoryItem.objects.filter(diagnostic=diagnostic).values_list(
             "usage", "tool_name", "without_tool"
@@ -235,14 +250,14 @@ def test_no_tool_and_tools_for_one_usage_are_refused_keeping_what_was_typed(clie
             "tools-visio": ["Zoom"],
             "other-visio": "Outil maison",
             "tools-stockage": ["Nextcloud"],
-            "eq-ordinateurs-count": "4",
         },
     )
     assert response.status_code == 400
     html = response.content.decode().replace("\xa0", " ")
     assert "Vous avez coché « Aucun outil numérique » et nommé des outils" in html
     assert 'aria-describedby="err-visio"' in html
-    assert 'value="Outil maison"' in html and 'value="4"' in html
+    assert 'value="Outil maison"' in html
+    assert 'name="tools-stockage" value="Nextcloud" checked' in html
     assert 'name="none-visio" value="1" checked' in html
     assert not InventoryItem.objects.exists()
 
@@ -268,3 +283,91 @@ def test_redundancy_is_several_tools_for_one_need_not_several_channels(client, q
         '/outils/?besoin=stockage_partage&amp;besoin=transfert_fichiers">choisir un outil dans la '
         "boîte à outils</a>"
     ) in page
+
+
+def _text(response) -> str:
+    """The page as written, its no-break spaces (French typography) read as spaces."""
+    return response.content.decode().replace("\xa0", " ")
+
+
+@pytest.mark.django_db
+def test_the_inventory_is_two_steps_the_tools_over_two_pages_then_the_equipment(
+    client, questionnaire
+):
+    diagnostic, respondent = diagnostic_with_respondent(questionnaire=questionnaire)
+    client.force_login(respondent.user)
+    tools = reverse("maturity:inventory", args=[diagnostic.pk])
+    equipment = reverse("maturity:inventory_equipment", args=[diagnostic.pk])
+    detail = client.get(reverse("maturity:diagnostic_detail", args=[diagnostic.pk]))
+    assert f'href="{tools}"' in _text(detail)
+    assert f'href="{equipment}"' in _text(detail)
+
+    first = _text(client.get(tools))
+    assert '<strong aria-current="step">Étape 1 sur 2 : outils</strong>' in first
+    assert f'<a href="{equipment}">Étape 2 sur 2 : équipement</a>' in first
+    assert "Outils utilisés, par usage : usages 1 à 9 sur 17" in first
+    assert 'name="none-stockage"' in first and 'name="none-reseaux_sociaux"' in first
+    assert 'name="none-lettre_info"' not in first and "eq-ordinateurs-count" not in first
+    assert f'href="{tools}?partie=2">Usages 10 à 17 →' in first
+
+    second = _text(client.get(tools + "?partie=2"))
+    assert "Outils utilisés, par usage : usages 10 à 17 sur 17" in second
+    assert 'name="none-lettre_info"' in second and 'name="none-mots_de_passe"' in second
+    assert 'name="none-stockage"' not in second
+    assert f'href="{tools}">← Usages 1 à 9' in second
+    assert f'href="{equipment}">Étape 2 : équipement →' in second
+    for wrong in ("3", "0", "01", "deux"):
+        assert client.get(tools + f"?partie={wrong}").status_code == 404
+
+    last = _text(client.get(equipment))
+    assert '<strong aria-current="step">Étape 2 sur 2 : équipement</strong>' in last
+    assert f'<a href="{tools}">Étape 1 sur 2 : outils</a>' in last
+    assert 'name="eq-ordinateurs-count"' in last and 'name="tools-stockage"' not in last
+
+    # Each page saves its own usages: the second page leaves the first one's tools alone.
+    client.post(tools, {"tools-stockage": ["Nextcloud"], "other-visio": "Jitsi"})
+    client.post(tools + "?partie=2", {"none-comptabilite": "1", "other-lettre_info": "Sendinblue"})
+    client.post(tools + "?partie=2", {"none-comptabilite": "1"})
+    assert set(diagnostic.inventory_items.values_list("usage", "tool_name")) == {
+        ("stockage", "Nextcloud"),
+        ("visio", "Jitsi"),
+        ("comptabilite", ""),
+    }
+    response = client.post(equipment, {"eq-ordinateurs-count": "3"}, follow=True)
+    assert response.redirect_chain == [(equipment, 302)]
+    assert "L’inventaire est enregistré." in _text(response)
+    assert diagnostic.equipment_items.get(kind="ordinateurs").count == 3
+    assert diagnostic.inventory_items.count() == 3
+
+
+@pytest.mark.django_db
+def test_the_inventory_of_a_completed_diagnostic_is_read_only_on_both_steps(client, questionnaire):
+    diagnostic, respondent = diagnostic_with_respondent(questionnaire=questionnaire)
+    client.force_login(respondent.user)
+    tools = reverse("maturity:inventory", args=[diagnostic.pk])
+    equipment = reverse("maturity:inventory_equipment", args=[diagnostic.pk])
+    client.post(tools, {"tools-stockage": ["Nextcloud"]})
+    client.post(equipment, {"eq-ordinateurs-count": "3"})
+    answer_all(respondent, strongest)
+    services.complete(diagnostic=diagnostic, by=respondent.user)
+
+    for url, data in (
+        (tools, {"tools-stockage": ["Dropbox"]}),
+        (tools + "?partie=2", {"none-comptabilite": "1"}),
+        (equipment, {"eq-ordinateurs-count": "9"}),
+    ):
+        response = client.post(url, data, follow=True)
+        assert response.redirect_chain == [(url, 302)]
+        assert "Ce diagnostic est terminé : son inventaire ne peut plus être modifié." in _text(
+            response
+        )
+    assert set(diagnostic.inventory_items.values_list("usage", "tool_name")) == {
+        ("stockage", "Nextcloud")
+    }
+    assert diagnostic.equipment_items.get(kind="ordinateurs").count == 3
+    page = _text(client.get(tools))
+    assert (
+        'value="Nextcloud" checked disabled' in page and 'type="submit" class="button"' not in page
+    )
+    page = _text(client.get(equipment))
+    assert 'value="3"' in page and "Enregistrer l’inventaire" not in page

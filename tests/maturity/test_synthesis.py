@@ -75,7 +75,11 @@ def team(questionnaire, picks, *, inventory=None, client=None):
     ]
     if inventory:
         client.force_login(first.user)
-        client.post(reverse("maturity:inventory", args=[diagnostic.pk]), inventory)
+        # The tools and the equipment are two steps, each with its own form.
+        tools = {k: v for k, v in inventory.items() if not k.startswith("eq-")}
+        equipment = {k: v for k, v in inventory.items() if k.startswith("eq-")}
+        client.post(reverse("maturity:inventory", args=[diagnostic.pk]), tools)
+        client.post(reverse("maturity:inventory_equipment", args=[diagnostic.pk]), equipment)
     for respondent, pick in zip(respondents, picks, strict=True):
         answer_all(respondent, pick)
     services.complete(diagnostic=diagnostic, by=first.user)
