@@ -14,7 +14,7 @@ from advisers.models import AdviserProfile
 from ambassadors.services import events as ambassadors_events
 from ambassadors.services import figures as ambassadors_figures
 from maturity import dashboard, versions
-from toolbox import services as toolbox_services
+from toolbox.services import curation as toolbox_curation
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class Queue:
 
 def cress_queues() -> list[Queue]:
     """Every queue of the CRESS, with its count: eight counts, whatever is waiting."""
-    toolbox = toolbox_services.cress_queue_counts()
+    toolbox = toolbox_curation.cress_queue_counts()
     community = ambassadors_figures.cress_queue_counts()
     advisers = advisers_services.cress_queue_counts()["advisers"]
     drafts = versions.cress_queue_counts()["drafts"]

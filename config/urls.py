@@ -25,7 +25,8 @@ urlpatterns = [
     # Adviser accounts: asked for from the profile, decided in the CRESS space.
     path("", include("advisers.account_urls")),
     path("diagnostic/", include("maturity.urls")),
-    # Before the toolbox's pages: "api" is no tool's slug (toolbox.services.RESERVED_SLUGS).
+    # Before the toolbox's pages: "api" is no tool's slug
+    # (toolbox.services.json_values.RESERVED_SLUGS).
     path("outils/api/v1/", catalogue_api.urls),
     path("outils/", include("toolbox.urls")),
     path("communaute/", include("ambassadors.urls")),

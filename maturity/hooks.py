@@ -8,7 +8,7 @@ tools, no contact, no vocabulary to check against); an app registers its own fun
 start-up:
 
     from maturity import hooks
-    hooks.tools_for_needs.register(services.tools_for_needs)
+    hooks.tools_for_needs.register(vocabulary.tools_for_needs)
 
 A hook is the other kind: maturity tells every function registered on it that something
 happened (hooks.snapshot_stored.register(observatory.record_snapshot)).

@@ -66,7 +66,7 @@ def test_the_stale_digest_still_goes_out_after_the_database_was_briefly_locked()
             raise OperationalError("database is locked")
         return 2
 
-    with mock.patch("toolbox.services.send_stale_digest", locked_once):
+    with mock.patch("toolbox.services.curation.send_stale_digest", locked_once):
         result = tasks.send_stale_digest.apply(throw=False)
     assert result.successful() and result.get() == 2
     assert attempts == ["try", "try"]

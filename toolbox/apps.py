@@ -8,11 +8,12 @@ class ToolboxConfig(AppConfig):
         # The roadmap (maturity) asks for tools by need without importing the toolbox.
         from accounts import rgpd as accounts_rgpd
         from maturity import hooks
-        from toolbox import rgpd, services, signals
+        from toolbox import rgpd, signals
+        from toolbox.services import vocabulary
 
-        hooks.tools_for_needs.register(services.tools_for_needs)
-        hooks.known_need_codes.register(services.known_need_codes)
-        hooks.need_labels.register(services.need_labels)
+        hooks.tools_for_needs.register(vocabulary.tools_for_needs)
+        hooks.known_need_codes.register(vocabulary.known_need_codes)
+        hooks.need_labels.register(vocabulary.need_labels)
         # The catalogue API's cached answers follow every change of the catalogue.
         signals.connect()
         # accounts exports and erases personal data without importing the toolbox.

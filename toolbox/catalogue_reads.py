@@ -18,9 +18,10 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from toolbox import opendata, services
+from toolbox import opendata
 from toolbox.models import HostingOffer, Need, Tool, ToolStatus
 from toolbox.querysets import list_contains_any
+from toolbox.services import vocabulary
 
 VERSION_KEY = "toolbox:catalogue_version"
 # The version key makes changes visible at once; this only bounds what a lost signal (a bulk
@@ -64,7 +65,7 @@ class UnknownCodes(ValueError):
 
 
 def _check_needs(codes: list[str]) -> None:
-    unknown = sorted(set(codes) - services.known_need_codes())
+    unknown = sorted(set(codes) - vocabulary.known_need_codes())
     if unknown:
         raise UnknownCodes(
             "need",

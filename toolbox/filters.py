@@ -12,7 +12,6 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from toolbox import services
 from toolbox.models import (
     LICENCE_TERMS,
     Access,
@@ -26,6 +25,7 @@ from toolbox.models import (
 )
 from toolbox.querysets import list_contains_any
 from toolbox.search import apply_search
+from toolbox.services import vocabulary
 
 if TYPE_CHECKING:
     from toolbox.facets import FacetCounts
@@ -117,7 +117,7 @@ class ToolFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["besoin"].extra["choices"] = list(services.need_labels().items())
+        self.filters["besoin"].extra["choices"] = list(vocabulary.need_labels().items())
 
     # --- Conditions: one Q per facet value; within a facet values add up (OR) ---------------
 

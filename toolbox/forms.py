@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from common.widgets import GroupedCheckboxes
-from toolbox import services
 from toolbox.countries import country_choices, is_country_code
 from toolbox.models import (
     Access,
@@ -18,7 +17,9 @@ from toolbox.models import (
     ToolStatus,
     Usage,
 )
+from toolbox.services import duplicates, json_values, publication, vocabulary
 from toolbox.spdx import SpdxExpressionField
+from toolbox.text import normalise
 
 MAX_LIST_ITEMS = 30
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -147,14 +148,14 @@ class ToolValuesForm(forms.ModelForm):
             instance._state = copy.copy(tool._state)
         initial = kwargs.pop("initial", None) or {}
         if tool is not None:
-            values = services.tool_values(tool)
+            values = json_values.tool_values(tool)
             values["replaces"] = ", ".join(values["replaces"])
             initial = {**values, **initial}
         super().__init__(*args, instance=instance, initial=initial, **kwargs)
         self.similar: list[Tool] = []
         # The needs vocabulary is data; an import passes it once for all its rows.
         if need_choices is None:
-            need_choices = list(services.need_labels().items())
+            need_choices = list(vocabulary.need_labels().items())
         self.fields["needs"].choices = need_choices
         self.fields["summary"].help_text = _("Une ou deux phrases : à quoi sert l'outil.")
         self.fields["description"].help_text = _(
@@ -172,7 +173,7 @@ class ToolValuesForm(forms.ModelForm):
         name = cleaned.get("name")
         if name:
             exclude = self.tool.pk if self.tool else None
-            same = services.same_name_exists(name, exclude_pk=exclude)
+            same = duplicates.same_name_exists(name, exclude_pk=exclude)
             if same:
                 self.similar = [same]
                 self.add_error(
@@ -180,10 +181,8 @@ class ToolValuesForm(forms.ModelForm):
                     _("Un outil porte déjà ce nom dans le catalogue : « %(name)s ».")
                     % {"name": same.name},
                 )
-            elif self.tool is None or services.normalise(name) != services.normalise(
-                self.tool.name
-            ):
-                self.similar = services.similar_tools(name, exclude_pk=exclude)
+            elif self.tool is None or normalise(name) != normalise(self.tool.name):
+                self.similar = duplicates.similar_tools(name, exclude_pk=exclude)
                 if self.similar and not cleaned.get("confirm_not_duplicate"):
                     self.add_error(
                         "confirm_not_duplicate",
@@ -199,9 +198,9 @@ class ToolValuesForm(forms.ModelForm):
         pass
 
     def values(self) -> dict:
-        """Proposed values as JSON-friendly data, in the shape of services.tool_values."""
+        """Proposed values as JSON-friendly data, in the shape of json_values.tool_values."""
         data = self.cleaned_data
-        return {field: data[field] for field in services.PROPOSABLE_FIELDS}
+        return {field: data[field] for field in json_values.PROPOSABLE_FIELDS}
 
 
 COUNTRY_CODE_MESSAGE = _(
@@ -284,7 +283,7 @@ class OfferProposalForm(forms.ModelForm):
         pass
 
     def values(self) -> dict:
-        return {field: self.cleaned_data[field] for field in services.OFFER_FIELDS}
+        return {field: self.cleaned_data[field] for field in json_values.OFFER_FIELDS}
 
 
 def clean_country_code(value: str) -> str:
@@ -328,7 +327,7 @@ class StatusChangeForm(forms.Form):
     reason = forms.CharField(
         label=_("Raison"),
         required=False,
-        max_length=services.STATUS_REASON_MAX_LENGTH,
+        max_length=publication.STATUS_REASON_MAX_LENGTH,
         error_messages={"max_length": _("La raison tient en 100 caractères au plus.")},
     )
 
@@ -395,7 +394,7 @@ class ImportRowForm(ToolValuesForm):
     """One row of an import file: the proposable values plus the CRESS's curated ones."""
 
     class Meta(ToolValuesForm.Meta):
-        fields = [*ToolValuesForm.Meta.fields, *services.CURATED_FIELDS]
+        fields = [*ToolValuesForm.Meta.fields, *json_values.CURATED_FIELDS]
 
     def __init__(
         self,
@@ -421,7 +420,7 @@ class ImportRowForm(ToolValuesForm):
             self.add_error(None, _("id : lettres minuscules, chiffres et tirets uniquement."))
         name = cleaned.get("name")
         if name:
-            owner = self.names.get(services.normalise(name))
+            owner = self.names.get(normalise(name))
             if owner and owner != self.slug:
                 self.add_error(
                     "name", _("Un autre outil (%(id)s) porte déjà ce nom.") % {"id": owner}
@@ -439,7 +438,7 @@ class ImportRowForm(ToolValuesForm):
 
     def import_values(self) -> dict:
         values = self.values()
-        for field in services.CURATED_FIELDS:
+        for field in json_values.CURATED_FIELDS:
             value = self.cleaned_data.get(field)
             values[field] = value.isoformat() if hasattr(value, "isoformat") else value
         return values

@@ -273,7 +273,7 @@ class Tool(models.Model):
 
     @property
     def is_stale(self) -> bool:
-        from toolbox.services import STALE_AFTER_DAYS
+        from toolbox.services.curation import STALE_AFTER_DAYS
 
         return (
             self.last_reviewed is None

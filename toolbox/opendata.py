@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 
 from accounts import csvkit
 from toolbox import opendata_schema as schema
-from toolbox import services
 from toolbox.models import Alternative, HostingOffer, Tool, ToolStatus
+from toolbox.services import json_values, proposals, vocabulary
 from toolbox.text import normalise
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
@@ -75,7 +75,7 @@ def _json_value(value):
 
 def tool_records(tools) -> list[dict]:
     """The file records of these tools (a queryset), in its order: the columns of outils.csv,
-    "replaces" as the sorted names of the products replaced (as services.tool_values)."""
+    "replaces" as the sorted names of the products replaced (as json_values.tool_values)."""
     rows = list(tools.values("pk", "slug", *TOOL_VALUES))
     replaced: dict[int, list[str]] = {}
     # Unordered (the model's ordering joins the tools again); sorted by name below.
@@ -487,7 +487,7 @@ def _validate_tools(rows: Rows, report: ImportReport) -> set[str]:
 
     existing = {tool.slug: tool for tool in Tool.objects.prefetch_related("replaces")}
     names = {normalise(tool.name): tool.slug for tool in existing.values()}
-    need_choices = list(services.need_labels().items())
+    need_choices = list(vocabulary.need_labels().items())
     seen_ids: set[str] = set()
     for line, record in rows.tools:
         identifier = str(record.get("id") or "").strip()
@@ -629,11 +629,13 @@ def run_import(
             tool = Tool.objects.filter(slug=identifier).first()
             if tool is None:
                 tool = Tool(slug=identifier, status=ToolStatus.PUBLISHED)
-            tools[identifier] = services.apply_tool_values(tool, values, user=user, reason=reason)
+            tools[identifier] = json_values.apply_tool_values(
+                tool, values, user=user, reason=reason
+            )
         missing = {v["tool_id"] for v in report.valid_offers} - tools.keys()
         tools |= {tool.slug: tool for tool in Tool.objects.filter(slug__in=missing)}
         for values in report.valid_offers:
-            services.import_offer(
+            proposals.import_offer(
                 tool=tools[values["tool_id"]], values=values, user=user, reason=reason
             )
     report.imported = True

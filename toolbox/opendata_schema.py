@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import csvkit
-from toolbox import services
 from toolbox.countries import ISO_COUNTRY_CODES
 from toolbox.forms import MAX_LIST_ITEMS
 from toolbox.models import (
@@ -36,6 +35,7 @@ from toolbox.models import (
     Tool,
     Usage,
 )
+from toolbox.services import vocabulary
 
 SCHEMA_VERSION = "2.1.0"
 # Files of an earlier format the import still reads.
@@ -166,7 +166,7 @@ def _choices(enum: type[models.TextChoices]) -> Callable[[], list[tuple[str, str
 
 
 def _needs() -> list[tuple[str, str]]:
-    return list(services.need_labels().items())
+    return list(vocabulary.need_labels().items())
 
 
 TOOL_FIELDS = [

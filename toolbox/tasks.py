@@ -5,10 +5,10 @@ sends nothing twice."""
 from celery import shared_task
 
 from common.task_options import TASK_OPTIONS
-from toolbox import services
+from toolbox.services import curation
 
 
 @shared_task(name="toolbox.send_stale_digest", **TASK_OPTIONS)
 def send_stale_digest() -> int:
     """E-mail CRESS admins the toolbox entries that became stale (not reviewed for 12 months)."""
-    return services.send_stale_digest()
+    return curation.send_stale_digest()

@@ -4,7 +4,7 @@ from toolbox import views
 
 app_name = "toolbox"
 
-# Fixed segments first: a tool's slug never takes one of them (services.RESERVED_SLUGS).
+# Fixed segments first: a tool's slug never takes one of them (services.json_values.RESERVED_SLUGS).
 urlpatterns = [
     path("", views.catalogue, name="catalogue"),
     path("comparer/", views.compare, name="compare"),

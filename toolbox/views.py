@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import cress_admin_required
 from common.text import render_markdown
-from toolbox import catalogue_reads, opendata, opendata_schema, services
+from toolbox import catalogue_reads, opendata, opendata_schema
 from toolbox.filters import ToolFilter
 from toolbox.forms import (
     CompareForm,
@@ -31,6 +31,8 @@ from toolbox.forms import (
     UseForm,
 )
 from toolbox.models import Alternative, Proposal, ProprietaryProduct, Tool, ToolUse
+from toolbox.services import curation, json_values, proposals, publication, uses, vocabulary
+from toolbox.services.shared import ModerationError
 
 PER_PAGE = 12
 STALE_SHOWN = 30
@@ -83,13 +85,15 @@ def tool_detail(request, slug):
     if current is not None:
         my_use = ToolUse.objects.filter(tool=tool, organisation_id=current.organisation_id).first()
     admin = request.user.is_authenticated and request.user.is_cress_admin
-    labels = services.need_labels()
+    labels = vocabulary.need_labels()
     context = {
         "tool": tool,
         "needs": [(code, labels.get(code, code)) for code in tool.needs],
-        "transitions": services.allowed_transitions(tool) if admin else [],
+        "transitions": publication.allowed_transitions(tool) if admin else [],
         # Archived: the page stays, saying since when (and, for CRESS admins, why).
-        "status_change": services.last_status_change(tool) if tool.status == "archived" else None,
+        "status_change": (
+            publication.last_status_change(tool) if tool.status == "archived" else None
+        ),
         "description_html": render_markdown(tool.description),
         "current": current,
         "my_use": my_use,
@@ -146,7 +150,7 @@ def opendata_page(request):
         {
             "tool_columns": opendata_schema.documentation("outils"),
             "offer_columns": opendata_schema.documentation("offres"),
-            "needs": list(services.need_labels().items()),
+            "needs": list(vocabulary.need_labels().items()),
             "version": opendata_schema.SCHEMA_VERSION,
             "changelog": opendata_schema.CHANGELOG,
             "licence": opendata_schema.LICENCE,
@@ -256,7 +260,7 @@ def propose_tool(request):
     """Any logged-in person: proposes a new tool, published only once a CRESS admin approves it."""
     form = ToolValuesForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.propose_new_tool(
+        proposals.propose_new_tool(
             author=request.user, values=form.values(), comment=form.cleaned_data["comment"]
         )
         messages.success(request, _("Merci ! Votre proposition est transmise à la CRESS."))
@@ -271,13 +275,13 @@ def propose_edit(request, slug):
     form = ToolValuesForm(request.POST or None, tool=tool)
     if request.method == "POST" and form.is_valid():
         try:
-            services.propose_edit(
+            proposals.propose_edit(
                 author=request.user,
                 tool=tool,
                 values=form.values(),
                 comment=form.cleaned_data["comment"],
             )
-        except services.ModerationError as exc:
+        except ModerationError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Merci ! Votre proposition est transmise à la CRESS."))
@@ -291,7 +295,7 @@ def propose_offer(request, slug):
     tool = get_object_or_404(Tool.objects.published(), slug=slug)
     form = OfferProposalForm(request.POST or None, tool=tool)
     if request.method == "POST" and form.is_valid():
-        services.propose_offer(
+        proposals.propose_offer(
             author=request.user,
             tool=tool,
             values=form.values(),
@@ -328,8 +332,8 @@ def proposal_edit(request, pk):
         form = ToolValuesForm(data, tool=proposal.tool, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.resubmit(proposal, values=form.values(), comment=form.cleaned_data["comment"])
-        except services.ModerationError as exc:
+            proposals.resubmit(proposal, values=form.values(), comment=form.cleaned_data["comment"])
+        except ModerationError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Votre proposition est de nouveau transmise à la CRESS."))
@@ -354,12 +358,12 @@ def declare_use(request, slug):
         )
         return redirect("toolbox:tool_detail", slug=tool.slug)
     if request.POST.get("action") == "withdraw":
-        services.withdraw_use(tool=tool, organisation=current.organisation)
+        uses.withdraw_use(tool=tool, organisation=current.organisation)
         messages.success(request, _("C'est noté : votre organisation n'utilise plus cet outil."))
         return redirect("toolbox:tool_detail", slug=tool.slug)
     form = UseForm(request.POST)
     if form.is_valid():
-        use = services.declare_use(
+        use = uses.declare_use(
             tool=tool,
             organisation=current.organisation,
             user=request.user,
@@ -385,7 +389,7 @@ def declare_use(request, slug):
 def moderation(request):
     """CRESS admins: proposals and testimonials to review, and tools not reviewed for a year."""
     stale = list(
-        services.stale_tools().only("pk", "name", "slug", "last_reviewed", "stale_notified_at")[
+        curation.stale_tools().only("pk", "name", "slug", "last_reviewed", "stale_notified_at")[
             : STALE_SHOWN + 1
         ]
     )
@@ -422,31 +426,31 @@ def moderation_proposal(request, pk):
     form = DecisionForm(request.POST or None)
     status = 200
     conflicts = (
-        services.proposal_conflicts(proposal) if proposal.is_open and proposal.tool_id else []
+        proposals.proposal_conflicts(proposal) if proposal.is_open and proposal.tool_id else []
     )
     if request.method == "POST" and form.is_valid():
         decision, message = form.cleaned_data["decision"], form.cleaned_data["message"]
         try:
             if decision == "approve":
-                services.approve(proposal, moderator=request.user)
+                proposals.approve(proposal, moderator=request.user)
                 messages.success(request, _("Proposition acceptée et publiée."))
             elif decision == "reject":
-                services.reject(proposal, moderator=request.user, message=message)
+                proposals.reject(proposal, moderator=request.user, message=message)
                 messages.success(request, _("Proposition refusée ; son auteur·rice est prévenu·e."))
             else:
-                services.request_changes(proposal, moderator=request.user, message=message)
+                proposals.request_changes(proposal, moderator=request.user, message=message)
                 messages.success(request, _("Modifications demandées à son auteur·rice."))
-        except services.ProposalConflict as exc:
+        except proposals.ProposalConflict as exc:
             form.add_error(None, str(exc))
             conflicts, status = exc.changes, 409
-        except services.ModerationError as exc:
+        except ModerationError as exc:
             form.add_error(None, str(exc))
             status = 400
         else:
             return redirect("toolbox:moderation")
     context = {
         "proposal": proposal,
-        "changes": services.proposal_changes(proposal),
+        "changes": proposals.proposal_changes(proposal),
         "conflicts": conflicts,
         "form": form,
     }
@@ -459,8 +463,8 @@ def moderation_testimonial(request, pk):
     """CRESS admins: publish or refuse a pending testimonial."""
     use = get_object_or_404(ToolUse, pk=pk)
     try:
-        services.moderate_testimonial(use, approve=request.POST.get("decision") == "approve")
-    except services.ModerationError as exc:
+        uses.moderate_testimonial(use, approve=request.POST.get("decision") == "approve")
+    except ModerationError as exc:
         messages.warning(request, str(exc))
     else:
         messages.success(request, _("Témoignage traité."))
@@ -472,7 +476,7 @@ def moderation_testimonial(request, pk):
 def mark_reviewed(request, slug):
     """CRESS admins: the tool's facts were checked today."""
     tool = get_object_or_404(Tool, slug=slug)
-    services.mark_reviewed(tool, moderator=request.user)
+    curation.mark_reviewed(tool, moderator=request.user)
     messages.success(request, _("« %(name)s » est marqué comme relu.") % {"name": tool.name})
     if request.POST.get("next") == "tool":
         return redirect(tool)
@@ -490,13 +494,13 @@ def change_status(request, slug):
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     else:
         try:
-            tool = services.change_status(
+            tool = publication.change_status(
                 tool,
                 to=form.cleaned_data["status"],
                 moderator=request.user,
                 reason=form.cleaned_data["reason"],
             )
-        except services.ModerationError as exc:
+        except ModerationError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(
@@ -523,9 +527,9 @@ def tool_history(request, slug):
             delta = newer.diff_against(older)
             changes = [
                 (
-                    services.field_label(change.field),
-                    services.field_display(change.field, change.old),
-                    services.field_display(change.field, change.new),
+                    json_values.field_label(change.field),
+                    json_values.field_display(change.field, change.old),
+                    json_values.field_display(change.field, change.new),
                 )
                 for change in delta.changes
                 if change.field not in ("version",)

@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from tests.factories import OrganisationFactory, UserFactory
-from toolbox import services
 from toolbox.models import (
     Alternative,
     HostingOffer,
@@ -18,6 +17,7 @@ from toolbox.models import (
     Tool,
     ToolUse,
 )
+from toolbox.services import json_values
 
 
 class NeedFactory(factory.django.DjangoModelFactory):
@@ -62,9 +62,9 @@ class ToolFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def replaces(obj, create, extracted, **kwargs):
         if create and extracted:
-            for product in services.products_named(extracted):
+            for product in json_values.products_named(extracted):
                 Alternative.objects.get_or_create(tool=obj, product=product)
-            services.refresh_search_text(obj)
+            json_values.refresh_search_text(obj)
             obj.refresh_from_db()
 
 

@@ -5,8 +5,8 @@ from django.urls import reverse
 from common.typography import de
 from tests.factories import UserFactory
 from tests.toolbox.factories import ProposalFactory, ToolFactory
-from toolbox import services
 from toolbox.models import HostingOffer, Proposal, Tool
+from toolbox.services import curation, json_values, proposals
 
 pytestmark = pytest.mark.django_db
 
@@ -150,7 +150,7 @@ def test_edit_proposal_stores_only_the_changes(client, member):
 
 def test_edit_proposal_without_change_is_refused(client, member):
     tool = ToolFactory(name="Jitsi Meet")
-    values = services.tool_values(tool)
+    values = json_values.tool_values(tool)
     data = {**values, "replaces": "", "ease": str(values["ease"]), "comment": ""}
     response = client.post(reverse("toolbox:propose_edit", args=[tool.slug]), data)
     assert "rien modifié" in response.content.decode()
@@ -160,10 +160,10 @@ def test_edit_proposal_without_change_is_refused(client, member):
 def test_approving_an_edit_whose_tool_changed_meanwhile_shows_a_conflict(client, cress):
     tool = ToolFactory(name="Jitsi Meet", summary="Ancien")
     author = UserFactory()
-    proposal = services.propose_edit(
-        author=author, tool=tool, values={**services.tool_values(tool), "summary": "Proposé"}
+    proposal = proposals.propose_edit(
+        author=author, tool=tool, values={**json_values.tool_values(tool), "summary": "Proposé"}
     )
-    services.apply_tool_values(tool, {"summary": "Changé par la CRESS"}, user=cress)
+    json_values.apply_tool_values(tool, {"summary": "Changé par la CRESS"}, user=cress)
     client.force_login(cress)
     page = client.get(reverse("toolbox:moderation_proposal", args=[proposal.pk])).content.decode()
     assert "Conflit" in page
@@ -178,10 +178,10 @@ def test_approving_an_edit_whose_tool_changed_meanwhile_shows_a_conflict(client,
 
 def test_approving_an_edit_applies_it_and_bumps_the_version(cress):
     tool = ToolFactory(name="Jitsi Meet", summary="Ancien")
-    proposal = services.propose_edit(
-        author=UserFactory(), tool=tool, values={**services.tool_values(tool), "summary": "Neuf"}
+    proposal = proposals.propose_edit(
+        author=UserFactory(), tool=tool, values={**json_values.tool_values(tool), "summary": "Neuf"}
     )
-    services.approve(proposal, moderator=cress)
+    proposals.approve(proposal, moderator=cress)
     tool.refresh_from_db()
     assert (tool.summary, tool.version) == ("Neuf", 2)
     assert tool.history.count() == 2
@@ -204,7 +204,7 @@ def test_reject_needs_a_reason_and_tells_the_author(
 
 def test_author_answers_a_request_for_changes(client, member, cress):
     proposal = ProposalFactory(author=member)
-    services.request_changes(proposal, moderator=cress, message="Précisez la licence.")
+    proposals.request_changes(proposal, moderator=cress, message="Précisez la licence.")
     url = reverse("toolbox:proposal_edit", args=[proposal.pk])
     assert "Précisez la licence." in client.get(url).content.decode()
     client.post(url, tool_data(name="Outil proposé", licence_spdx="Apache-2.0"))
@@ -239,7 +239,7 @@ def test_offer_proposal_creates_provider_and_offer_on_approval(client, member, c
     assert not Proposal.objects.exists()
     client.post(reverse("toolbox:propose_offer", args=[tool.slug]), data)
     proposal = Proposal.objects.get()
-    offer = services.approve(proposal, moderator=cress)
+    offer = proposals.approve(proposal, moderator=cress)
     assert isinstance(offer, HostingOffer)
     assert offer.data_country == "FR"
     assert offer.provider.chatons_member and offer.provider.legal_form == "SCIC"
@@ -270,7 +270,7 @@ def test_mark_reviewed_takes_a_tool_off_the_stale_list(client, cress):
     tool = ToolFactory(name="Vieille fiche", stale=True)
     client.force_login(cress)
     client.post(reverse("toolbox:mark_reviewed", args=[tool.slug]))
-    assert not services.stale_tools().filter(pk=tool.pk).exists()
+    assert not curation.stale_tools().filter(pk=tool.pk).exists()
 
 
 def test_drafts_are_visible_to_cress_admins_only(client, cress):

@@ -13,8 +13,9 @@ from django.urls import reverse
 from tests.factories import UserFactory
 from tests.pages import readable
 from tests.toolbox.factories import HostingOfferFactory, ToolFactory, needs
-from toolbox import opendata, services
+from toolbox import opendata
 from toolbox.models import HostingOffer, Need, Proposal, Tool
+from toolbox.services import vocabulary
 
 pytestmark = pytest.mark.django_db
 
@@ -43,13 +44,13 @@ def catalogue(db):
 
 
 def test_every_need_has_a_published_tool_that_the_matching_finds(catalogue):
-    assert set(NEED_CODES) <= services.known_need_codes()
-    found = services.tools_for_needs(sorted(services.known_need_codes()), per_need=1)
+    assert set(NEED_CODES) <= vocabulary.known_need_codes()
+    found = vocabulary.tools_for_needs(sorted(vocabulary.known_need_codes()), per_need=1)
     assert [code for code, tools in found.items() if not tools] == []
 
 
 def test_misfiled_tools_no_longer_answer_needs_they_do_not_serve(catalogue):
-    found = services.tools_for_needs(
+    found = vocabulary.tools_for_needs(
         [
             "comptabilite_associative", "sauvegarde", "vote_secret", "messagerie_equipe",
             "collecte_dons", "reseau_social", "stockage_partage", "partage_depenses",
@@ -99,8 +100,8 @@ def test_loading_twice_changes_nothing(catalogue):
 def test_loading_keeps_the_vocabulary_in_file_order_and_updates_labels(catalogue):
     Need.objects.filter(code="vote_secret").update(label="Ancien libellé", position=99)
     call_command("load_toolbox", verbosity=0)
-    assert services.need_label("vote_secret") == "Vote à bulletin secret"
-    assert list(services.need_labels())[:3] == ["sauvegarde", "mots_de_passe", "vote_secret"]
+    assert vocabulary.need_label("vote_secret") == "Vote à bulletin secret"
+    assert list(vocabulary.need_labels())[:3] == ["sauvegarde", "mots_de_passe", "vote_secret"]
 
 
 def test_a_tool_naming_an_unknown_need_stops_the_load(tmp_path):
@@ -150,7 +151,7 @@ def backup_tools(db):
 
 
 def test_libre_first_then_hosted_then_opinion_then_ease(backup_tools):
-    found = services.tools_for_needs(["sauvegarde"], per_need=10)
+    found = vocabulary.tools_for_needs(["sauvegarde"], per_need=10)
     assert names(found["sauvegarde"]) == [
         "Libre hébergé",  # libre and hosted, even if harder
         "Libre facile",  # libre, recommended, easiest
@@ -162,25 +163,25 @@ def test_libre_first_then_hosted_then_opinion_then_ease(backup_tools):
 
 def test_tools_replacing_what_the_organisation_uses_come_first_among_equals(backup_tools):
     ToolFactory(name="Libre qui remplace", needs=["sauvegarde"], ease=3, replaces=["Dropbox"])
-    found = services.tools_for_needs(["sauvegarde"], replaces=["DROPBOX"], per_need=3)
+    found = vocabulary.tools_for_needs(["sauvegarde"], replaces=["DROPBOX"], per_need=3)
     # Behind the hosted libre tool (an offer ranks before the inventory), ahead of easier ones.
     assert names(found["sauvegarde"]) == ["Libre hébergé", "Libre qui remplace", "Libre facile"]
 
 
 def test_each_need_gets_its_own_short_list_and_unknown_codes_an_empty_one(backup_tools):
-    found = services.tools_for_needs(["vote_secret", "sauvegarde", "inconnu", "x'; --"])
+    found = vocabulary.tools_for_needs(["vote_secret", "sauvegarde", "inconnu", "x'; --"])
     assert list(found) == ["vote_secret", "sauvegarde", "inconnu", "x'; --"]
     assert names(found["vote_secret"]) == ["Autre besoin"]
     assert len(found["sauvegarde"]) == 3
     assert found["inconnu"] == [] and found["x'; --"] == []
-    assert services.tools_for_needs([]) == {}
+    assert vocabulary.tools_for_needs([]) == {}
 
 
 @pytest.mark.parametrize("count", [1, 25])
 def test_two_queries_whatever_the_number_of_needs(backup_tools, django_assert_num_queries, count):
     codes = ["sauvegarde", "vote_secret"] + [f"besoin_{n}" for n in range(count)]
     with django_assert_num_queries(2):
-        found = services.tools_for_needs(codes, replaces=["Dropbox"])
+        found = vocabulary.tools_for_needs(codes, replaces=["Dropbox"])
         for tools in found.values():
             for tool in tools:
                 list(tool.replaces.all())
@@ -189,9 +190,9 @@ def test_two_queries_whatever_the_number_of_needs(backup_tools, django_assert_nu
 
 def test_need_helpers(db):
     needs("sauvegarde")
-    assert services.need_label("sauvegarde") == "Sauvegarde"
-    assert services.need_label("inconnu") == "inconnu"
-    assert services.known_need_codes() == {"sauvegarde"}
+    assert vocabulary.need_label("sauvegarde") == "Sauvegarde"
+    assert vocabulary.need_label("inconnu") == "inconnu"
+    assert vocabulary.known_need_codes() == {"sauvegarde"}
 
 
 # --- Validation -----------------------------------------------------------------------------

@@ -7,8 +7,9 @@ from django.urls import reverse
 from tests.factories import UserFactory
 from tests.pages import plain, readable
 from tests.toolbox.factories import ToolFactory
-from toolbox import opendata, services
+from toolbox import opendata
 from toolbox.models import Proposal, Tool
+from toolbox.services import json_values, proposals, publication
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def test_each_transition_is_recorded_in_the_history(cress_client, cress, start, 
     assert tool.version == version
     record = tool.history.latest()
     assert record.status == target and record.history_user == cress
-    expected = reason or services.TRANSITIONS[(start, target)].history
+    expected = reason or publication.TRANSITIONS[(start, target)].history
     assert record.history_change_reason == expected
 
 
@@ -183,12 +184,12 @@ def test_moderation_page_lists_tools_outside_the_catalogue_and_publishes_one(cre
 
 def test_a_pending_edit_survives_archive_and_republication(cress):
     tool = ToolFactory(name="Galène", summary="Ancien")
-    proposal = services.propose_edit(
-        author=UserFactory(), tool=tool, values={**services.tool_values(tool), "summary": "Neuf"}
+    proposal = proposals.propose_edit(
+        author=UserFactory(), tool=tool, values={**json_values.tool_values(tool), "summary": "Neuf"}
     )
-    services.change_status(tool, to="archived", moderator=cress, reason="Pause")
-    services.change_status(tool, to="published", moderator=cress, reason="Reprise")
-    services.approve(proposal, moderator=cress)
+    publication.change_status(tool, to="archived", moderator=cress, reason="Pause")
+    publication.change_status(tool, to="published", moderator=cress, reason="Reprise")
+    proposals.approve(proposal, moderator=cress)
     assert Tool.objects.get(pk=tool.pk).summary == "Neuf"
     assert Proposal.objects.get().status == "approved"
 

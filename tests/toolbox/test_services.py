@@ -2,8 +2,8 @@ import pytest
 from django.core.management import call_command
 
 from tests.toolbox.factories import ToolFactory
-from toolbox import services
 from toolbox.models import HostingOffer, Tool, Usage
+from toolbox.services import json_values, seams
 
 pytestmark = pytest.mark.django_db
 
@@ -15,20 +15,20 @@ def test_recommended_tools_are_published_libre_first_and_limited():
     ToolFactory(name="Plus recommandé", usages=["visio"], recommendation="not_recommended")
     ToolFactory(name="Brouillon", usages=["visio"], draft=True)
     ToolFactory(name="Autre usage", usages=["stockage"])
-    result = services.recommended_tools(["visio"], limit=3)
+    result = seams.recommended_tools(["visio"], limit=3)
     assert [t.name for t in result] == ["Jitsi", "BBB", "Propriétaire"]
-    assert services.recommended_tools([]) == []
+    assert seams.recommended_tools([]) == []
 
 
 def test_recommended_tools_put_replacements_of_the_inventory_first():
     ToolFactory(name="Jitsi", usages=["visio"], ease=1)
     ToolFactory(name="Galène", usages=["visio"], ease=3, replaces=["Zoom"])
-    result = services.recommended_tools(["visio"], replaces=["zoom"], limit=1)
+    result = seams.recommended_tools(["visio"], replaces=["zoom"], limit=1)
     assert [t.name for t in result] == ["Galène"]
 
 
 def test_reserved_slugs_are_never_given_to_tools():
-    assert services.unique_tool_slug("Comparer") == "comparer-outil"
+    assert json_values.unique_tool_slug("Comparer") == "comparer-outil"
 
 
 def test_load_toolbox_is_idempotent_and_covers_every_usage():

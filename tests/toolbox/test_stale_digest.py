@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from tests.factories import UserFactory
 from tests.toolbox.factories import ToolFactory
-from toolbox import services
 from toolbox.models import Tool
+from toolbox.services import curation
 from toolbox.tasks import send_stale_digest
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +87,7 @@ def test_a_new_review_starts_a_new_period(admins, run):
     with at("2027-01-18"):
         assert run() == 1
     with at("2027-02-01"):
-        services.mark_reviewed(Tool.objects.get(pk=tool.pk), moderator=cress)
+        curation.mark_reviewed(Tool.objects.get(pk=tool.pk), moderator=cress)
         assert run() == 0
     with at("2028-01-31"):  # 364 days after the review
         assert run() == 0

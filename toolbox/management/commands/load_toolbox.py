@@ -12,8 +12,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from toolbox import services
 from toolbox.models import Alternative, HostingOffer, Need, Provider, Tool, ToolStatus
+from toolbox.services import json_values
 
 DEFAULT_FILE = Path(settings.BASE_DIR) / "fixtures" / "toolbox.yaml"
 TOOL_KEYS = {
@@ -123,12 +123,12 @@ class Command(BaseCommand):
         values["last_reviewed"] = review_date
         values["recommendation_date"] = review_date if values["recommendation_reason"] else None
         tool = Tool.objects.filter(slug=item["slug"]).prefetch_related("replaces").first()
-        fields = [*services.PROPOSABLE_FIELDS, *services.CURATED_FIELDS]
-        changed = tool is None or services.tool_values(tool, fields) != values
+        fields = [*json_values.PROPOSABLE_FIELDS, *json_values.CURATED_FIELDS]
+        changed = tool is None or json_values.tool_values(tool, fields) != values
         if changed:
             if tool is None:
                 tool = Tool(slug=item["slug"], status=ToolStatus.PUBLISHED)
-            services.apply_tool_values(tool, values, reason="Contenu initial")
+            json_values.apply_tool_values(tool, values, reason="Contenu initial")
         for r in replaces:
             Alternative.objects.filter(tool=tool, product__name=r["name"]).update(
                 migration_notes=r.get("notes", "")
