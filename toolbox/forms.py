@@ -114,25 +114,7 @@ class ToolValuesForm(forms.ModelForm):
             ),
         }
 
-    field_order = [
-        "name",
-        "summary",
-        "description",
-        "usages",
-        "needs",
-        "licence_spdx",
-        "licence_status",
-        "deployments",
-        "replaces",
-        "dimensions",
-        "ease",
-        "accessibility_notes",
-        "sobriety_notes",
-        "website_url",
-        "source_url",
-        "comment",
-        "confirm_not_duplicate",
-    ]
+    field_order = [*json_values.PROPOSABLE_FIELDS, "comment", "confirm_not_duplicate"]
 
     def __init__(
         self,
