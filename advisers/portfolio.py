@@ -191,6 +191,10 @@ def comparison(rows: list[ClientRow], structure) -> list[dict]:
                 "code": code,
                 "title": titles.get(code, code),
                 "scores": values,
+                # Each score with its organisation's name: a phone shows them side by side.
+                "cells": [
+                    (row.organisation.name, value) for row, value in zip(rows, values, strict=True)
+                ],
                 "median": round(scoring.median(known), 1) if known else None,
             }
         )

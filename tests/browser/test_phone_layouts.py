@@ -26,6 +26,45 @@ pytestmark = [
 
 PHONE = {"width": 375, "height": 812}
 
+# The instance's logo is in the platform's header and its file was drawn (a file refused or
+# missing is not). Pages outside the platform's layout (Django's admin) have no such header.
+LOGO_DRAWN = """() => {
+  if (!document.querySelector('.site-header .brand')) return true;
+  const logo = document.querySelector('.site-header .brand-logo');
+  return Boolean(logo && logo.complete && logo.naturalWidth > 0);
+}"""
+
+
+def demo_identity() -> None:
+    """The demo's identity (its logo and short name beside the platform's name), as an instance
+    set up by its CRESS has one."""
+    from identity import services as identity
+    from identity.management.commands.demo_identity import DEMO_IDENTITY
+    from identity.models import SINGLETON_PK, InstanceIdentity
+
+    InstanceIdentity.objects.create(pk=SINGLETON_PK, **DEMO_IDENTITY)
+    identity.forget()
+
+
+def logo_colours(page) -> tuple[float, float, float]:
+    """Shares of the drawn logo's pixels in the demo logo's green, its yellow, and near black."""
+    import io
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(page.locator(".brand-logo").screenshot())).convert("RGB")
+    data = image.tobytes()
+    pixels = [tuple(data[i : i + 3]) for i in range(0, len(data), 3)]
+
+    def share(rgb, tolerance=40):
+        near = [
+            p for p in pixels if all(abs(a - b) <= tolerance for a, b in zip(p, rgb, strict=True))
+        ]
+        return len(near) / len(pixels)
+
+    return share((0x0B, 0x5A, 0x48)), share((0xFF, 0xBF, 0x47)), share((0, 0, 0))
+
+
 # The document's width against the screen's and, when wider, the element reaching farthest to
 # the right (the outermost of those that reach as far). Elements inside a box on the screen that
 # clips or scrolls them (a table's scroll region) cannot widen the page: they are left out.
@@ -68,7 +107,6 @@ SHOTS = {
     ("advisers:portfolio", "adviser_with"): "accompagnement-portefeuille",
     ("advisers:client", "adviser_with"): "accompagnement-client",
     ("advisers:prediagnostic", "adviser_with"): "accompagnement-prediagnostic",
-    ("advisers:compare", "adviser_with"): "accompagnement-comparaison",
     ("organisation_members", "admin_a"): "membres",
 }
 
@@ -116,10 +154,13 @@ class Phone:
 def test_every_page_fits_a_phone_screen(browser, live_server, cast, client_as):
     from ambassadors.models import Event
     from maturity.models import Diagnostic
+    from tests.advisers.factories import completed_diagnostic, live_consent
     from tests.ambassadors.factories import EventFactory
+    from tests.factories import MembershipFactory
     from toolbox.models import Tool
 
     fill(cast)
+    demo_identity()
     # Coming events, so that the events page and the ambassador's space list some (the matrix's
     # world has none beyond each row's own).
     EventFactory(
@@ -141,17 +182,37 @@ def test_every_page_fits_a_phone_screen(browser, live_server, cast, client_as):
     slugs = Tool.objects.filter(status="published").order_by("name").values_list("slug", flat=True)
     compare = reverse("toolbox:compare") + "?" + urlencode({"outils": slugs[:3]}, doseq=True)
     rendered["anonymous"].append((compare, client_as("anonymous").get(compare).content.decode()))
+    # The adviser's comparison of two clients (the matrix's has none chosen): A, whose access
+    # the matrix gave, and a second client with a long name.
+    other = MembershipFactory(
+        organisation__name="Fédération des jardins partagés de la vallée", admin=True
+    )
+    completed_diagnostic(other.organisation, score=62.0)
+    live_consent(other.organisation, cast.users["adviser_with"], by=other.user)
+    clients = (
+        reverse("advisers:compare")
+        + "?"
+        + urlencode({"o": [cast.org_a.pk, other.organisation.pk]}, doseq=True)
+    )
+    adviser_page = client_as("adviser_with").get(clients).content.decode()
+    assert adviser_page.count("<svg") == 2, "one radar a client: are both compared?"
+    rendered["adviser_with"].append((clients, adviser_page))
 
     phone = Phone(browser, live_server)
-    overflowing, shot = {}, set()
+    overflowing, shot, no_logo = {}, set(), []
     try:
         for role, pages in rendered.items():
             for path, html in pages:
                 if problem := phone.show(path, html):
                     overflowing[f"{path} ({role})"] = problem
-                name = {results: "resultats", compare: "comparaison"}.get(path) or SHOTS.get(
-                    (resolve(path).view_name, role)
-                )
+                if not phone.page.evaluate(LOGO_DRAWN):
+                    no_logo.append(f"{path} ({role})")
+                special = {
+                    results: "resultats",
+                    compare: "comparaison",
+                    clients: "accompagnement-comparaison",
+                }
+                name = special.get(path) or SHOTS.get((resolve(path).view_name, role))
                 if name:
                     shoot(phone.page, name)
                     shot.add(name)
@@ -159,7 +220,8 @@ def test_every_page_fits_a_phone_screen(browser, live_server, cast, client_as):
         phone.context.close()
 
     assert sum(len(pages) for pages in rendered.values()) > 300, "is the matrix filled?"
-    assert shot == {*SHOTS.values(), "resultats", "comparaison"}
+    assert shot == {*SHOTS.values(), "resultats", "comparaison", "accompagnement-comparaison"}
+    assert no_logo == [], "the instance's logo is missing or broken"
     assert overflowing == {}, "\n".join(
         f"{where}: document {p['scrollWidth']} px for a {p['width']} px screen, widest: "
         f"{p['widest']}"
@@ -193,5 +255,70 @@ def test_header_is_a_menu_on_a_phone_and_a_list_on_a_wide_screen(browser, live_s
         assert not nav.locator("summary").is_visible()
         height = page.locator(".site-header").bounding_box()["height"]
         assert height < 120, f"the header wraps: {height} px"
+    finally:
+        context.close()
+
+
+def _signed_in_tab(browser, live_server, client_for, user, width: int):
+    """A tab without script for a signed-in person, at the given width."""
+    from django.conf import settings
+
+    session = client_for(user).cookies[settings.SESSION_COOKIE_NAME].value
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, locale="fr-FR", java_script_enabled=False
+    )
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+    )
+    return context, context.new_page()
+
+
+# The entries of the main list (the account's own are inside "Mon compte").
+ENTRY_TOPS = """() => [...document.querySelectorAll('.nav-menu > .nav > li')]
+  .map((li) => Math.round(li.getBoundingClientRect().top))"""
+
+
+@pytest.mark.parametrize("role", ["admin_a", "adviser_with", "cress_admin"])
+def test_a_signed_in_header_keeps_to_one_line_on_a_wide_screen(
+    browser, live_server, cast, client_for, role
+):
+    demo_identity()
+    context, page = _signed_in_tab(browser, live_server, client_for, cast.users[role], 1280)
+    try:
+        page.goto(live_server.url + "/")
+        nav = page.get_by_role("navigation", name="Navigation principale")
+        tops = page.evaluate(ENTRY_TOPS)
+        assert len(tops) >= 5 and len(set(tops)) == 1, f"the entries wrap: {tops}"
+        height = page.locator(".header-row").bounding_box()["height"]
+        assert height < 120, f"the header wraps: {height} px"
+        # The logo as drawn: its green and yellow, no black box.
+        green, yellow, black = logo_colours(page)
+        assert green > 0.2 and yellow > 0.01 and black < 0.01, (green, yellow, black)
+        # The account's entries drop down from "Mon compte", by keyboard too.
+        profile = nav.get_by_role("link", name="Mon profil")
+        assert not profile.is_visible()
+        nav.locator("summary", has_text="Mon compte").focus()
+        page.keyboard.press("Enter")
+        assert profile.is_visible()
+        assert nav.get_by_role("button", name="Se déconnecter").is_visible()
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") in {
+            "Mon organisation",
+            "Observatoire",
+            "Mon profil",
+        }
+        assert page.evaluate(OVERFLOW) is None
+
+        # On a phone, one menu holds everything, the account's entries with the others.
+        page.set_viewport_size(PHONE)
+        page.goto(live_server.url + "/")
+        assert not profile.is_visible()
+        nav.locator("summary", has_text="Menu").click()
+        assert profile.is_visible()
+        assert not nav.locator("summary", has_text="Mon compte").is_visible()
+        assert nav.get_by_role("button", name="Se déconnecter").is_visible()
+        assert page.evaluate(OVERFLOW) is None
+        green, yellow, black = logo_colours(page)
+        assert green > 0.2 and yellow > 0.01 and black < 0.01, (green, yellow, black)
     finally:
         context.close()
