@@ -253,7 +253,6 @@ def _text_and_expiry(
     return _agreed(offer, organisation=organisation, adviser_label=label, months=months)
 
 
-@transaction.atomic
 def grant(
     *, organisation: Organisation, adviser: User, months: int, by: User, offer: str | None = None
 ) -> Consent:
@@ -262,86 +261,88 @@ def grant(
 
     `offer` is the token of the text the admin agreed to (consent_offer): that very text and
     its expiry date are recorded, or OfferChanged is raised."""
-    if not adviser.is_adviser:
-        raise ConsentError(_("Cette personne n'a pas de compte conseiller·e validé."))
-    expires_at, text = _text_and_expiry(
-        organisation=organisation, label=adviser_label(adviser), months=months, offer=offer
-    )
-    _close_expired(organisation, adviser)
-    now = timezone.now()
-    current = (
-        Consent.objects.select_for_update()
-        .filter(
-            organisation=organisation,
-            adviser=adviser,
-            status__in=[Consent.Status.REQUESTED, Consent.Status.ACTIVE],
+    # Atomic as a block, not a decorator: mutation testing cannot reach a decorated body.
+    with transaction.atomic():
+        if not adviser.is_adviser:
+            raise ConsentError(_("Cette personne n'a pas de compte conseiller·e validé."))
+        expires_at, text = _text_and_expiry(
+            organisation=organisation, label=adviser_label(adviser), months=months, offer=offer
         )
-        .first()
-    )
-    if current is not None and current.status == Consent.Status.ACTIVE:
-        current.status = Consent.Status.EXPIRED  # replaced by the renewal below
-        current.expires_at = now
-        current.save(update_fields=["status", "expires_at"])
-        current = None
-    consent = current or Consent(organisation=organisation, adviser=adviser)
-    consent.status = Consent.Status.ACTIVE
-    consent.months = months
-    consent.expires_at = expires_at
-    consent.granted_at = now
-    consent.granted_by = by
-    consent.consent_text = text
-    consent.save()
-    send_after_commit(
-        to=[adviser.email],
-        subject=_("Accès ouvert aux résultats de %(org)s") % {"org": organisation.name},
-        template="advisers/email/granted.txt",
-        context={
-            "consent": consent,
-            "url": _absolute(reverse("advisers:client", args=[organisation.pk])),
-        },
-    )
-    return consent
+        _close_expired(organisation, adviser)
+        now = timezone.now()
+        current = (
+            Consent.objects.select_for_update()
+            .filter(
+                organisation=organisation,
+                adviser=adviser,
+                status__in=[Consent.Status.REQUESTED, Consent.Status.ACTIVE],
+            )
+            .first()
+        )
+        if current is not None and current.status == Consent.Status.ACTIVE:
+            current.status = Consent.Status.EXPIRED  # replaced by the renewal below
+            current.expires_at = now
+            current.save(update_fields=["status", "expires_at"])
+            current = None
+        consent = current or Consent(organisation=organisation, adviser=adviser)
+        consent.status = Consent.Status.ACTIVE
+        consent.months = months
+        consent.expires_at = expires_at
+        consent.granted_at = now
+        consent.granted_by = by
+        consent.consent_text = text
+        consent.save()
+        send_after_commit(
+            to=[adviser.email],
+            subject=_("Accès ouvert aux résultats de %(org)s") % {"org": organisation.name},
+            template="advisers/email/granted.txt",
+            context={
+                "consent": consent,
+                "url": _absolute(reverse("advisers:client", args=[organisation.pk])),
+            },
+        )
+        return consent
 
 
-@transaction.atomic
 def grant_by_email(
     *, organisation: Organisation, email: str, months: int, by: User, offer: str | None = None
 ) -> Consent:
     """Grant to an approved adviser with this address, or invite the address: once the person
     has an approved adviser account, the invitation becomes the grant (see attach_invitations).
     The text names whom invitee_label says; `offer` as for grant()."""
-    email = email.strip().lower()
-    user = _approved_adviser(email)
-    if user is not None:
-        return grant(organisation=organisation, adviser=user, months=months, by=by, offer=offer)
-    expires_at, text = _text_and_expiry(
-        organisation=organisation, label=email, months=months, offer=offer
-    )
-    try:
-        with transaction.atomic():
-            consent = Consent.objects.create(
-                organisation=organisation,
-                email=email,
-                status=Consent.Status.INVITED,
-                months=months,
-                expires_at=expires_at,
-                granted_at=timezone.now(),
-                granted_by=by,
-                consent_text=text,
-            )
-    except IntegrityError as exc:
-        raise ConsentError(_("Cette adresse a déjà une invitation en attente.")) from exc
-    send_after_commit(
-        to=[email],
-        subject=_("%(org)s vous invite à consulter ses résultats") % {"org": organisation.name},
-        template="advisers/email/invited.txt",
-        context={
-            "consent": consent,
-            "signup_url": _absolute(reverse("account_signup")),
-            "adviser_url": _absolute(reverse("adviser_request")),
-        },
-    )
-    return consent
+    with transaction.atomic():  # a block for mutation testing, as in grant
+        email = email.strip().lower()
+        user = _approved_adviser(email)
+        if user is not None:
+            return grant(organisation=organisation, adviser=user, months=months, by=by, offer=offer)
+        expires_at, text = _text_and_expiry(
+            organisation=organisation, label=email, months=months, offer=offer
+        )
+        try:
+            with transaction.atomic():
+                consent = Consent.objects.create(
+                    organisation=organisation,
+                    email=email,
+                    status=Consent.Status.INVITED,
+                    months=months,
+                    expires_at=expires_at,
+                    granted_at=timezone.now(),
+                    granted_by=by,
+                    consent_text=text,
+                )
+        except IntegrityError as exc:
+            raise ConsentError(_("Cette adresse a déjà une invitation en attente.")) from exc
+        send_after_commit(
+            to=[email],
+            subject=_("%(org)s vous invite à consulter ses résultats") % {"org": organisation.name},
+            template="advisers/email/invited.txt",
+            context={
+                "consent": consent,
+                "signup_url": _absolute(reverse("account_signup")),
+                "adviser_url": _absolute(reverse("adviser_request")),
+            },
+        )
+        return consent
 
 
 def attach_invitations(user: User) -> int:
@@ -365,79 +366,85 @@ def attach_invitations(user: User) -> int:
     return attached
 
 
-@transaction.atomic
 def request_access(*, adviser: User, siren: str, message: str) -> Consent:
     """An adviser asks an organisation, named by its SIREN, for access; its admins decide."""
-    organisation = Organisation.objects.filter(siren=siren.strip()).first()
-    if organisation is None:
-        raise ConsentError(_("Aucune organisation inscrite sur la plateforme n'a ce SIREN."))
-    _close_expired(organisation, adviser)
-    try:
-        with transaction.atomic():
-            consent = Consent.objects.create(
-                organisation=organisation,
-                adviser=adviser,
-                status=Consent.Status.REQUESTED,
-                requested_at=timezone.now(),
-                request_message=message.strip()[:1000],
-            )
-    except IntegrityError as exc:
-        raise ConsentError(
-            _("Vous avez déjà un accès en cours ou une demande en attente pour cette organisation.")
-        ) from exc
-    send_after_commit(
-        to=_admin_emails(organisation),
-        subject=_("Demande d'accès d'un·e conseiller·e DLA"),
-        template="advisers/email/requested.txt",
-        context={
-            "consent": consent,
-            "adviser_label": adviser_label(adviser),
-            "url": _absolute(reverse("advisers:consents", args=[organisation.pk])),
-        },
-    )
-    return consent
+    with transaction.atomic():  # a block for mutation testing, as in grant
+        organisation = Organisation.objects.filter(siren=siren.strip()).first()
+        if organisation is None:
+            raise ConsentError(_("Aucune organisation inscrite sur la plateforme n'a ce SIREN."))
+        _close_expired(organisation, adviser)
+        try:
+            with transaction.atomic():
+                consent = Consent.objects.create(
+                    organisation=organisation,
+                    adviser=adviser,
+                    status=Consent.Status.REQUESTED,
+                    requested_at=timezone.now(),
+                    request_message=message.strip()[:1000],
+                )
+        except IntegrityError as exc:
+            raise ConsentError(
+                _(
+                    "Vous avez déjà un accès en cours ou une demande en attente pour cette organisation."
+                )
+            ) from exc
+        send_after_commit(
+            to=_admin_emails(organisation),
+            subject=_("Demande d'accès d'un·e conseiller·e DLA"),
+            template="advisers/email/requested.txt",
+            context={
+                "consent": consent,
+                "adviser_label": adviser_label(adviser),
+                "url": _absolute(reverse("advisers:consents", args=[organisation.pk])),
+            },
+        )
+        return consent
 
 
-@transaction.atomic
 def refuse(*, consent: Consent, by: User) -> Consent:
-    consent = (
-        Consent.objects.select_for_update(of=("self",)).select_related("adviser").get(pk=consent.pk)
-    )
-    if consent.status != Consent.Status.REQUESTED:
-        raise ConsentError(_("Cette demande a déjà été traitée."))
-    consent.status = Consent.Status.REFUSED
-    consent.refused_at = timezone.now()
-    consent.refused_by = by
-    consent.save(update_fields=["status", "refused_at", "refused_by"])
-    send_after_commit(
-        to=[consent.adviser.email],
-        subject=_("Votre demande d'accès à %(org)s") % {"org": consent.organisation.name},
-        template="advisers/email/refused.txt",
-        context={"consent": consent},
-    )
-    return consent
-
-
-@transaction.atomic
-def revoke(*, consent: Consent, by: User) -> Consent:
-    """Immediate: the adviser's next request is a 404 (lookups check the status every time)."""
-    consent = (
-        Consent.objects.select_for_update(of=("self",)).select_related("adviser").get(pk=consent.pk)
-    )
-    if consent.status not in (Consent.Status.ACTIVE, Consent.Status.INVITED):
-        raise ConsentError(_("Cet accès n'est plus ouvert."))
-    consent.status = Consent.Status.REVOKED
-    consent.revoked_at = timezone.now()
-    consent.revoked_by = by
-    consent.save(update_fields=["status", "revoked_at", "revoked_by"])
-    if consent.adviser:
+    with transaction.atomic():  # a block for mutation testing, as in grant
+        consent = (
+            Consent.objects.select_for_update(of=("self",))
+            .select_related("adviser")
+            .get(pk=consent.pk)
+        )
+        if consent.status != Consent.Status.REQUESTED:
+            raise ConsentError(_("Cette demande a déjà été traitée."))
+        consent.status = Consent.Status.REFUSED
+        consent.refused_at = timezone.now()
+        consent.refused_by = by
+        consent.save(update_fields=["status", "refused_at", "refused_by"])
         send_after_commit(
             to=[consent.adviser.email],
-            subject=_("Accès retiré : %(org)s") % {"org": consent.organisation.name},
-            template="advisers/email/revoked.txt",
+            subject=_("Votre demande d'accès à %(org)s") % {"org": consent.organisation.name},
+            template="advisers/email/refused.txt",
             context={"consent": consent},
         )
-    return consent
+        return consent
+
+
+def revoke(*, consent: Consent, by: User) -> Consent:
+    """Immediate: the adviser's next request is a 404 (lookups check the status every time)."""
+    with transaction.atomic():  # a block for mutation testing, as in grant
+        consent = (
+            Consent.objects.select_for_update(of=("self",))
+            .select_related("adviser")
+            .get(pk=consent.pk)
+        )
+        if consent.status not in (Consent.Status.ACTIVE, Consent.Status.INVITED):
+            raise ConsentError(_("Cet accès n'est plus ouvert."))
+        consent.status = Consent.Status.REVOKED
+        consent.revoked_at = timezone.now()
+        consent.revoked_by = by
+        consent.save(update_fields=["status", "revoked_at", "revoked_by"])
+        if consent.adviser:
+            send_after_commit(
+                to=[consent.adviser.email],
+                subject=_("Accès retiré : %(org)s") % {"org": consent.organisation.name},
+                template="advisers/email/revoked.txt",
+                context={"consent": consent},
+            )
+        return consent
 
 
 # --- Periodic work ------------------------------------------------------------------------------

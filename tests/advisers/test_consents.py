@@ -5,17 +5,24 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.http import Http404
+from django.db.models import F
+from django.http import Http404, HttpResponse
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from advisers import services
-from advisers.access import consented_organisation
+from advisers.access import adviser_required, consented_organisation, consented_organisations
 from advisers.models import AccessLog, AdviserProfile, Consent
+from common.typography import french_plain_text
 from tests.advisers.factories import completed_diagnostic, live_consent, shown_offer
-from tests.factories import AdviserProfileFactory, UserFactory
+from tests.factories import AdviserProfileFactory, OrganisationFactory, UserFactory
+from tests.pages import plain, readable
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -579,3 +586,575 @@ def test_navigation_links_for_advisers_and_cress_admins(cast, client_for):
     assert portfolio in adviser_page and observatory not in adviser_page
     cress_page = client_for(cast.users["cress_admin"]).get(home).content.decode()
     assert observatory in cress_page and portfolio not in cress_page
+
+
+# --- What each step records, and who is told ------------------------------------------------------
+
+OCTOBER_15 = datetime(2026, 10, 15, 9, 30, tzinfo=PARIS)
+
+
+def _mails(capture, call):
+    """The e-mails a service call sends once its transaction commits."""
+    with capture(execute=True):
+        call()
+
+
+def _site(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def test_the_consent_records_the_whole_text_agreed_and_its_end_date(cast, adviser, admin):
+    with time_machine.travel(OCTOBER_15, tick=False):
+        consent = services.grant(organisation=cast.org_a, adviser=adviser, months=3, by=admin)
+    label = f"{adviser.display_name} ({adviser.adviser_profile.structure.name})"
+    assert services.adviser_label(adviser) == label
+    assert consent.consent_text == french_plain_text(
+        f"En tant qu'administrateur·rice de « Association A », j'autorise {label} à consulter "
+        "les résultats des diagnostics et la feuille de route de l'organisation jusqu'au "
+        "15 janvier 2027. Les réponses individuelles des répondant·es ne lui sont jamais "
+        "transmises. Cette personne peut écrire des avis et proposer des actions, que "
+        "l'organisation retient ou écarte. Chaque consultation est enregistrée et visible par "
+        "les administrateur·rices. Cet accès peut être retiré à tout moment, avec effet immédiat."
+    )
+    assert consent.expires_at == datetime(2027, 1, 15, 9, 30, tzinfo=PARIS)
+    assert (consent.granted_at, consent.granted_by, consent.months) == (OCTOBER_15, admin, 3)
+
+
+def test_an_offer_made_on_15_october_ends_on_15_january_and_is_recorded_as_read(
+    cast, adviser, admin
+):
+    label = services.adviser_label(adviser)
+    with time_machine.travel(OCTOBER_15 + timedelta(days=40), tick=False):
+        offer = services.consent_offer(
+            organisation=cast.org_a, adviser_label=label, months=3, now=OCTOBER_15
+        )
+        assert offer.expires_at == datetime(2027, 1, 15, 9, 30, tzinfo=PARIS)
+        assert "jusqu’au 15 janvier 2027." in offer.text
+    with time_machine.travel(OCTOBER_15, tick=False):
+        offer = services.consent_offer(organisation=cast.org_a, adviser_label=label, months=3)
+        consent = services.grant(
+            organisation=cast.org_a, adviser=adviser, months=3, by=admin, offer=offer.token
+        )
+    assert (consent.consent_text, consent.expires_at) == (offer.text, offer.expires_at)
+
+
+def test_a_changed_offer_says_so_in_full(cast, adviser, admin):
+    with pytest.raises(services.OfferChanged) as refused:
+        services.grant(
+            organisation=cast.org_a, adviser=adviser, months=3, by=admin, offer="inventé"
+        )
+    assert str(refused.value) == (
+        "Le texte de l'accord a changé : lisez-le ci-dessous puis donnez votre accord."
+    )
+    assert not Consent.objects.exists()
+
+
+def test_an_offer_made_for_another_organisation_of_the_same_name_is_not_agreed_here(
+    cast, adviser, admin
+):
+    twin = OrganisationFactory(name=cast.org_a.name)
+    offer = services.consent_offer(
+        organisation=twin, adviser_label=services.adviser_label(adviser), months=3
+    )
+    with pytest.raises(services.OfferChanged):
+        services.grant(
+            organisation=cast.org_a, adviser=adviser, months=3, by=admin, offer=offer.token
+        )
+
+
+@pytest.mark.parametrize("months", [1, 4, 7, 13, 24])
+def test_a_duration_other_than_3_6_or_12_months_is_refused_with_its_reason(
+    cast, adviser, admin, months
+):
+    for give in (
+        lambda: services.grant(organisation=cast.org_a, adviser=adviser, months=months, by=admin),
+        lambda: services.grant_by_email(
+            organisation=cast.org_a, email="x@example.org", months=months, by=admin
+        ),
+    ):
+        with pytest.raises(services.ConsentError) as refused:
+            give()
+        assert str(refused.value) == "La durée est de 3, 6 ou 12 mois."
+    assert not Consent.objects.exists()
+
+
+def test_a_pending_adviser_is_refused_with_the_reason(cast, admin):
+    with pytest.raises(services.ConsentError) as refused:
+        services.grant(
+            organisation=cast.org_a, adviser=cast.pending_adviser.user, months=12, by=admin
+        )
+    assert str(refused.value) == "Cette personne n'a pas de compte conseiller·e validé."
+
+
+def test_the_adviser_is_told_by_mail_that_access_is_open(
+    cast, adviser, admin, django_capture_on_commit_callbacks, mailoutbox
+):
+    def grant():
+        services.grant(organisation=cast.org_a, adviser=adviser, months=3, by=admin)
+
+    with time_machine.travel(OCTOBER_15, tick=False):
+        _mails(django_capture_on_commit_callbacks, grant)
+    (mail,) = mailoutbox
+    assert mail.to == [adviser.email]
+    assert plain(mail.subject) == "Accès ouvert aux résultats de Association A"
+    assert "jusqu'au 15 janvier 2027" in plain(mail.body)
+    assert _site(reverse("advisers:client", args=[cast.org_a.pk])) in plain(mail.body)
+
+
+def test_a_renewal_ends_the_previous_consent_on_the_day_it_is_renewed(
+    cast, client_for, adviser, admin
+):
+    with time_machine.travel(OCTOBER_15, tick=False):
+        first = live_consent(cast.org_a, adviser, months=12, by=admin)
+    renewed_on = OCTOBER_15 + timedelta(days=40)
+    with time_machine.travel(renewed_on, tick=False):
+        second = live_consent(cast.org_a, adviser, months=3, by=admin)
+    first.refresh_from_db()
+    assert (first.status, first.expires_at) == (Consent.Status.EXPIRED, renewed_on)
+    assert second.expires_at == datetime(2027, 2, 24, 9, 30, tzinfo=PARIS)
+    page = readable(client_for(admin).get(reverse("advisers:consents", args=[cast.org_a.pk])))
+    assert "expiré le 24 novembre 2026" in page
+
+
+# --- Invitations: recorded, told, attached ---------------------------------------------------------
+
+
+def test_an_invitation_records_its_text_end_date_and_who_invited_and_is_mailed(
+    cast, admin, django_capture_on_commit_callbacks, mailoutbox
+):
+    def invite():
+        services.grant_by_email(
+            organisation=cast.org_a, email="  Nouvelle@Example.org ", months=6, by=admin
+        )
+
+    with time_machine.travel(OCTOBER_15, tick=False):
+        _mails(django_capture_on_commit_callbacks, invite)
+    invitation = Consent.objects.get()
+    assert (invitation.email, invitation.adviser, invitation.status) == (
+        "nouvelle@example.org",
+        None,
+        Consent.Status.INVITED,
+    )
+    assert (invitation.months, invitation.granted_by) == (6, admin)
+    assert invitation.granted_at == OCTOBER_15
+    assert invitation.expires_at == datetime(2027, 4, 15, 9, 30, tzinfo=PARIS)
+    assert "autorise nouvelle@example.org à consulter" in invitation.consent_text
+    assert "jusqu’au 15 avril 2027." in invitation.consent_text
+    (mail,) = mailoutbox
+    assert mail.to == ["nouvelle@example.org"]
+    assert plain(mail.subject) == "Association A vous invite à consulter ses résultats"
+    assert _site(reverse("account_signup")) in plain(mail.body)
+    assert _site(reverse("adviser_request")) in plain(mail.body)
+    assert "jusqu'au 15 avril 2027" in plain(mail.body)
+
+
+def test_an_address_invited_twice_is_refused_while_the_first_invitation_waits(cast, admin):
+    services.grant_by_email(organisation=cast.org_a, email="x@example.org", months=3, by=admin)
+    with pytest.raises(services.ConsentError) as refused:
+        services.grant_by_email(organisation=cast.org_a, email="X@example.org", months=6, by=admin)
+    assert str(refused.value) == "Cette adresse a déjà une invitation en attente."
+    assert Consent.objects.get().months == 3
+
+
+@pytest.mark.parametrize("who", ["pending_adviser", "plain_user"])
+def test_an_address_without_an_approved_adviser_account_is_invited(cast, admin, who):
+    if who == "pending_adviser":
+        person = cast.pending_adviser.user
+    else:
+        person = UserFactory(email="simple@example.org")
+    assert services.invitee_label(person.email.upper()) == person.email
+    consent = services.grant_by_email(
+        organisation=cast.org_a, email=person.email, months=3, by=admin
+    )
+    assert (consent.status, consent.adviser) == (Consent.Status.INVITED, None)
+    assert f"autorise {person.email} à consulter" in consent.consent_text
+
+
+def test_an_approved_advisers_address_is_granted_with_the_text_agreed_only(cast, adviser, admin):
+    with pytest.raises(services.OfferChanged):
+        services.grant_by_email(
+            organisation=cast.org_a, email=adviser.email, months=3, by=admin, offer="inventé"
+        )
+    label = services.invitee_label(adviser.email)
+    assert label == services.adviser_label(adviser)
+    offer = services.consent_offer(organisation=cast.org_a, adviser_label=label, months=6)
+    consent = services.grant_by_email(
+        organisation=cast.org_a, email=adviser.email, months=6, by=admin, offer=offer.token
+    )
+    assert (consent.adviser, consent.months, consent.granted_by) == (adviser, 6, admin)
+    assert consent.consent_text == offer.text
+
+
+def test_invitations_wait_for_approval_then_all_open_at_once_except_ended_ones(cast, admin):
+    for organisation, by in ((cast.org_a, admin), (cast.org_b, cast.admin_b)):
+        services.grant_by_email(organisation=organisation, email="x@example.org", months=3, by=by)
+    other = services.grant_by_email(
+        organisation=cast.org_a, email="autre@example.org", months=3, by=admin
+    )
+    person = UserFactory(email="x@example.org")
+    profile = AdviserProfileFactory(user=person, pending=True)
+    assert services.attach_invitations(person) == 0
+    assert set(Consent.objects.values_list("status", flat=True)) == {Consent.Status.INVITED}
+    AdviserProfile.objects.filter(pk=profile.pk).update(status=AdviserProfile.Status.APPROVED)
+    assert services.attach_invitations(person) == 2
+    assert Consent.objects.live().filter(adviser=person).count() == 2
+    other.refresh_from_db()  # sent to another address: still waiting for its own person
+    assert (other.status, other.adviser) == (Consent.Status.INVITED, None)
+
+
+def test_an_invitation_past_its_end_date_opens_nothing_and_is_closed(cast, admin):
+    invitation = services.grant_by_email(
+        organisation=cast.org_a, email="x@example.org", months=3, by=admin
+    )
+    person = UserFactory(email="x@example.org")
+    AdviserProfileFactory(user=person)
+    with time_machine.travel(invitation.expires_at + timedelta(minutes=1)):
+        assert services.attach_invitations(person) == 0
+        assert services.send_expiry_reminders() == 0
+    invitation.refresh_from_db()
+    assert (invitation.status, invitation.adviser) == (Consent.Status.EXPIRED, None)
+
+
+# --- Requests, refusals and revocations: recorded and told -----------------------------------------
+
+
+def test_a_request_records_the_message_and_date_and_tells_the_admins(
+    cast, client_for, adviser, admin, django_capture_on_commit_callbacks, mailoutbox
+):
+    message = "  " + "Bonjour. " * 200 + "  "
+
+    def ask():
+        services.request_access(adviser=adviser, siren=f" {cast.org_a.siren} ", message=message)
+
+    with time_machine.travel(OCTOBER_15, tick=False):
+        _mails(django_capture_on_commit_callbacks, ask)
+    request = Consent.objects.get()
+    assert request.status == Consent.Status.REQUESTED and request.adviser == adviser
+    assert request.requested_at == OCTOBER_15
+    assert request.request_message == message.strip()[:1000]
+    assert len(request.request_message) == 1000
+    (mail,) = mailoutbox
+    assert mail.to == [admin.email]
+    assert plain(mail.subject) == "Demande d'accès d'un·e conseiller·e DLA"
+    assert plain(services.adviser_label(adviser)) in plain(mail.body)
+    assert _site(reverse("advisers:consents", args=[cast.org_a.pk])) in plain(mail.body)
+    page = readable(client_for(admin).get(reverse("advisers:consents", args=[cast.org_a.pk])))
+    assert "Demande du 15 octobre 2026" in page
+
+
+def test_a_request_refused_says_why_in_full(cast, adviser):
+    with pytest.raises(services.ConsentError) as refused:
+        services.request_access(adviser=adviser, siren="123456782", message="")
+    assert str(refused.value) == "Aucune organisation inscrite sur la plateforme n'a ce SIREN."
+    services.request_access(adviser=adviser, siren=cast.org_a.siren, message="")
+    with pytest.raises(services.ConsentError) as refused:
+        services.request_access(adviser=adviser, siren=cast.org_a.siren, message="")
+    assert str(refused.value) == (
+        "Vous avez déjà un accès en cours ou une demande en attente pour cette organisation."
+    )
+
+
+def test_an_adviser_whose_consent_ended_may_ask_again(cast, adviser, admin):
+    consent = live_consent(cast.org_a, adviser, months=3, by=admin)
+    with time_machine.travel(consent.expires_at + timedelta(days=1)):
+        request = services.request_access(adviser=adviser, siren=cast.org_a.siren, message="")
+    consent.refresh_from_db()
+    assert consent.status == Consent.Status.EXPIRED
+    assert request.status == Consent.Status.REQUESTED
+
+
+def test_a_refusal_is_recorded_and_told_to_the_adviser_once(
+    cast, client_for, adviser, admin, django_capture_on_commit_callbacks, mailoutbox
+):
+    request = services.request_access(adviser=adviser, siren=cast.org_a.siren, message="")
+    with time_machine.travel(OCTOBER_15, tick=False):
+        _mails(
+            django_capture_on_commit_callbacks, lambda: services.refuse(consent=request, by=admin)
+        )
+    request.refresh_from_db()
+    assert (request.status, request.refused_at, request.refused_by) == (
+        Consent.Status.REFUSED,
+        OCTOBER_15,
+        admin,
+    )
+    (mail,) = mailoutbox
+    assert mail.to == [adviser.email]
+    assert plain(mail.subject) == "Votre demande d'accès à Association A"
+    assert "Association A n'ont pas donné suite à votre demande d'accès" in plain(mail.body)
+    page = readable(client_for(admin).get(reverse("advisers:consents", args=[cast.org_a.pk])))
+    assert f"demande refusée le 15 octobre 2026 par {plain(admin.display_name)}" in page
+    for done in (request, live_consent(cast.org_b, adviser)):
+        with pytest.raises(services.ConsentError) as refused:
+            services.refuse(consent=done, by=admin)
+        assert str(refused.value) == "Cette demande a déjà été traitée."
+
+
+def test_a_revocation_is_recorded_and_told_to_the_adviser_once(
+    cast, client_for, adviser, admin, django_capture_on_commit_callbacks, mailoutbox
+):
+    consent = live_consent(cast.org_a, adviser, by=admin)
+    with time_machine.travel(OCTOBER_15, tick=False):
+        _mails(
+            django_capture_on_commit_callbacks, lambda: services.revoke(consent=consent, by=admin)
+        )
+    consent.refresh_from_db()
+    assert (consent.status, consent.revoked_at, consent.revoked_by) == (
+        Consent.Status.REVOKED,
+        OCTOBER_15,
+        admin,
+    )
+    (mail,) = mailoutbox
+    assert mail.to == [adviser.email]
+    assert plain(mail.subject) == "Accès retiré : Association A"
+    assert "Association A a retiré votre accès à ses résultats" in plain(mail.body)
+    page = readable(client_for(admin).get(reverse("advisers:consents", args=[cast.org_a.pk])))
+    assert f"retiré le 15 octobre 2026 par {plain(admin.display_name)}" in page
+    request = services.request_access(adviser=adviser, siren=cast.org_b.siren, message="")
+    for closed in (consent, request):
+        with pytest.raises(services.ConsentError) as refused:
+            services.revoke(consent=closed, by=admin)
+        assert str(refused.value) == "Cet accès n'est plus ouvert."
+
+
+def test_cancelling_an_invitation_mails_nobody(
+    cast, admin, django_capture_on_commit_callbacks, mailoutbox
+):
+    invitation = services.grant_by_email(
+        organisation=cast.org_a, email="x@example.org", months=3, by=admin
+    )
+    _mails(
+        django_capture_on_commit_callbacks, lambda: services.revoke(consent=invitation, by=admin)
+    )
+    assert mailoutbox == []
+    invitation.refresh_from_db()
+    assert invitation.status == Consent.Status.REVOKED
+
+
+# --- Reminders: subjects, recipients, the fourteen days ---------------------------------------------
+
+
+def test_reminders_name_the_adviser_and_the_organisation_for_each_consent_due(
+    cast, adviser, admin, django_capture_on_commit_callbacks, mailoutbox
+):
+    with time_machine.travel(OCTOBER_15, tick=False):
+        live_consent(cast.org_a, adviser, months=3, by=admin)
+        live_consent(cast.org_b, adviser, months=3, by=cast.admin_b)
+    sent = []
+    with time_machine.travel(datetime(2027, 1, 5, 9, 30, tzinfo=PARIS), tick=False):
+        _mails(
+            django_capture_on_commit_callbacks,
+            lambda: sent.append(services.send_expiry_reminders()),
+        )
+    assert sent == [2]
+    by_recipient = {tuple(m.to): m for m in mailoutbox}
+    assert set(by_recipient) == {(admin.email,), (cast.admin_b.email,), (adviser.email,)}
+    to_admin = by_recipient[(admin.email,)]
+    assert plain(to_admin.subject) == (
+        f"L'accès de {plain(adviser.display_name)} à Association A se termine bientôt"
+    )
+    assert "se termine le 15 janvier 2027" in plain(to_admin.body)
+    assert _site(reverse("advisers:consents", args=[cast.org_a.pk])) in plain(to_admin.body)
+    to_adviser = [m for m in mailoutbox if m.to == [adviser.email]]
+    assert sorted(plain(m.subject) for m in to_adviser) == sorted(
+        f"L'accès de {plain(adviser.display_name)} à {name} se termine bientôt"
+        for name in ("Association A", "Association B")
+    )
+    assert all("demandez à l'organisation de le prolonger" in plain(m.body) for m in to_adviser)
+
+
+def test_the_reminder_leaves_fourteen_days_before_the_end_not_before(cast, adviser, admin):
+    consent = live_consent(cast.org_a, adviser, months=3, by=admin)
+    with time_machine.travel(consent.expires_at - timedelta(days=14, minutes=1)):
+        assert services.send_expiry_reminders() == 0
+    with time_machine.travel(consent.expires_at - timedelta(days=14) + timedelta(minutes=1)):
+        assert services.send_expiry_reminders() == 1
+
+
+# --- advisers.access, called directly ---------------------------------------------------------------
+
+
+@adviser_required
+def _adviser_page(request, pk):
+    return HttpResponse(str(pk))
+
+
+def _get(user):
+    request = RequestFactory().get("/conseil/page/")
+    request.user = user
+    return request
+
+
+def test_adviser_pages_are_for_approved_advisers_only(cast, adviser):
+    response = _adviser_page(_get(AnonymousUser()), 4)
+    assert response.status_code == 302 and "next=/conseil/page/" in response["Location"]
+    for someone in (cast.pending_adviser.user, cast.users["admin_a"], cast.users["cress_admin"]):
+        with pytest.raises(PermissionDenied):
+            _adviser_page(_get(someone), 4)
+    assert _adviser_page(_get(adviser), 4).content == b"4"
+
+
+def test_only_a_live_consent_opens_an_organisation_to_its_adviser(cast, adviser, admin):
+    assert not consented_organisations(AnonymousUser()).exists()
+    assert not consented_organisations(adviser).exists()
+    services.request_access(adviser=adviser, siren=cast.org_b.siren, message="")
+    live_consent(cast.org_a, adviser, by=admin)
+    assert list(consented_organisations(adviser)) == [cast.org_a]
+    assert consented_organisation(adviser, cast.org_a.pk) == cast.org_a
+    with pytest.raises(Http404):
+        consented_organisation(adviser, cast.org_b.pk)
+    assert not consented_organisations(cast.users["adviser_with"]).filter(pk=cast.org_a.pk).exists()
+
+
+def test_an_invitation_from_an_organisation_already_open_to_the_adviser_is_skipped_not_the_rest(
+    cast, admin
+):
+    with time_machine.travel(OCTOBER_15, tick=False):
+        from_b = services.grant_by_email(
+            organisation=cast.org_b, email="x@example.org", months=3, by=cast.admin_b
+        )
+    with time_machine.travel(OCTOBER_15 + timedelta(minutes=1), tick=False):
+        from_a = services.grant_by_email(
+            organisation=cast.org_a, email="x@example.org", months=3, by=admin
+        )
+    person = UserFactory(email="x@example.org")
+    AdviserProfileFactory(user=person)
+    direct = services.grant(organisation=cast.org_a, adviser=person, months=12, by=admin)
+    assert services.attach_invitations(person) == 1
+    from_a.refresh_from_db()
+    from_b.refresh_from_db()
+    assert (from_a.status, from_b.status) == (Consent.Status.INVITED, Consent.Status.ACTIVE)
+    assert set(Consent.objects.live().filter(adviser=person)) == {direct, from_b}
+
+
+def test_reminders_close_only_what_has_ended_and_leave_other_outcomes_as_they_are(
+    cast, adviser, admin
+):
+    revoked = live_consent(cast.org_a, adviser, months=3, by=admin)
+    services.revoke(consent=revoked, by=admin)
+    invitation = services.grant_by_email(
+        organisation=cast.org_b, email="x@example.org", months=12, by=cast.admin_b
+    )
+    with time_machine.travel(revoked.expires_at + timedelta(days=1)):
+        services.send_expiry_reminders()
+    revoked.refresh_from_db()
+    invitation.refresh_from_db()
+    assert revoked.status == Consent.Status.REVOKED  # still "retiré", not "expiré"
+    assert invitation.status == Consent.Status.INVITED  # months left
+
+
+def test_reminders_for_a_given_moment_use_that_moment(cast, adviser, admin):
+    with time_machine.travel(datetime(2026, 1, 10, 9, 30, tzinfo=PARIS), tick=False):
+        consent = live_consent(cast.org_a, adviser, months=3, by=admin)
+    # Run today for the 1st of April, ten days before that consent's end.
+    assert services.send_expiry_reminders(now=datetime(2026, 4, 1, tzinfo=PARIS)) == 1
+    consent.refresh_from_db()
+    assert consent.reminder_sent_for == consent.expires_at
+
+
+def test_a_consent_whose_end_date_moved_is_reminded_again_for_the_new_date(
+    cast, adviser, admin, django_capture_on_commit_callbacks, mailoutbox
+):
+    consent = live_consent(cast.org_a, adviser, months=3, by=admin)
+    with time_machine.travel(consent.expires_at - timedelta(days=10)):
+        assert services.send_expiry_reminders() == 1
+        assert services.send_expiry_reminders() == 0
+    later = consent.expires_at + timedelta(days=30)
+    Consent.objects.filter(pk=consent.pk).update(expires_at=later)
+    with time_machine.travel(later - timedelta(days=10)):
+        assert services.send_expiry_reminders() == 1
+        assert services.send_expiry_reminders() == 0
+
+
+def test_two_reminder_runs_that_overlap_remind_each_consent_once(
+    cast, adviser, admin, monkeypatch, django_capture_on_commit_callbacks, mailoutbox
+):
+    # Listed newest first: two consents ending on 15 January, then an older one ending on the
+    # 20th. A second run for 3 January (when the 20th is not due yet) starts as the first run
+    # mails about the first consent, and reminds the second; the first run must still remind
+    # the third, and nobody twice.
+    with time_machine.travel(datetime(2026, 7, 20, 9, 30, tzinfo=PARIS), tick=False):
+        third = live_consent(cast.org_a, adviser, months=6, by=admin)
+    with time_machine.travel(OCTOBER_15 + timedelta(minutes=1), tick=False):
+        second = live_consent(cast.org_b, adviser, months=3, by=cast.admin_b)
+    other = AdviserProfileFactory().user
+    with time_machine.travel(OCTOBER_15 + timedelta(minutes=2), tick=False):
+        first = live_consent(cast.org_a, other, months=3, by=admin)
+    second_run = datetime(2027, 1, 3, 9, 30, tzinfo=PARIS)
+    first_run = datetime(2027, 1, 10, 9, 30, tzinfo=PARIS)
+    send = services.send_after_commit
+    runs, started = [], []
+
+    def send_and_start_another_run(**mail):
+        send(**mail)
+        if not started:
+            started.append(second_run)
+            runs.append(services.send_expiry_reminders(now=second_run))
+
+    monkeypatch.setattr(services, "send_after_commit", send_and_start_another_run)
+    with (
+        time_machine.travel(first_run, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        runs.append(services.send_expiry_reminders())
+    assert runs == [1, 2]
+    reminded = sorted(
+        (c.organisation.name, c.adviser_id)
+        for c in Consent.objects.filter(reminder_sent_for=F("expires_at"))
+    )
+    assert reminded == sorted((c.organisation.name, c.adviser_id) for c in (first, second, third))
+    to_adviser = sorted(plain(m.subject) for m in mailoutbox if m.to == [adviser.email])
+    assert to_adviser == [
+        f"L'accès de {plain(adviser.display_name)} à Association A se termine bientôt",
+        f"L'accès de {plain(adviser.display_name)} à Association B se termine bientôt",
+    ]
+
+
+def test_granting_another_adviser_leaves_the_first_ones_access_open(cast, adviser, admin):
+    first = live_consent(cast.org_a, adviser, by=admin)
+    other = AdviserProfileFactory().user
+    second = services.grant(organisation=cast.org_a, adviser=other, months=3, by=admin)
+    first.refresh_from_db()
+    assert first.status == Consent.Status.ACTIVE
+    assert set(Consent.objects.live()) == {first, second}
+
+
+def test_a_consent_that_ran_out_keeps_its_own_end_date_when_access_is_given_again(
+    cast, adviser, admin
+):
+    with time_machine.travel(OCTOBER_15, tick=False):
+        ended = live_consent(cast.org_a, adviser, months=3, by=admin)
+    again = ended.expires_at + timedelta(days=20)
+    with time_machine.travel(again, tick=False):  # no reminder run has closed it yet
+        renewed = live_consent(cast.org_a, adviser, months=3, by=admin)
+    ended.refresh_from_db()
+    assert (ended.status, ended.expires_at) == (
+        Consent.Status.EXPIRED,
+        datetime(2027, 1, 15, 9, 30, tzinfo=PARIS),
+    )
+    assert renewed.granted_at == again and renewed.pk != ended.pk
+
+
+def test_a_revoked_consent_stays_revoked_when_access_is_given_again_after_its_end(
+    cast, client_for, adviser, admin
+):
+    revoked = live_consent(cast.org_a, adviser, months=3, by=admin)
+    services.revoke(consent=revoked, by=admin)
+    with time_machine.travel(revoked.expires_at + timedelta(days=1)):
+        live_consent(cast.org_a, adviser, months=3, by=admin)
+    revoked.refresh_from_db()
+    assert revoked.status == Consent.Status.REVOKED
+    page = readable(client_for(admin).get(reverse("advisers:consents", args=[cast.org_a.pk])))
+    assert f"par {plain(admin.display_name)}" in page.split("Historique des accès", 1)[1]
+
+
+def test_a_refused_request_stays_refused_when_access_is_then_given(cast, adviser, admin):
+    request = services.request_access(adviser=adviser, siren=cast.org_a.siren, message="")
+    services.refuse(consent=request, by=admin)
+    consent = live_consent(cast.org_a, adviser, by=admin)
+    request.refresh_from_db()
+    assert request.status == Consent.Status.REFUSED and consent.pk != request.pk
+
+
+def test_the_label_of_someone_without_an_adviser_account_is_their_name(cast):
+    member = cast.users["member_a"]
+    assert services.adviser_label(member) == member.display_name
