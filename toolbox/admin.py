@@ -1,9 +1,14 @@
-"""Django admin for CRESS admins: direct curation (status, recommendation), with history."""
+"""Django admin for CRESS admins: direct curation (status, recommendation), with history.
+
+Every admin of a catalogue model says that the catalogue changed (CatalogueAdminMixin): the
+API's cached answers and the open-data files follow.
+"""
 
 from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from toolbox.catalogue_changes import catalogue_changed
 from toolbox.models import (
     Alternative,
     HostingOffer,
@@ -15,6 +20,26 @@ from toolbox.models import (
     ToolUse,
 )
 from toolbox.spdx import SpdxExpressionField
+
+
+class CatalogueAdminMixin:
+    """Adding, changing, reverting (SimpleHistoryAdmin's revert saves through save_model) and
+    deleting change the published catalogue. Inlines are saved in the same transaction as
+    save_model, whose catalogue_changed() takes effect after they are: the call there covers them.
+    """
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        catalogue_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        catalogue_changed()
+
+    def delete_queryset(self, request, queryset):
+        # The "delete selected" action.
+        super().delete_queryset(request, queryset)
+        catalogue_changed()
 
 
 class AlternativeInline(admin.TabularInline):
@@ -49,7 +74,7 @@ class ToolAdminForm(forms.ModelForm):
 
 
 @admin.register(Need)
-class NeedAdmin(admin.ModelAdmin):
+class NeedAdmin(CatalogueAdminMixin, admin.ModelAdmin):
     list_display = ["label", "code", "position"]
     search_fields = ["label", "code", "description"]
 
@@ -62,7 +87,7 @@ class NeedAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tool)
-class ToolAdmin(SimpleHistoryAdmin):
+class ToolAdmin(CatalogueAdminMixin, SimpleHistoryAdmin):
     form = ToolAdminForm
     list_display = ["name", "licence_status", "status", "recommendation", "last_reviewed"]
     list_filter = ["status", "licence_status", "recommendation"]
@@ -90,14 +115,14 @@ class ToolAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProprietaryProduct)
-class ProprietaryProductAdmin(admin.ModelAdmin):
+class ProprietaryProductAdmin(CatalogueAdminMixin, admin.ModelAdmin):
     list_display = ["name", "vendor"]
     search_fields = ["name", "vendor"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
+class ProviderAdmin(CatalogueAdminMixin, admin.ModelAdmin):
     list_display = ["name", "legal_form", "ess_status", "chatons_member", "cress_pooled"]
     list_filter = ["ess_status", "chatons_member", "cress_pooled"]
     search_fields = ["name"]
@@ -105,7 +130,7 @@ class ProviderAdmin(admin.ModelAdmin):
 
 
 @admin.register(HostingOffer)
-class HostingOfferAdmin(SimpleHistoryAdmin):
+class HostingOfferAdmin(CatalogueAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "tool", "provider", "access", "data_country"]
     list_filter = ["access", "data_country"]
     search_fields = ["name", "tool__name", "provider__name"]

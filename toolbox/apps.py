@@ -8,13 +8,11 @@ class ToolboxConfig(AppConfig):
         # The roadmap (maturity) asks for tools by need without importing the toolbox.
         from accounts import rgpd as accounts_rgpd
         from maturity import hooks
-        from toolbox import rgpd, signals
+        from toolbox import rgpd
         from toolbox.services import vocabulary
 
         hooks.tools_for_needs.register(vocabulary.tools_for_needs)
         hooks.known_need_codes.register(vocabulary.known_need_codes)
         hooks.need_labels.register(vocabulary.need_labels)
-        # The catalogue API's cached answers follow every change of the catalogue.
-        signals.connect()
         # accounts exports and erases personal data without importing the toolbox.
         accounts_rgpd.register(rgpd.SECTION)

@@ -4,8 +4,9 @@ of its answers (and of the open-data files).
 The API answers with the records of the open-data files (toolbox.opendata): the same
 identifiers (a tool's `id`, an offer's tool, provider and name, need codes) and the same values.
 Answers are cached per query under the catalogue's version, which changes after every
-committed change of a tool, an offer, a provider, a product or a need (toolbox.signals): a
-changed catalogue is never served from the cache, an unchanged one costs no query.
+committed change of a tool, an offer, a provider, a product or a need (every write path calls
+toolbox.catalogue_changes.catalogue_changed): a changed catalogue is never served from the
+cache, an unchanged one costs no query.
 """
 
 import hashlib
@@ -13,31 +14,24 @@ import json
 import time
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from toolbox import opendata
+from toolbox.catalogue_changes import VERSION_KEY
 from toolbox.models import HostingOffer, Need, Tool, ToolStatus
 from toolbox.querysets import list_contains_any
 from toolbox.services import vocabulary
 
-VERSION_KEY = "toolbox:catalogue_version"
-# The version key makes changes visible at once; this only bounds what a lost signal (a bulk
-# update in a shell) could leave behind.
+# The version key makes changes visible at once; this only bounds what a write that does not
+# call catalogue_changed() (a bulk update in a shell) could leave behind.
 CACHE_SECONDS = 600
 
 
 def catalogue_version() -> int:
     # A fresh value if the key was evicted: answers cached before are never read again.
     return cache.get_or_set(VERSION_KEY, time.time_ns, None)
-
-
-def catalogue_changed() -> None:
-    """Call on any change of the published catalogue; takes effect once the transaction commits
-    (an answer computed before would otherwise be kept under the new version)."""
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, time.time_ns(), None))
 
 
 def cached(kind: str, params: dict, compute):

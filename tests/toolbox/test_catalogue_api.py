@@ -12,11 +12,13 @@ from django.urls import reverse
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
+from tests.adminforms import admin_form_data
 from tests.factories import UserFactory
 from tests.toolbox.factories import HostingOfferFactory, ProviderFactory, ToolFactory, needs
 from toolbox import opendata
 from toolbox import opendata_schema as fmt
 from toolbox.models import Provider
+from toolbox.services import json_values
 
 pytestmark = pytest.mark.django_db
 
@@ -171,17 +173,21 @@ def test_answers_are_cached_and_follow_every_change(
     with django_assert_num_queries(0):
         _, again = get(client, TOOLS, {"licence_status": "libre", "need": "sauvegarde"})
     assert again == before
-    restic = catalogue["restic"]
     with django_capture_on_commit_callbacks(execute=True):
-        restic.summary = "Sauvegardes chiffrées et dédupliquées."
-        restic.save()
+        json_values.apply_tool_values(
+            catalogue["restic"], {"summary": "Sauvegardes chiffrées et dédupliquées."}
+        )
     _, after = get(client, TOOLS, params)
     assert after["results"][1]["summary"] == "Sauvegardes chiffrées et dédupliquées."
-    # A provider's change shows in its offers at once too.
+    # A provider's change (in the admin) shows in its offers at once too.
+    _, offers = get(client, OFFERS, {"tool": "belenios"})
+    assert offers["results"][0]["provider_chatons"] is True
+    client.force_login(UserFactory(cress_admin=True))
+    url = reverse("admin:toolbox_provider_change", args=[Provider.objects.get(name="Chaton").pk])
+    data = admin_form_data(client.get(url))
+    del data["chatons_member"]  # an unticked box is not sent
     with django_capture_on_commit_callbacks(execute=True):
-        provider = Provider.objects.get(name="Chaton")
-        provider.chatons_member = False
-        provider.save()
+        assert client.post(url, data).status_code == 302
     _, offers = get(client, OFFERS, {"tool": "belenios"})
     assert offers["results"][0]["provider_chatons"] is False
 

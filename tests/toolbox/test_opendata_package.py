@@ -17,6 +17,7 @@ from tests.toolbox.factories import HostingOfferFactory, ProviderFactory, ToolFa
 from toolbox import opendata
 from toolbox import opendata_schema as fmt
 from toolbox.models import HostingOffer, Tool
+from toolbox.services import json_values
 
 pytestmark = pytest.mark.django_db
 
@@ -330,7 +331,6 @@ def test_downloads_are_built_once_and_follow_every_change(
         again = {name: client.get(reverse(f"toolbox:{name}")).content for name in names}
     assert again == first
     with django_capture_on_commit_callbacks(execute=True):
-        tool.summary = "Après."
-        tool.save()
+        json_values.apply_tool_values(tool, {"summary": "Après."})
     assert "Après." in client.get(reverse("toolbox:export_tools_csv")).content.decode()
     assert "Après." in client.get(reverse("toolbox:export_json")).content.decode()

@@ -6,4 +6,7 @@ Every change to a tool's content goes through `json_values.apply_tool_values`, w
 `Tool.version`: a proposal remembers the version it was made on, and approving it after the tool
 changed meanwhile is a conflict — shown to the moderator, nothing overwritten. Publication states
 (`publication.change_status`) are recorded in the history but leave the version alone.
+
+Every service that writes to the published catalogue (a tool, an offer, a provider) calls
+`toolbox.catalogue_changes.catalogue_changed()`, so that the API's cached answers follow.
 """

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from toolbox.catalogue_changes import catalogue_changed
 from toolbox.countries import country_name
 from toolbox.models import (
     Alternative,
@@ -161,7 +162,8 @@ def unique_tool_slug(name: str, exclude_pk: int | None = None) -> str:
 
 
 def apply_tool_values(tool: Tool, values: dict[str, Any], *, user=None, reason: str = "") -> Tool:
-    """Write values to a tool (new or existing), bump its version, record who and why in history."""
+    """Write values to a tool (new or existing), bump its version, record who and why in history;
+    the catalogue's cached answers follow once the transaction commits."""
     for field, value in values.items():
         if field == "replaces":
             continue
@@ -180,6 +182,7 @@ def apply_tool_values(tool: Tool, values: dict[str, Any], *, user=None, reason: 
         for product in products:
             Alternative.objects.get_or_create(tool=tool, product=product)
         refresh_search_text(tool)
+    catalogue_changed()
     return tool
 
 

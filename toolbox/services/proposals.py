@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.mail import send_after_commit
 from common.typography import de
+from toolbox.catalogue_changes import catalogue_changed
 from toolbox.models import HostingOffer, Proposal, Provider, Tool, ToolStatus
 from toolbox.services.duplicates import same_name_exists
 from toolbox.services.json_values import (
@@ -201,6 +202,7 @@ def _create_offer(proposal: Proposal) -> HostingOffer:
     )
     if not created:
         raise ModerationError(_("Cet hébergeur propose déjà une offre de ce nom pour cet outil."))
+    catalogue_changed()
     return offer
 
 
@@ -221,11 +223,14 @@ def import_offer(
     }
     name = values["provider"].strip()
     provider = Provider.objects.filter(name__iexact=name).first()
+    provider_changed = provider is None or any(
+        getattr(provider, key) != value for key, value in provider_facts.items()
+    )
     if provider is None:
         provider = Provider.objects.create(
             name=name, slug=_unique_provider_slug(name), **provider_facts
         )
-    elif any(getattr(provider, key) != value for key, value in provider_facts.items()):
+    elif provider_changed:
         for key, value in provider_facts.items():
             setattr(provider, key, value)
         provider.save()
@@ -234,13 +239,17 @@ def import_offer(
     created = offer is None
     if created:
         offer = HostingOffer(tool=tool, provider=provider, name=values["name"])
-    elif all(getattr(offer, key) == value for key, value in offer_facts.items()):
-        return offer, False
-    for key, value in offer_facts.items():
-        setattr(offer, key, value)
-    offer._history_user = user
-    offer._change_reason = reason[:100] if reason else None
-    offer.save()
+    offer_changed = created or any(
+        getattr(offer, key) != value for key, value in offer_facts.items()
+    )
+    if offer_changed:
+        for key, value in offer_facts.items():
+            setattr(offer, key, value)
+        offer._history_user = user
+        offer._change_reason = reason[:100] if reason else None
+        offer.save()
+    if provider_changed or offer_changed:
+        catalogue_changed()
     return offer, created
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from toolbox.catalogue_changes import catalogue_changed
 from toolbox.models import Tool, ToolStatus
 from toolbox.services.shared import ModerationError
 
@@ -96,6 +97,8 @@ def change_status(tool: Tool, *, to: str, moderator, reason: str = "") -> Tool:
     tool._history_user = moderator
     tool._change_reason = (reason or transition.history)[:STATUS_REASON_MAX_LENGTH]
     tool.save(update_fields=["status", "updated_at"])
+    # Published or withdrawn: the API and the open-data files change with it.
+    catalogue_changed()
     return tool
 
 

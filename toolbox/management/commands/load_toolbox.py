@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from toolbox.catalogue_changes import catalogue_changed
 from toolbox.models import Alternative, HostingOffer, Need, Provider, Tool, ToolStatus
 from toolbox.services import json_values
 
@@ -57,6 +58,8 @@ class Command(BaseCommand):
             tools = {tool.slug: tool for tool in Tool.objects.all()}
             for item in data["offers"]:
                 self._offer(item, tools, providers)
+            # Needs, providers, offers and migration notes are written here, not by a service.
+            catalogue_changed()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Boîte à outils : {len(data.get('needs', []))} besoins, "
