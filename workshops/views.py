@@ -19,7 +19,7 @@ from ambassadors.models import Event
 from maturity import roadmap
 from maturity import services as maturity_services
 from maturity.access import GUEST_SESSION_KEY
-from maturity.models import RoadmapAction
+from maturity.models import Diagnostic, RoadmapAction
 from maturity.structure import structure_for
 from workshops import access, projection, report, services
 from workshops.forms import (
@@ -305,6 +305,9 @@ def new(request, org_pk):
     """Whoever may facilitate for the organisation (its admins, an adviser with its consent, an
     ambassador it invited): open a workshop on its diagnostic in progress."""
     organisation = access.organisation_for(request.user, org_pk)
+    diagnostic = services.diagnostic_in_progress(organisation)
+    if diagnostic is None:
+        return _nothing_to_open(request, organisation)
     form = WorkshopForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -322,8 +325,33 @@ def new(request, org_pk):
         {
             "form": form,
             "organisation": organisation,
-            "diagnostic": services.diagnostic_in_progress(organisation),
+            "diagnostic": diagnostic,
         },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _nothing_to_open(request, organisation: Organisation) -> TemplateResponse:
+    """No diagnostic in progress: no workshop form (it could only fail), but why, and the next
+    step: its members start a new diagnostic; the others are told who may."""
+    last = (
+        Diagnostic.objects.filter(organisation=organisation, status=Diagnostic.Status.COMPLETED)
+        .order_by("-completed_at")
+        .only("completed_at")
+        .first()
+    )
+    return TemplateResponse(
+        request,
+        "workshops/new.html",
+        {
+            "organisation": organisation,
+            "diagnostic": None,
+            "last_completed": last,
+            "may_start": Membership.objects.filter(
+                user=request.user, organisation=organisation, is_active=True
+            ).exists(),
+        },
+        # A form sent from a page older than the end of the diagnostic cannot be fulfilled.
         status=400 if request.method == "POST" else 200,
     )
 

@@ -13,6 +13,7 @@ from django.utils.html import escape
 from advisers import services as adviser_services
 from ambassadors.models import SupportRequest
 from common.typography import french_text
+from maturity.models import Diagnostic
 from maturity.structure import structure_for
 from tests.ambassadors.factories import AmbassadorFactory, EventFactory, SupportRequestFactory
 from tests.factories import AdviserProfileFactory, MembershipFactory, OrganisationFactory
@@ -68,6 +69,46 @@ def test_opening_through_the_form_needs_a_diagnostic_in_progress(client):
     team_workshop(organisation=organisation, admin=admin)  # starts one, opens a workshop
     again = client.post(url, data)
     assert "Un atelier est déjà ouvert sur ce diagnostic" in again.content.decode()
+
+
+def test_after_the_diagnostic_is_finished_the_page_says_it_once_and_offers_a_new_one(client):
+    workshop = team_workshop()
+    services.close(workshop)
+    Diagnostic.objects.filter(pk=workshop.diagnostic_id).update(
+        status=Diagnostic.Status.COMPLETED, completed_at=timezone.now()
+    )
+    client.force_login(admin_of(workshop))
+    url = reverse("workshops:new", args=[workshop.organisation_id])
+    start = reverse("maturity:diagnostic_start", args=[workshop.organisation_id])
+    for response in (client.get(url), client.post(url, {"title": "Atelier", "pace": "free"})):
+        page = readable(response)
+        assert page.count("Aucun diagnostic n'est en cours") == 1
+        assert "le dernier a été terminé le" in page
+        # The next step, and no workshop form that could only fail.
+        assert f'action="{start}"' in page and "Commencer un nouveau diagnostic" in page
+        assert 'name="title"' not in page and "Ouvrir l'atelier</button>" not in page
+    assert response.status_code == 400  # a form sent from an older page
+    # The button starts the new diagnostic; the workshop form is then offered.
+    client.post(start)
+    assert 'name="title"' in client.get(url).content.decode()
+
+
+def test_a_facilitator_from_outside_is_told_who_starts_the_next_diagnostic(client):
+    workshop = team_workshop()
+    services.close(workshop)
+    Diagnostic.objects.filter(pk=workshop.diagnostic_id).update(
+        status=Diagnostic.Status.COMPLETED, completed_at=timezone.now()
+    )
+    adviser = AdviserProfileFactory().user
+    adviser_services.grant(
+        organisation=workshop.organisation, adviser=adviser, months=3, by=admin_of(workshop)
+    )
+    client.force_login(adviser)
+    page = readable(client.get(reverse("workshops:new", args=[workshop.organisation_id])))
+    assert page.count("Aucun diagnostic n'est en cours") == 1
+    assert "Un·e membre de l'organisation doit d'abord en commencer un" in page
+    assert "diagnostic_start" not in page and "/demarrer/" not in page
+    assert 'name="title"' not in page
 
 
 @pytest.mark.parametrize(
