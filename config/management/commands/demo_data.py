@@ -26,7 +26,7 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             people = accounts_demo.create()
-            advisers_demo.create(adviser=people["adviser"])
+            advisers_demo.create(adviser=people["adviser"], approved_by=people["cress"])
 
         # Each app loads its own demo content (questionnaire, toolbox, community), idempotently.
         # demo:apps
