@@ -3,7 +3,6 @@ broken raises WorkshopError with a French message that the view shows as is."""
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -408,7 +407,3 @@ def complete_diagnostic(workshop: Workshop, *, by: User) -> None:
         maturity_services.complete(diagnostic=workshop.diagnostic, by=by)
     except maturity_services.DiagnosticError as exc:
         raise WorkshopError(str(exc)) from exc
-
-
-def site_join_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path

@@ -441,7 +441,8 @@ def entry(request, pk):
     """Admins of an organisation taking part in an event: its code and QR code for its people,
     and how many joined (no figure of the organisation's own: the room sees the aggregate)."""
     entry = access.entry_for(request.user, pk)
-    join_url = services.site_join_url(reverse("workshops:join", args=[entry.code]))
+    # From the request, not SITE_URL: the address people see is the one the page is served on.
+    join_url = request.build_absolute_uri(reverse("workshops:join", args=[entry.code]))
     return TemplateResponse(
         request,
         "workshops/entry.html",
@@ -462,7 +463,9 @@ def entry(request, pk):
 
 def _console_context(request, workshop: Workshop, data: dict) -> dict:
     structure = structure_for(workshop.questionnaire)
-    join_url = services.site_join_url(reverse("workshops:join", args=[workshop.code]))
+    # From the request, not SITE_URL: the address the room sees and scans is the one this page
+    # is served on (its host checked by ALLOWED_HOSTS).
+    join_url = request.build_absolute_uri(reverse("workshops:join", args=[workshop.code]))
     context = {
         "workshop": workshop,
         "data": data,
@@ -473,7 +476,7 @@ def _console_context(request, workshop: Workshop, data: dict) -> dict:
     }
     if workshop.is_open:
         context["join_url"] = join_url
-        context["hub_url"] = services.site_join_url(reverse("workshops:hub"))
+        context["hub_url"] = request.build_absolute_uri(reverse("workshops:hub"))
         context["qr"] = (
             ""
             if workshop.is_event

@@ -27,6 +27,7 @@ from tests.workshops.factories import (
 )
 from workshops import projection, services
 from workshops.models import AgendaItem, Workshop
+from workshops.qr import qr_svg
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +56,34 @@ def test_an_admin_opens_a_workshop_and_sees_its_code_and_qr_code(client):
     assert workshop.code in page
     assert '<svg role="img" aria-label="QR code pour rejoindre l&#x27;atelier"' in page
     assert len(workshop.code) == 6 and not set(workshop.code) & set("0O1I")
+
+
+@pytest.mark.parametrize("page", ["detail", "entry"])
+def test_the_join_address_shown_and_in_the_qr_code_is_the_one_the_page_is_served_on(
+    client, settings, page
+):
+    settings.ALLOWED_HOSTS = ["boussole.example.org"]
+    settings.SITE_URL = "http://127.0.0.1:8000"  # for e-mails only
+    if page == "detail":
+        workshop = team_workshop()
+        client.force_login(admin_of(workshop))
+        url, code = reverse("workshops:detail", args=[workshop.pk]), workshop.code
+    else:
+        admin = MembershipFactory(admin=True)
+        entry = services.link_organisation(
+            workshop=event_workshop(), organisation=admin.organisation, by=admin.user
+        )
+        client.force_login(admin.user)
+        url, code = reverse("workshops:entry", args=[entry.pk]), entry.code
+    response = client.get(url, HTTP_HOST="boussole.example.org", secure=True)
+    html = response.content.decode()
+    join = f"https://boussole.example.org/atelier/rejoindre/{code}/"
+    assert qr_svg(join, label="QR code pour rejoindre l'atelier") in html
+    if page == "detail":
+        assert "Ou sur https://boussole.example.org/atelier/, avec le code." in readable(html)
+    else:
+        assert f'<figcaption class="small">{join}</figcaption>' in html
+    assert "127.0.0.1" not in html
 
 
 def test_opening_through_the_form_needs_a_diagnostic_in_progress(client):
