@@ -143,6 +143,10 @@ class ToolStatus(models.TextChoices):
     ARCHIVED = "archived", _("Archivé")
 
 
+# Tool.ease, in the words of the tool page (1 to 3).
+EASE_LABELS = {1: _("facile"), 2: _("moyenne"), 3: _("demande de l’accompagnement")}
+
+
 class Tool(models.Model):
     name = models.CharField(_("nom"), max_length=120, unique=True)
     slug = models.SlugField(_("identifiant"), max_length=120, unique=True)
@@ -245,6 +249,12 @@ class Tool(models.Model):
     @property
     def is_libre(self) -> bool:
         return self.licence_status == LicenceStatus.LIBRE
+
+    @property
+    def ease_label(self) -> str:
+        """How easy the tool is to take up, in words: the tool page and the comparison say
+        the same (the stored 1 to 3 is never shown)."""
+        return str(EASE_LABELS.get(self.ease, ""))
 
     @property
     def usage_labels(self) -> list[str]:

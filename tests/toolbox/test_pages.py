@@ -44,6 +44,21 @@ def test_compare_three_tools_side_by_side_in_the_requested_order(client):
     assert body.index(">Charlie<") < body.index(">Alpha<") < body.index(">Bravo<")
 
 
+def test_compare_says_how_easy_each_tool_is_in_the_words_of_its_page(client):
+    for name, ease in [("Alpha", 1), ("Bravo", 2), ("Charlie", 3)]:
+        ToolFactory(name=name, ease=ease)
+    page = readable(
+        client.get(reverse("toolbox:compare"), {"outils": ["alpha", "bravo", "charlie"]})
+    )
+    assert (
+        '<tr><th scope="row">Prise en main</th><td>facile</td><td>moyenne</td>'
+        "<td>demande de l'accompagnement</td></tr>"
+    ) in page
+    for slug, label in [("alpha", "facile"), ("charlie", "demande de l'accompagnement")]:
+        detail = readable(client.get(reverse("toolbox:tool_detail", args=[slug])))
+        assert f"<dt>Prise en main</dt><dd>{label}</dd>" in detail
+
+
 @pytest.mark.parametrize("chosen", [["alpha"], ["alpha", "b", "c", "d", "e"], ["alpha", "inconnu"]])
 def test_compare_needs_two_to_four_known_published_tools(client, chosen):
     for name in ["Alpha", "B", "C", "D", "E"]:
