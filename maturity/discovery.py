@@ -209,7 +209,9 @@ def first_actions(
 
 def result(structure: Structure, answers: Mapping[int, GivenAnswer], rules: dict | None) -> Result:
     """What the visitor reads at once: `rules` are the active roadmap rules (None: no actions)."""
-    asked = dimension_questions(structure)
+    # Every question of the page, as its introduction counts them: the profile questions are
+    # not scored but fit the first actions to the organisation's type.
+    asked = structure.discovery_questions
     answered = sum(1 for q in asked if q.id in answers)
     data = scores(structure, answers)
     kind = organisation_typology(structure, answers)

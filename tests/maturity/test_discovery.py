@@ -301,6 +301,22 @@ def test_the_form_works_without_javascript_and_keeps_everything_in_the_session(
     assert f'value="{first.choices[0].id}" checked' in again
 
 
+def test_the_result_counts_the_questions_the_introduction_promised(client, structure):
+    """Profile questions are not scored but asked and answered: the result counts them too."""
+    questions = structure.discovery_questions
+    assert len(questions) > len(discovery.dimension_questions(structure))
+    intro = readable(client.get(reverse(FORM)))
+    assert f"{len(questions)} questions pour un premier aperçu" in intro
+    post_form(client, {f"q{q.id}": str(q.choices[0].id) for q in questions})
+    text = readable(client.get(reverse(RESULT)))
+    n = len(questions)
+    assert f"il repose sur {n} réponses aux {n} questions du diagnostic découverte" in text
+    # One question left blank: one answer fewer, the same questions.
+    post_form(client, {f"q{q.id}": str(q.choices[0].id) for q in questions[1:]})
+    text = readable(client.get(reverse(RESULT)))
+    assert f"il repose sur {n - 1} réponses aux {n} questions du diagnostic découverte" in text
+
+
 def test_the_result_page_fits_its_advice_to_a_volunteer_run_club(client, structure, rules):
     data = best_answers(structure)
     data.update(
