@@ -15,6 +15,7 @@ from accounts.models import Organisation
 from advisers.access import consented_organisations
 from advisers.models import AdviserProfile, Consent
 from common.links import pk_urls
+from common.typography import french_plain_text
 from maturity import scoring
 from maturity.models import Diagnostic, DimensionResult, Questionnaire, RoadmapAction
 from maturity.structure import structure_for
@@ -191,9 +192,11 @@ def comparison(rows: list[ClientRow], structure) -> list[dict]:
                 "code": code,
                 "title": titles.get(code, code),
                 "scores": values,
-                # Each score with its organisation's name: a phone shows them side by side.
+                # Each score with its organisation's name: a phone shows them side by side. The
+                # name goes into an attribute, which the typography middleware leaves as it is.
                 "cells": [
-                    (row.organisation.name, value) for row, value in zip(rows, values, strict=True)
+                    (french_plain_text(row.organisation.name), value)
+                    for row, value in zip(rows, values, strict=True)
                 ],
                 "median": round(scoring.median(known), 1) if known else None,
             }

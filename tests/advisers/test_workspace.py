@@ -156,6 +156,22 @@ def test_comparison_of_selected_clients(cast, client_for, adviser):
     assert "au moins deux" in alone
 
 
+def test_a_phone_reads_each_compared_score_beside_its_organisation_s_name(
+    cast, client_for, adviser
+):
+    first, second = _clients(adviser, 2)
+    first.name, second.name = "Jardins du Lavoir", "Aide à domicile d'Aure"
+    first.save()
+    second.save()
+    html = client_for(adviser).get(reverse("advisers:compare"), {"o": [first.pk, second.pk]})
+    html = html.content.decode()
+    # Each score's cell carries its column's name (the cards of app.css), in French typography
+    # as the rest of the page: the middleware leaves attributes as they are.
+    assert html.count('data-label="Jardins du Lavoir"') == html.count('<tr><th scope="row">')
+    assert html.count('data-label="Aide à domicile d’Aure"') == html.count('<tr><th scope="row">')
+    assert html.count('data-label="Médiane"') == html.count('<tr><th scope="row">') > 0
+
+
 # --- Client page, notes, recommendations -------------------------------------------------------
 
 
