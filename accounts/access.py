@@ -18,6 +18,15 @@ Requester = User | AnonymousUser
 View = Callable[..., HttpResponseBase]
 
 
+class CressOnly(PermissionDenied):
+    """A page of the CRESS team, refused to someone else: the refusal page says whose page it
+    is rather than sending the person to their organisation's admins (templates/403.html)."""
+
+
+class OrganisationAdminsOnly(PermissionDenied):
+    """A page of an organisation's admins, refused to one of its other members."""
+
+
 def cress_admin_required(view: View) -> View:
     """Logged-in CRESS admins only; anyone else logged in gets 403."""
 
@@ -26,7 +35,7 @@ def cress_admin_required(view: View) -> View:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         user = request.user
         if not (user.is_authenticated and user.is_cress_admin):
-            raise PermissionDenied
+            raise CressOnly
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -45,5 +54,5 @@ def membership_for(user: Requester, organisation_pk: int, *, admin: bool = False
         is_active=True,
     )
     if admin and membership.role != Membership.Role.ADMIN:
-        raise PermissionDenied
+        raise OrganisationAdminsOnly
     return membership

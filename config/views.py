@@ -6,10 +6,11 @@ from django.db.models import Count, Q
 from django.http import HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 
-from accounts.access import cress_admin_required
+from accounts.access import CressOnly, OrganisationAdminsOnly, cress_admin_required
 from accounts.forms import DecisionForm
 from accounts.models import Membership, Organisation
 from advisers.models import AdviserProfile
@@ -99,7 +100,23 @@ def health(request):
 
 
 def permission_denied(request, exception=None):
-    return TemplateResponse(request, "403.html", {}, status=403)
+    """The refusal says what fits the page and the person: whose page it is, and whom to ask
+    only when someone can grant it (an organisation's admins to one of its members)."""
+    user = getattr(request, "user", None)
+    cress_only = isinstance(exception, CressOnly)
+    context = {
+        "cress_only": cress_only,
+        "admins_only": isinstance(exception, OrganisationAdminsOnly),
+        "is_member": not cress_only
+        and user is not None
+        and user.is_authenticated
+        and user.memberships.filter(is_active=True).exists(),
+        # The observatory's figures are also published, anonymised, for everyone.
+        "public_observatory": reverse("public_observatory:page")
+        if cress_only and request.path.startswith(reverse("advisers:observatory"))
+        else "",
+    }
+    return TemplateResponse(request, "403.html", context, status=403)
 
 
 def page_not_found(request, exception=None):

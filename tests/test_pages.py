@@ -3,7 +3,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.factories import UserFactory
+from tests.factories import AdviserProfileFactory, MembershipFactory, UserFactory
+from tests.pages import readable
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +56,34 @@ def test_forbidden_page_is_a_french_403(client):
     response = client.get(reverse("cress_dashboard"))
     assert response.status_code == 403
     assert "Accès refusé" in response.content.decode()
+
+
+def test_an_adviser_refused_the_cress_observatory_is_sent_to_the_public_one(client):
+    client.force_login(AdviserProfileFactory().user)
+    response = client.get(reverse("advisers:observatory"))
+    assert response.status_code == 403
+    page = readable(response)
+    assert "Cette page est réservée à l'équipe de la CRESS" in page
+    assert f'<a href="{reverse("public_observatory:page")}">' in page
+    assert "administrateur·rice de votre organisation" not in page
+
+
+def test_a_refused_cress_page_other_than_the_observatory_names_no_public_page(client):
+    client.force_login(AdviserProfileFactory().user)
+    page = readable(client.get(reverse("cress_dashboard")))
+    assert "Cette page est réservée à l'équipe de la CRESS" in page
+    assert reverse("public_observatory:page") + '">l' not in page
+    assert "administrateur·rice de votre organisation" not in page
+
+
+def test_a_member_refused_an_admin_page_is_told_to_ask_the_organisation_s_admins(client):
+    membership = MembershipFactory()
+    client.force_login(membership.user)
+    response = client.get(reverse("organisation_edit", args=[membership.organisation.pk]))
+    assert response.status_code == 403
+    page = readable(response)
+    assert "Cette page est réservée aux administrateur·rices de l'organisation" in page
+    assert "équipe de la CRESS" not in page
 
 
 def test_server_error_page_is_french_and_standalone(client, settings):
