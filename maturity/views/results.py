@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -30,7 +31,10 @@ def complete(request, pk):
     summary = []
     for respondent in respondents:
         answers = {a.question_id: a for a in respondent.answers.all()}
-        summary.append((respondent, services.unanswered_required(structure, answers)))
+        missing = services.unanswered_required(structure, answers)
+        summary.append(
+            (respondent, len(missing), _missing_by_section(request, respondent, missing))
+        )
     if request.method == "POST":
         try:
             services.complete(diagnostic=diagnostic, by=request.user)
@@ -42,6 +46,24 @@ def complete(request, pk):
     return TemplateResponse(
         request, "maturity/complete.html", {"diagnostic": diagnostic, "summary": summary}
     )
+
+
+def _missing_by_section(request, respondent: Respondent, missing) -> list[dict]:
+    """A respondent's unanswered questions grouped by section, in order; each section links to
+    its page when the respondent is the requester (only they may open their own pages)."""
+    own = respondent.user_id is not None and respondent.user_id == request.user.pk
+    sections: dict[str, dict] = {}
+    for title, question in missing:
+        code = question.section_code
+        if code not in sections:
+            sections[code] = {
+                "code": code,
+                "title": title,
+                "url": reverse("maturity:section", args=[respondent.pk, code]) if own else "",
+                "questions": [],
+            }
+        sections[code]["questions"].append(question)
+    return list(sections.values())
 
 
 @login_required

@@ -281,6 +281,37 @@ def test_bad_equipment_values_keep_what_was_typed(client, questionnaire):
     ]
 
 
+def test_completion_lists_unanswered_questions_by_section_with_links_to_answer(
+    client, questionnaire
+):
+    diagnostic, respondent = diagnostic_with_respondent(questionnaire=questionnaire)
+    colleague = MembershipFactory(organisation=diagnostic.organisation)
+    theirs = Respondent.objects.create(diagnostic=diagnostic, user=colleague.user)
+    client.force_login(respondent.user)
+    html = readable(client.get(reverse("maturity:complete", args=[diagnostic.pk])))
+    structure = structure_for(questionnaire)
+    missing = services.unanswered_required(structure, {})
+    assert missing
+    assert f"{len(missing)} questions obligatoires sans réponse." in html
+    for section in structure.sections:
+        questions = [q for _title, q in missing if q.section_code == section.code]
+        if not questions:
+            continue
+        # The heading leads to the section's page, for the requester's own answers only.
+        mine = reverse("maturity:section", args=[respondent.pk, section.code])
+        assert f'<h4><a href="{mine}">{section.title}</a></h4>' in html
+        assert reverse("maturity:section", args=[theirs.pk, section.code]) not in html
+        assert f"<h4>{section.title}</h4>" in html  # the colleague's, without a link
+        count = len(questions)
+        summary = f"{count} question sans réponse" if count == 1 else f"{count} questions sans"
+        opening = "<details open>" if count <= 3 else "<details>"
+        assert re.search(rf"{opening}\s*<summary>{summary}", html)
+        for question in questions:
+            assert f"<li>{question.text[:60]}" in html
+    assert " ; " not in html.split("<h2>")[1]
+    assert "Seule cette personne peut y répondre" in html
+
+
 def test_completion_lists_unanswered_questions_then_locks(client, questionnaire):
     diagnostic, respondent = diagnostic_with_respondent(questionnaire=questionnaire)
     client.force_login(respondent.user)
