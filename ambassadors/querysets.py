@@ -44,6 +44,12 @@ class AmbassadorQuerySet(models.QuerySet["Ambassador"]):
     def for_directory(self):
         return self.listed().select_related("organisation").order_by("public_name", "pk")
 
+    def with_waiting_requests(self) -> Self:
+        """Each with `waiting`: the support requests sent to them that wait for their answer."""
+        return self.annotate(
+            waiting=Count("support_requests", filter=Q(support_requests__status="sent"))
+        )
+
 
 class EventQuerySet(models.QuerySet):
     def visible_to(self, user):

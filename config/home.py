@@ -11,6 +11,7 @@ from accounts import services as accounts_services
 from advisers import portfolio
 from advisers import services as advisers_services
 from advisers.models import AdviserProfile
+from ambassadors.models import Ambassador
 from ambassadors.services import events as ambassadors_events
 from ambassadors.services import figures as ambassadors_figures
 from maturity import dashboard, versions
@@ -93,7 +94,8 @@ def cress_queues() -> list[Queue]:
 def signed_in(request) -> dict:
     """The home page's blocks for the logged-in requester: their organisations (diagnostic,
     result, roadmap, actions due, events near them), what they wait for (join requests,
-    invitations), and, for the roles they hold, the adviser's portfolio and the CRESS queues.
+    invitations), and, for the roles they hold, the ambassador's requests waiting for them, the
+    adviser's portfolio and the CRESS queues.
     A fixed number of queries whatever the number of organisations, actions or clients."""
     user = request.user
     memberships = request.organisations.memberships
@@ -111,6 +113,12 @@ def signed_in(request) -> dict:
         "join_requests": join_requests,
         "invitations": invitations,
         "adviser_profile": profile,
+        # Their way to the community space, which the main menu does not show.
+        "ambassador": Ambassador.objects.filter(
+            user=user, status__in=[Ambassador.Status.PENDING, Ambassador.Status.APPROVED]
+        )
+        .with_waiting_requests()
+        .first(),
         # Advisers and CRESS admins have a home of their own: asking them to register an
         # organisation would be beside the point.
         "own_role": bool(profile and profile.status != AdviserProfile.Status.REJECTED)

@@ -11,12 +11,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from ambassadors.models import SupportRequest
 from common.typography import french_text
 from maturity import services
 from maturity.models import Questionnaire, Respondent, Roadmap, RoadmapAction
 from maturity.structure import structure_for
 from tests.advisers.factories import completed_diagnostic, live_consent
-from tests.ambassadors.factories import AmbassadorFactory, EventFactory, ResourceFactory
+from tests.ambassadors.factories import (
+    AmbassadorFactory,
+    EventFactory,
+    ResourceFactory,
+    SupportRequestFactory,
+)
 from tests.factories import (
     AdviserProfileFactory,
     JoinRequestFactory,
@@ -226,6 +232,46 @@ EXPECTED_QUEUES = [
 ]
 
 
+def test_an_ambassador_finds_their_space_and_the_requests_waiting_for_them(client):
+    ambassador = AmbassadorFactory()
+    SupportRequestFactory.create_batch(2, sent=True, ambassador=ambassador)
+    SupportRequestFactory(sent=True, ambassador=ambassador, status="accepted")
+    SupportRequestFactory(sent=True)  # someone else's
+    client.force_login(ambassador.user)
+    page = readable(home(client))
+    assert "Votre espace ambassadeur·rice" in page
+    assert "2 demandes d'accompagnement attendent votre réponse." in page
+    assert f'<a class="button" href="{reverse("ambassadors:my_space")}">' in page
+    SupportRequest.objects.filter(ambassador=ambassador, status="sent").update(status="declined")
+    assert "Aucune demande d'accompagnement n'attend votre réponse." in readable(home(client))
+
+
+@pytest.mark.parametrize(
+    ("status", "shown"),
+    [
+        ("pending", "Votre candidature attend la validation de la CRESS"),
+        ("expired", "Votre validation a expiré : demandez son renouvellement"),
+        ("rejected", None),
+        ("withdrawn", None),
+    ],
+)
+def test_a_candidate_or_former_ambassador_is_shown_their_space_while_it_is_theirs(
+    client, status, shown
+):
+    if status in ("pending", "expired"):
+        ambassador = AmbassadorFactory(**{status: True})
+    else:
+        ambassador = AmbassadorFactory(status=status, valid_until=None)
+    client.force_login(ambassador.user)
+    page = readable(home(client))
+    if shown is None:
+        assert "Votre espace ambassadeur·rice" not in page
+        assert reverse("ambassadors:my_space") not in page
+    else:
+        assert "Votre espace ambassadeur·rice" in page and shown in page
+        assert reverse("ambassadors:my_space") in page
+
+
 def test_a_cress_admin_lands_on_every_queue_with_its_count(client):
     _cress_backlog()
     client.force_login(UserFactory(cress_admin=True))
@@ -278,8 +324,8 @@ def _member_with(organisations: int, questionnaire) -> object:
 
 # Session, user (with their adviser profile), memberships (header and cards), next events;
 # diagnostics, own answers, roadmap counts, due actions, events near their organisations; join
-# requests, invitations.
-MEMBER_QUERIES = 11
+# requests, invitations; their ambassador profile with the requests waiting for them.
+MEMBER_QUERIES = 12
 
 
 def test_a_member_s_home_costs_the_same_with_one_or_several_organisations(client, questionnaire):
@@ -289,8 +335,19 @@ def test_a_member_s_home_costs_the_same_with_one_or_several_organisations(client
     assert _count(client) == MEMBER_QUERIES
 
 
-# The same first four; join requests, invitations; the portfolio's figures, pending requests.
-ADVISER_QUERIES = 8
+def test_an_ambassador_s_home_costs_the_same_with_one_or_many_requests(client, questionnaire):
+    user = _member_with(1, questionnaire)
+    ambassador = AmbassadorFactory(user=user)
+    SupportRequestFactory(sent=True, ambassador=ambassador)
+    client.force_login(user)
+    assert _count(client) == MEMBER_QUERIES
+    SupportRequestFactory.create_batch(5, sent=True, ambassador=ambassador)
+    assert _count(client) == MEMBER_QUERIES
+
+
+# The same first four; join requests, invitations; an ambassador profile; the portfolio's
+# figures, pending requests.
+ADVISER_QUERIES = 9
 
 
 def test_an_adviser_s_home_costs_the_same_with_one_or_many_clients(client):
@@ -312,8 +369,8 @@ def test_an_adviser_s_home_costs_the_same_with_one_or_many_clients(client):
     assert _count(client) == ADVISER_QUERIES
 
 
-# The same first six, then one count per queue (8).
-CRESS_QUERIES = 14
+# The same first six and an ambassador profile, then one count per queue (8).
+CRESS_QUERIES = 15
 
 
 def test_a_cress_admin_s_home_costs_the_same_whatever_waits(client):
