@@ -35,6 +35,20 @@ tools_for_needs = Slot(
     "tools_for_needs", lambda need_codes, replaces=(), per_need=3: {c: [] for c in need_codes}
 )
 
+
+@dataclass(frozen=True)
+class NamedTool:
+    """A tool of the catalogue found by its code: its name and its page."""
+
+    name: str
+    url: str
+
+
+# (tool codes) -> {code: NamedTool}: the published tools of the catalogue among these codes
+# (the slugs the community stores for an ambassador's tools, a request or a fiche), in one
+# query; a code the catalogue does not publish is left out. Filled by the toolbox.
+tools_named = Slot("tools_named", lambda codes: {})
+
 # () -> set of need codes, or None when no vocabulary is known (the rules validator then
 # checks only the codes' form). Filled by the toolbox.
 known_need_codes = Slot("known_need_codes", lambda: None)

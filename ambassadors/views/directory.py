@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
-from ambassadors import ratelimit
+from ambassadors import ratelimit, tool_names
 from ambassadors.filters import DirectoryFilter
 from ambassadors.forms import ContactForm
 from ambassadors.models import Ambassador, Event, Resource
@@ -50,6 +50,7 @@ def ambassador_detail(request, pk):
         {
             "ambassador": ambassador,
             "bio": render_markdown(ambassador.bio),
+            "tools": tool_names.named(ambassador.expertise_tools),
             "events": events,
             "resources": resources,
         },

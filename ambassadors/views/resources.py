@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from ambassadors import tool_names
 from ambassadors.filters import ResourceFilter
 from ambassadors.forms import ResourceForm
 from ambassadors.models import Resource
@@ -46,7 +47,11 @@ def resource_detail(request, pk):
     return TemplateResponse(
         request,
         "ambassadors/resource_detail.html",
-        {"resource": resource, "body": render_markdown(resource.body)},
+        {
+            "resource": resource,
+            "body": render_markdown(resource.body),
+            "tools": tool_names.named(resource.tools),
+        },
     )
 
 

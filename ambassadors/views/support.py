@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts import security
 from accounts.access import membership_for
 from accounts.models import Organisation
+from ambassadors import tool_names
 from ambassadors.forms import ChooseForm, RespondForm, SupportRequestForm
 from ambassadors.models import SupportRequest
 from ambassadors.services import support
@@ -82,7 +83,11 @@ def request_detail(request, pk):
         m.organisation_id == support_request.organisation_id
         for m in request.organisations.memberships
     )
-    context = {"support_request": support_request, "is_member": is_member}
+    context = {
+        "support_request": support_request,
+        "is_member": is_member,
+        "tools": tool_names.named(support_request.tools),
+    }
     if is_member and support_request.can_choose:
         context["suggestions"] = support.suggestions(support_request)
     return TemplateResponse(request, "ambassadors/request_detail.html", context)

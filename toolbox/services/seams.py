@@ -1,7 +1,9 @@
-"""For the other apps (roadmap, diagnostic inventory): published tools for some usages."""
+"""For the other apps (roadmap, diagnostic inventory, community): published tools for some
+usages, or named by their codes."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
+from maturity.hooks import NamedTool
 from toolbox.models import Tool
 from toolbox.text import normalise
 
@@ -31,3 +33,16 @@ def recommended_tools(
             key=lambda tool: not any(normalise(p.name) in wanted for p in tool.replaces.all())
         )
     return candidates[:limit]
+
+
+def tools_named(codes: Iterable[str]) -> dict[str, NamedTool]:
+    """The published tools among these codes (slugs), by code: name and page, in one query."""
+    wanted = set(codes)
+    if not wanted:
+        return {}
+    return {
+        slug: NamedTool(name=name, url=Tool(slug=slug).get_absolute_url())
+        for slug, name in Tool.objects.published()
+        .filter(slug__in=wanted)
+        .values_list("slug", "name")
+    }
