@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from maturity.scoring import display_score
 
@@ -24,9 +25,12 @@ COMPARISON_COLOUR = "#8a3b00"
 GRID_COLOUR = "#767676"
 TEXT_COLOUR = "#1b1b1f"
 
-# About what fits in the side gutter at the chosen font size; longer labels wrap onto 2 lines.
-LABEL_LINE_CHARS = 18
-ELLIPSIS = "…"
+# Characters a label's line holds; longer labels wrap onto as many lines as they need, and the
+# drawing grows to hold them (never an ellipsis: the full label is what the reader needs).
+LABEL_LINE_CHARS = 24
+# An average character's advance in em, a little more than the usual sans-serif fonts' (about
+# 0.55): the drawing is sized from it, so that its labels are never cut at its edges.
+CHAR_EM = 0.6
 
 
 def _num(value: float) -> str:
@@ -45,10 +49,9 @@ def _percent(value: float) -> str:
 
 
 def _wrap(label: str) -> list[str]:
-    """At most 2 lines of LABEL_LINE_CHARS; the full label stays readable in the description."""
+    """Lines of at most LABEL_LINE_CHARS, cut between words (a longer word is cut in pieces)."""
     words: list[str] = []
     for word in label.split():
-        # A word too long for a line is cut, or it would overflow the drawing.
         words.extend(word[i : i + LABEL_LINE_CHARS] for i in range(0, len(word), LABEL_LINE_CHARS))
     lines: list[str] = []
     for word in words:
@@ -56,13 +59,6 @@ def _wrap(label: str) -> list[str]:
             lines[-1] += " " + word
         else:
             lines.append(word)
-    if len(lines) > 2:
-        rest = " ".join(lines[1:])
-        cut = rest[: LABEL_LINE_CHARS - 1]
-        # Prefer ending on a whole word, unless that throws away most of the line.
-        if rest[len(cut)] != " " and cut.rfind(" ") >= LABEL_LINE_CHARS // 2:
-            cut = cut[: cut.rfind(" ")]
-        lines = [lines[0], cut.rstrip() + ELLIPSIS]
     return lines
 
 
@@ -98,9 +94,11 @@ def _label_parts(
     radius: float,
     font_size: float,
     line_height: float,
-) -> list[str]:
-    """The axes' labels, wrapped, just outside each spoke's tip."""
+) -> tuple[list[str], tuple[float, float, float, float]]:
+    """The axes' labels, wrapped, just outside each spoke's tip, and the box they cover (left,
+    top, right, bottom; widths estimated by CHAR_EM)."""
     parts: list[str] = []
+    left, top, right, bottom = cx, cy, cx, cy
     parts.append(
         format_html(
             '<g class="radar-labels" fill="{}" font-size="{}">', TEXT_COLOUR, _num(font_size)
@@ -120,6 +118,12 @@ def _label_parts(
             first = y + font_size * 0.8
         else:  # sides: centred on the tip (0.35 em lowers the baseline to the visual middle)
             first = y - block / 2 + font_size * 0.35
+        text_width = max(len(line) for line in lines) * CHAR_EM * font_size
+        start = {"start": x, "middle": x - text_width / 2, "end": x - text_width}[anchor]
+        left, right = min(left, start), max(right, start + text_width)
+        # Ascenders above the first baseline, descenders below the last.
+        top = min(top, first - font_size)
+        bottom = max(bottom, first + block + font_size * 0.3)
         if len(lines) == 1:
             parts.append(
                 format_html(
@@ -143,7 +147,7 @@ def _label_parts(
             )
         parts.append(mark_safe("</text>"))
     parts.append(mark_safe("</g>"))
-    return parts
+    return parts, (left, top, right, bottom)
 
 
 def _number_parts(
@@ -187,8 +191,8 @@ def radar_svg(
 ) -> SafeString:
     """Inline SVG radar chart of (label, score 0..100 or None) axes, clockwise from the top.
 
-    `size` is the height of the drawing; the viewBox is wider by a gutter on each side for the
-    labels, and the chart scales with its container. With fewer than 3 or more than 12 axes the
+    `size` is the side of the square holding the rings; the viewBox grows around it to hold
+    every label in full (wrapped, never shortened), and the chart scales with its container. With fewer than 3 or more than 12 axes the
     result is empty: a radar is unreadable there and callers show the table alone.
     Axes without a score are drawn at 0 (with a hollow dot) and described as "non renseigné".
     Output is deterministic, including the element ids, which come from a hash of the input.
@@ -209,13 +213,13 @@ def radar_svg(
     ).hexdigest()
     chart_id = f"radar-{digest[:12]}"
 
-    gutter = size / 6
-    width = size + 2 * gutter
-    cx, cy = width / 2, size / 2
     radius = size * 0.36
     font_size = size / 35
     line_height = font_size * 1.2
     dot_radius = size / 105
+    # The chart's own box is size × size around its centre; the labels' box widens it (evenly
+    # on both sides, so that the chart stays in the middle) and heightens it as they need.
+    cx = cy = size / 2
 
     angles = [-math.pi / 2 + 2 * math.pi * i / count for i in range(count)]
 
@@ -223,12 +227,28 @@ def radar_svg(
         distance = radius * value / 100
         return cx + distance * math.cos(angle), cy + distance * math.sin(angle)
 
+    label_parts, (left, top, right, bottom) = _label_parts(
+        angles,
+        [label for label, _score in axes],
+        cx=cx,
+        cy=cy,
+        radius=radius,
+        font_size=font_size,
+        line_height=line_height,
+    )
+    margin = font_size / 2
+    half_width = max(size / 2, cx - left + margin, right - cx + margin)
+    top, bottom = min(0.0, top - margin), max(float(size), bottom + margin)
+    width, height = 2 * half_width, bottom - top
+
     parts: list[str] = [
         format_html(
-            '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" '
+            '<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x} {y} {w} {h}" width="{w}" '
             'height="{h}" role="img" aria-labelledby="{id}-title {id}-desc" class="radar-chart">',
+            x=_num(cx - half_width),
+            y=_num(top),
             w=_num(width),
-            h=_num(size),
+            h=_num(height),
             id=chart_id,
         ),
         format_html('<title id="{}-title">{}</title>', chart_id, title),
@@ -245,17 +265,10 @@ def radar_svg(
     spokes = " ".join(f"M{_num(cx)} {_num(cy)}L{_points([at(a, 100)])}" for a in angles)
     parts.append(format_html('<path d="{}"/></g>', spokes.replace(",", " ")))
 
-    parts += _label_parts(
-        angles,
-        [label for label, _score in axes],
-        cx=cx,
-        cy=cy,
-        radius=radius,
-        font_size=font_size,
-        line_height=line_height,
-    )
-    # About 14 px high once the drawing is shrunk to a 375 px screen.
-    parts += _number_parts(angles, cx=cx, cy=cy, radius=radius, font_size=size / 17)
+    parts += label_parts
+    # About 14 px high once the drawing is shrunk to a 375 px screen, however wide the labels
+    # made it.
+    parts += _number_parts(angles, cx=cx, cy=cy, radius=radius, font_size=width / 23)
 
     score_points = [at(a, _clamp(score)) for a, (_label, score) in zip(angles, axes, strict=True)]
     parts.append(
@@ -296,3 +309,34 @@ def radar_svg(
     parts.append(mark_safe("</g></svg>"))
     # Every part is either a literal or built by format_html, which escaped the variables.
     return mark_safe("".join(parts))
+
+
+def radar_key(comparison: str | None, organisations: int = 0) -> SafeString:
+    """The radar's key, under it in the page and the PDF: which line is the organisation's and
+    which the median of the comparison group (`comparison`, its label; none, no key: the
+    chart's title says what its one polygon is). Each line is named with its style, for those
+    who do not tell the colours apart."""
+    if not comparison:
+        return mark_safe("")
+    swatch = '<svg width="32" height="14" viewBox="0 0 32 14" aria-hidden="true">{}</svg>'
+    score = format_html(
+        '<rect x="1" y="2" width="30" height="10" fill="{c}" fill-opacity="0.25" stroke="{c}" '
+        'stroke-width="2"/>',
+        c=SCORE_COLOUR,
+    )
+    median = format_html(
+        '<line x1="0" y1="7" x2="32" y2="7" stroke="{}" stroke-width="2" stroke-dasharray="6 4"/>',
+        COMPARISON_COLOUR,
+    )
+    # The catalogue's existing plural message (locale/fr), after the group's name.
+    count = ngettext("%(n)s organisation", "%(n)s organisations", organisations) % {
+        "n": organisations
+    }
+    group = f"{comparison}, {count}"
+    return format_html(
+        '<ul class="chart-key"><li>{}{}</li><li>{}{}</li></ul>',
+        format_html(swatch, score),
+        _("Votre organisation (trait plein vert)"),
+        format_html(swatch, median),
+        _("Médiane des organisations comparables (tirets orange) — %(group)s") % {"group": group},
+    )

@@ -41,6 +41,10 @@ def overview(diagnostic, data: dict, structure: Structure) -> dict:
     return {
         "synthesis": synthesis.build(data, list(structure.level_texts.values())),
         "chart": chart,
+        # Which polygon is whose, under the chart (the dashed one is the first group's median).
+        "chart_key": charts.radar_key(first["label"], first["organisations"])
+        if chart and first
+        else "",
         "dimension_rows": dimension_rows,
         "groups": groups,
         "shown_groups": shown_groups,

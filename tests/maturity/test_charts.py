@@ -2,12 +2,15 @@ import math
 import xml.etree.ElementTree as ET
 
 import pytest
+import yaml
+from django.conf import settings
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy
 
-from maturity.charts import COMPARISON_COLOUR, SCORE_COLOUR, radar_svg
+from maturity.charts import COMPARISON_COLOUR, SCORE_COLOUR, radar_key, radar_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
+SHIPPED = settings.BASE_DIR / "fixtures" / "questionnaire.yaml"
 AXES = [("Gouvernance", 62.4), ("Outils", 80.0), ("Compétences", None), ("Données", 30.0)]
 
 
@@ -105,7 +108,7 @@ def test_labels_and_texts_are_escaped_never_markup():
     assert root.find(f"{SVG}title").text == "<b>Titre</b>"
 
 
-def test_long_labels_wrap_onto_two_lines_and_longer_ones_are_shortened():
+def test_long_labels_wrap_onto_as_many_lines_as_they_need_and_are_never_shortened():
     axes = [
         ("Compétences numériques", 50.0),
         ("Gouvernance et stratégie numérique de la structure", 40.0),
@@ -113,12 +116,77 @@ def test_long_labels_wrap_onto_two_lines_and_longer_ones_are_shortened():
     ]
     root = parse(draw(axes))
     texts = list(by_class(root, "radar-labels")[0].iter(f"{SVG}text"))
-    assert [t.text for t in texts[0].iter(f"{SVG}tspan")] == ["Compétences", "numériques"]
-    assert [t.text for t in texts[1].iter(f"{SVG}tspan")] == ["Gouvernance et", "stratégie…"]
+    assert texts[0].text == "Compétences numériques"
+    assert [t.text for t in texts[1].iter(f"{SVG}tspan")] == [
+        "Gouvernance et stratégie",
+        "numérique de la",
+        "structure",
+    ]
     assert list(texts[2].iter(f"{SVG}tspan")) == []
     assert texts[2].text == "Outils"
+    assert "…" not in draw(axes)
     # The full label stays available to screen readers.
     assert "Gouvernance et stratégie numérique de la structure" in root.find(f"{SVG}desc").text
+
+
+def view_box(root: ET.Element) -> tuple[float, float, float, float]:
+    """(left, top, right, bottom) of the drawing."""
+    x, y, width, height = map(float, root.get("viewBox").split())
+    return x, y, x + width, y + height
+
+
+def test_the_shipped_dimensions_are_written_in_full_inside_the_drawing():
+    """The ten dimensions of the shipped questionnaire, whose titles run up to 59 characters:
+    each label reads in full, and the drawing holds every line (at a generous 0.6 em a
+    character; the browser test measures the real text)."""
+    titles = [d["title"] for d in yaml.safe_load(SHIPPED.read_text())["dimensions"]]
+    root = parse(draw([(title, 50.0) for title in titles], comparison=[40.0] * len(titles)))
+    assert labels(root) == titles
+    left, top, right, bottom = view_box(root)
+    font = float(by_class(root, "radar-labels")[0].get("font-size"))
+    for text in by_class(root, "radar-labels")[0].iter(f"{SVG}text"):
+        lines = list(text.iter(f"{SVG}tspan")) or [text]
+        for line in lines:
+            x, y = float(line.get("x")), float(line.get("y"))
+            width = len(line.text) * 0.6 * font
+            start = {"start": x, "middle": x - width / 2, "end": x - width}[text.get("text-anchor")]
+            assert left <= start and start + width <= right, line.text
+            assert top <= y - font and y + font * 0.3 <= bottom, line.text
+    # The rings stay in the middle of the drawing, however wide the labels made it.
+    assert math.isclose(centre(root)[0], (left + right) / 2, abs_tol=0.1)
+    # As wide as it is drawn (it never grows past its size on a wide screen).
+    assert float(root.get("width")) == right - left
+
+
+def test_the_key_names_each_polygon_with_its_line_style():
+    key = radar_key("Même région : Nouvelle-Aquitaine", 12)
+    root = ET.fromstring(key)
+    items = root.findall("li")
+    assert [" ".join("".join(li.itertext()).split()) for li in items] == [
+        "Votre organisation (trait plein vert)",
+        "Médiane des organisations comparables (tirets orange) — Même région : "
+        "Nouvelle-Aquitaine, 12 organisations",
+    ]
+    # Inline in HTML: no namespace.
+    score, median = (li.find("svg") for li in items)
+    assert score.get("aria-hidden") == median.get("aria-hidden") == "true"
+    assert score.find("rect").get("stroke") == SCORE_COLOUR
+    line = median.find("line")
+    assert line.get("stroke") == COMPARISON_COLOUR
+    assert line.get("stroke-dasharray") == "6 4"
+    # The same dashes as the chart's median.
+    chart = parse(draw(comparison=[50.0, 60.0, None, 70.0]))
+    assert by_class(chart, "radar-comparison")[0].get("stroke-dasharray") == "6 4"
+    assert "style" not in key
+
+
+def test_no_comparison_no_key():
+    assert radar_key(None) == ""
+    assert isinstance(radar_key(None), SafeString)
+
+
+def test_the_key_escapes_the_group_label():
+    assert "<b>" not in radar_key("<b>Même secteur</b>", 5)
 
 
 def test_a_full_score_lies_on_the_outer_ring_and_zero_at_the_centre():
