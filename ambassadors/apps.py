@@ -3,6 +3,7 @@ from django.apps import AppConfig
 
 class AmbassadorsConfig(AppConfig):
     name = "ambassadors"
+    verbose_name = "Communauté des ambassadeur·rices"
 
     def ready(self):
         # maturity and accounts sit below this app and never import it: the roadmap names

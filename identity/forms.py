@@ -37,12 +37,12 @@ SECTIONS = [
 
 class InstanceIdentityForm(forms.ModelForm):
     logo_file = forms.FileField(
-        label=gettext_lazy("envoyer un logo (fichier SVG)"),
+        label=gettext_lazy("Envoyer un logo (fichier SVG)"),
         required=False,
         help_text=gettext_lazy(
             "50 ko au plus. Il remplace le logo actuel. Les couleurs écrites dans une feuille de "
-            "style <style> ne sont pas gardées : enregistrez-le en « SVG optimisé » (Inkscape) "
-            "ou avec des attributs de présentation (Illustrator)."
+            "style (élément style du SVG) ne sont pas gardées : enregistrez-le en « SVG "
+            "optimisé » (Inkscape) ou avec des attributs de présentation (Illustrator)."
         ),
     )
 

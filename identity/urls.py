@@ -6,4 +6,5 @@ urlpatterns = [
     path("identite.css", views.stylesheet, name="identity_css"),
     path("identite/logo.svg", views.logo, name="identity_logo"),
     path("favicon.svg", views.favicon, name="identity_favicon"),
+    path("favicon.ico", views.favicon_ico, name="identity_favicon_ico"),
 ]

@@ -5,6 +5,8 @@ year by browsers (immutable), another one only a few minutes.
 """
 
 from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.utils.cache import patch_cache_control
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
@@ -76,3 +78,13 @@ def favicon(request):
     """Everyone: the favicon, in the instance's colour."""
     identity = services.current()
     return _file(request, identity, favicon_svg(identity), "image/svg+xml; charset=utf-8")
+
+
+@same_for_everyone
+@require_safe
+def favicon_ico(request):
+    """Everyone: pages without an icon link (the admin's) and feed readers ask for
+    /favicon.ico; they get the PNG icon rather than a 404."""
+    response = redirect(static("img/favicon-32.png"))
+    patch_cache_control(response, public=True, max_age=24 * 3600)
+    return response

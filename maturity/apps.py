@@ -3,6 +3,7 @@ from django.apps import AppConfig
 
 class MaturityConfig(AppConfig):
     name = "maturity"
+    verbose_name = "Diagnostics"
 
     def ready(self):
         # accounts exports and erases personal data without importing the apps above it.

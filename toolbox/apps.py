@@ -3,6 +3,7 @@ from django.apps import AppConfig
 
 class ToolboxConfig(AppConfig):
     name = "toolbox"
+    verbose_name = "Boîte à outils"
 
     def ready(self):
         # The roadmap (maturity) asks for tools by need without importing the toolbox.

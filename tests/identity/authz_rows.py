@@ -18,5 +18,6 @@ def with_logo(cast) -> dict:
 ROWS = {
     "identity_css": Row(everyone()),
     "identity_favicon": Row(everyone()),
+    "identity_favicon_ico": Row(everyone(302)),
     "identity_logo": Row(everyone(), kwargs=with_logo),
 }

@@ -201,6 +201,16 @@ def test_the_files_are_kept_by_browsers_even_for_someone_logged_in(client, ident
     assert "no-store" in client.get(reverse("home"))["Cache-Control"]  # pages stay private
 
 
+def test_favicon_ico_leads_to_the_png_icon_for_pages_without_an_icon_link(client, admin_client):
+    # The admin's pages link no icon: browsers ask for /favicon.ico.
+    index = admin_client.get("/admin/")
+    assert index.status_code == 200 and 'rel="icon"' not in index.content.decode()
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"] == "/static/img/favicon-32.png"
+    assert "max-age=86400" in response["Cache-Control"]
+
+
 def test_the_logo_is_served_as_an_svg_that_can_run_nothing(client, identity):
     response = client.get(reverse("identity_logo"), {"v": services.current().version})
     assert response.status_code == 200
@@ -380,3 +390,13 @@ def test_a_row_written_without_the_form_cannot_inject_into_the_stylesheet(client
     assert identity.brand_colour == "#0b5a48" and identity.logo_svg == ""
     stylesheet = client.get(reverse("identity_css")).content.decode()
     assert "red;}" not in stylesheet and "#0b5a48" in stylesheet
+
+
+def test_the_admin_page_of_the_identity_shows_every_field_and_its_save_button(
+    admin_client, identity
+):
+    html = admin_client.get("/admin/identity/instanceidentity/1/change/").content.decode()
+    # Nothing opens a style element that would hide the rest of the page as CSS.
+    assert "<style" not in html.split("<body", 1)[1]
+    for name in ("logo_file", "brand_colour", "siret", "dpo_email", "host_phone", "_save"):
+        assert f'name="{name}"' in html, name

@@ -25,7 +25,7 @@ DEMO_IDENTITY = {
     "phone": "05 00 00 00 00",
     "contact_email": "contact@cress-demo.example.org",
     "publication_director": "Camille Martin, présidente",
-    "dpo_name": "Délégué·e à la protection des données de la CRESS de démonstration",
+    "dpo_name": "Léa Moreau",
     "dpo_email": "dpo@cress-demo.example.org",
     "host_name": "Hébergeur associatif de démonstration",
     "host_address": "1 place du Serveur\n33000 Bordeaux",
