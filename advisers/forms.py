@@ -162,14 +162,34 @@ class PortfolioFilterForm(forms.Form):
         return {"query": data["q"], "departement": data["departement"], "level": data["level"]}
 
 
-class NoteForm(forms.Form):
-    dimension = forms.CharField(widget=forms.HiddenInput, max_length=60)
-    text = forms.CharField(
-        label=_("Votre avis sur cette dimension"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=4000,
-        required=False,
-    )
+class NotesForm(forms.Form):
+    """The adviser's notes on every dimension of the latest results, in one form saved at once:
+    a field per dimension, labelled by its title and named `note-<code>-text`."""
+
+    def __init__(self, *args, dimensions: dict[str, str], **kwargs):
+        super().__init__(*args, prefix="note", **kwargs)
+        for code, title in dimensions.items():
+            self.fields[f"{code}-text"] = forms.CharField(
+                label=title,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                max_length=4000,
+                required=False,
+                error_messages={
+                    "max_length": _(
+                        "Un avis tient en 4 000 caractères au plus : celui-ci en compte "
+                        "%(show_value)d. Raccourcissez-le, rien n’est encore enregistré."
+                    )
+                },
+            )
+
+    def submitted(self) -> dict[str, str]:
+        """{dimension code: text} for the fields the request sent (an absent one is left
+        alone, an empty one removes the note). Call after is_valid()."""
+        return {
+            name.removesuffix("-text"): self.cleaned_data[name]
+            for name in self.fields
+            if self.add_prefix(name) in self.data
+        }
 
 
 class RecommendationForm(forms.Form):

@@ -569,6 +569,27 @@ def save_note(
     return note
 
 
+def save_notes(*, organisation: Organisation, adviser: User, notes: dict[str, str]) -> int:
+    """Write, change or remove the adviser's notes on several dimensions at once: all of them
+    or none (one transaction). Returns how many notes changed."""
+    with transaction.atomic():
+        titles = dimension_titles(latest_diagnostic(organisation))
+        if any(dimension not in titles for dimension in notes):
+            raise ConsentError(_("Cette dimension n'existe pas dans le dernier diagnostic."))
+        current = dict(
+            AdviserNote.objects.filter(
+                organisation=organisation, adviser=adviser, dimension__in=list(notes)
+            ).values_list("dimension", "text")
+        )
+        changed = 0
+        for dimension, text in notes.items():
+            if text.strip()[:4000] == current.get(dimension, ""):
+                continue
+            save_note(organisation=organisation, adviser=adviser, dimension=dimension, text=text)
+            changed += 1
+    return changed
+
+
 @transaction.atomic
 def recommend(
     *,

@@ -32,7 +32,7 @@ from advisers.forms import (
     CompareForm,
     GrantForm,
     InviteForm,
-    NoteForm,
+    NotesForm,
     ObservatoryForm,
     PortfolioFilterForm,
     RecommendationForm,
@@ -482,6 +482,11 @@ def client(request, org_pk):
     """Approved advisers with a live consent from the organisation: its latest results and its
     roadmap, read-only; their notes per dimension and their recommendations."""
     organisation = consented_organisation(request.user, org_pk)
+    return _client_page(request, organisation)
+
+
+def _client_page(request, organisation, notes_form: NotesForm | None = None):
+    """The client page; `notes_form`, bound, brings back the notes as they were typed."""
     services.log_access(request.user, [organisation.pk], AccessLog.What.CLIENT)
     diagnostic, data, titles, structure = _client_context(request, organisation)
     chart = ""
@@ -509,22 +514,14 @@ def client(request, org_pk):
         for a in actions
         if a.source == RoadmapAction.Source.ADVISER and hasattr(a, "adviser_recommendation")
     }
-    notes = {
-        n.dimension: n.text
-        for n in AdviserNote.objects.filter(organisation=organisation, adviser=request.user)
-    }
-    note_forms = [
-        (
-            code,
-            title,
-            NoteForm(
-                initial={"dimension": code, "text": notes.get(code, "")},
-                prefix=f"note-{code}",
-                auto_id=f"id_note_{code}_%s",
-            ),
+    if notes_form is None:
+        notes_form = NotesForm(
+            dimensions=titles,
+            initial={
+                f"{n.dimension}-text": n.text
+                for n in AdviserNote.objects.filter(organisation=organisation, adviser=request.user)
+            },
         )
-        for code, title in titles.items()
-    ]
     level_texts = structure.level_texts if structure else {}
     return TemplateResponse(
         request,
@@ -540,34 +537,39 @@ def client(request, org_pk):
             "actions": [a for a in actions if not a.obsolete],
             "recommended_by": names,
             "horizons": roadmap_rules.HORIZONS,
-            "note_forms": note_forms,
+            "notes_form": notes_form,
             "recommendation_form": RecommendationForm(dimensions=list(titles.items())),
         },
+        status=400 if notes_form.errors else 200,
     )
 
 
 @adviser_required
 @require_POST
 def note_save(request, org_pk):
-    """Approved advisers with a live consent write their note on one dimension."""
+    """Approved advisers with a live consent write their notes on every dimension at once
+    (one form, one button: a note typed in one dimension is never lost by saving another).
+    A note refused brings the page back with every note as typed, none saved."""
     organisation = consented_organisation(request.user, org_pk)
-    dimension = request.POST.get("dimension", "")
-    form = NoteForm(request.POST, prefix=f"note-{dimension}")
-    if form.is_valid():
-        try:
-            services.save_note(
-                organisation=organisation,
-                adviser=request.user,
-                dimension=form.cleaned_data["dimension"],
-                text=form.cleaned_data["text"],
-            )
-        except services.ConsentError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Votre avis est enregistré."))
+    titles = services.dimension_titles(services.latest_diagnostic(organisation))
+    form = NotesForm(request.POST, dimensions=titles)
+    if not form.is_valid():
+        return _client_page(request, organisation, notes_form=form)
+    # A dimension the latest results do not have (a form from older results): refused whole.
+    posted = {
+        key.removeprefix("note-").removesuffix("-text"): request.POST[key]
+        for key in request.POST
+        if key.startswith("note-") and key.endswith("-text")
+    }
+    try:
+        services.save_notes(
+            organisation=organisation, adviser=request.user, notes=posted | form.submitted()
+        )
+    except services.ConsentError as error:
+        messages.error(request, str(error))
     else:
-        messages.error(request, _("L'avis ne peut pas dépasser 4 000 caractères."))
-    return redirect(reverse("advisers:client", args=[org_pk]) + f"#dimension-{dimension}")
+        messages.success(request, _("Vos avis sont enregistrés."))
+    return redirect(reverse("advisers:client", args=[org_pk]) + "#avis")
 
 
 @adviser_required

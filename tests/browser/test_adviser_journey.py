@@ -52,11 +52,13 @@ def test_adviser_receives_consent_reviews_adds_a_note_then_loses_access(
     tab.shoot("adviser-portfolio")
     page.click(f'a:has-text("{organisation.name}")')
     page.wait_for_selector("text=Fiche de prédiagnostic")
-    textarea = page.locator("form[id^=dimension-] textarea").first
-    textarea.fill("Nommer deux référent·es avant l'entretien.")
-    page.locator("form[id^=dimension-]").first.locator("button").click()
-    page.wait_for_selector("text=Votre avis est enregistré")
-    assert AdviserNote.objects.filter(organisation=organisation).exists()
+    # Two notes typed, one button: both are saved.
+    textareas = page.locator("form#notes textarea")
+    textareas.nth(0).fill("Nommer deux référent·es avant l'entretien.")
+    textareas.nth(1).fill("Une sauvegarde à tester.")
+    page.locator("form#notes button").click()
+    page.wait_for_selector("text=Vos avis sont enregistrés")
+    assert AdviserNote.objects.filter(organisation=organisation).count() == 2
     assert axe_violations(page) == []
 
     page = admin.go(f"/conseil/organisation/{organisation.pk}/acces/")
