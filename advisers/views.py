@@ -693,11 +693,16 @@ def observatory_page(request):
     """CRESS admins: anonymised regional figures, groups under 5 organisations suppressed."""
     form, figures = _figures(request)
     legend = [label for _code, label, _low, _high in figures.levels]
+    # Within a population that may be shown, by the same rules (observatory docstring).
+    footprint = observatory.cached_footprint(form.filters()) if figures.shown else None
     context = {
         "form": form,
         "figures": figures,
-        # Within a population that may be shown, by the same rules (observatory docstring).
-        "footprint": observatory.cached_footprint(form.filters()) if figures.shown else None,
+        "footprint": footprint,
+        "footprint_tables": _footprint_tables(footprint),
+        # The medians of every dimension by group on demand: ten columns for each group would
+        # outweigh the rest of the page (EcoIndex); the exports always have them.
+        "by_dimension": request.GET.get("detail") == "dimensions",
         "minimum": observatory.MIN_GROUP,
         "query": request.GET.urlencode(),
         "levels_chart": charts.stacked_svg(
@@ -718,6 +723,21 @@ def observatory_page(request):
         ),
     }
     return TemplateResponse(request, "advisers/observatory.html", context)
+
+
+def _footprint_tables(footprint: dict | None) -> list[dict]:
+    """Each breakdown of the footprint: its groups shown, for a table, and the names of those
+    suppressed, said in one sentence rather than a row each."""
+    if not footprint or not footprint["shown"]:
+        return []
+    return [
+        {
+            "label": b["label"],
+            "shown": [g for g in b["groups"] if g["shown"]],
+            "suppressed": ", ".join(g["label"] for g in b["groups"] if not g["shown"]),
+        }
+        for b in footprint["breakdowns"]
+    ]
 
 
 @cress_admin_required

@@ -127,6 +127,32 @@ def test_observatory_page_with_suppression_said_clearly(cast, client_for):
     assert "Nouvelle-Aquitaine" in by_region
 
 
+def _medians_table(html: str) -> str:
+    return html.split('id="medianes"', 1)[1].split("</table>", 1)[0]
+
+
+@pytest.mark.django_db
+def test_the_medians_of_each_dimension_by_group_are_one_link_away(cast, client_for):
+    _organisations(6, sector="culture")
+    _organisations(2, sector="sport")
+    client = client_for(cast.users["cress_admin"])
+    url = reverse("advisers:observatory")
+    # At first, the table of the chart: each group, its organisations and its global median.
+    page = client.get(url, {"by": "sector"}).content.decode()
+    table = _medians_table(page)
+    assert table.count('<th scope="col">') == 3
+    assert '<td colspan="2">masqué (moins de 5 organisations)</td>' in table
+    assert 'href="?by=sector&amp;detail=dimensions#medianes"' in page
+    # One link (no script) adds the median of every dimension; filtering again keeps them.
+    detailed = client.get(url, {"by": "sector", "detail": "dimensions"}).content.decode()
+    table = _medians_table(detailed)
+    dimensions = len(observatory.compute({}, "sector").dimensions)
+    assert dimensions and table.count('<th scope="col">') == 3 + dimensions
+    assert f'<td colspan="{dimensions + 2}">masqué (moins de 5 organisations)</td>' in table
+    assert '<input type="hidden" name="detail" value="dimensions">' in detailed
+    assert 'href="?by=sector#medianes"' in detailed
+
+
 @pytest.mark.django_db
 def test_observatory_queries_are_bounded(cast, client_for, django_assert_num_queries):
     _organisations(12)
