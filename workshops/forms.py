@@ -191,11 +191,12 @@ class DecisionForm(forms.Form):
         label=_("Ou un·e référent·e sans compte : son nom"), required=False, max_length=150
     )
     referent_email = forms.EmailField(label=_("Son adresse e-mail (facultatif)"), required=False)
+    # The format in the label rather than in a help text: this form is repeated for each action
+    # to do first, and an element less each keeps the page light (EcoIndex).
     due_date = forms.DateField(
-        label=_("Échéance"),
+        label=_("Échéance (jj/mm/aaaa)"),
         required=False,
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-        help_text=_("Format : jj/mm/aaaa."),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
     )
 

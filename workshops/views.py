@@ -643,37 +643,18 @@ def _decisions_page(request, workshop, *, failed: tuple[int, DecisionForm] | Non
     decisions = {
         d.action_id: d for d in Decision.objects.filter(workshop=workshop).select_related("owner")
     }
-    # Forms for the actions to do first, those already decided and the one asked for; the
-    # others as links (a form each for a long roadmap would weigh the page down: EcoIndex).
-    opened = request.GET.get("action", "")
-    rows, later = [], []
+    # Forms for the actions to do first and those already decided; the others are options of
+    # one menu, and the one opened from it (or refused) has its form under that menu: a form,
+    # or even a link, each for a long roadmap would weigh the page down (EcoIndex).
+    asked = str(failed[0]) if failed else request.GET.get("action", "")
+    rows, later, opened = [], [], None
     for action in actions:
-        if not (
-            roadmap.is_priority(action)
-            or action.pk in decisions
-            or (failed and failed[0] == action.pk)
-            or str(action.pk) == opened
-        ):
-            later.append(action)
-            continue
-        if failed and failed[0] == action.pk:
-            form = failed[1]
+        if roadmap.is_priority(action) or action.pk in decisions:
+            rows.append(_decision_row(workshop, action, decisions, failed))
         else:
-            decision = decisions.get(action.pk)
-            form = DecisionForm(
-                prefix=f"a{action.pk}",
-                organisation_id=workshop.organisation_id,
-                initial={
-                    "decision": "set_aside"
-                    if action.decision == RoadmapAction.Decision.DECLINED
-                    else "keep",
-                    "owner": action.owner_id,
-                    "due_date": action.due_date,
-                    "referent_name": getattr(decision, "referent_name", ""),
-                    "referent_email": getattr(decision, "referent_email", ""),
-                },
-            )
-        rows.append((action, decisions.get(action.pk), form))
+            later.append(action)
+            if str(action.pk) == asked:
+                opened = _decision_row(workshop, action, decisions, failed)
     completed = workshop.diagnostic.is_completed if workshop.diagnostic else False
     return TemplateResponse(
         request,
@@ -682,11 +663,34 @@ def _decisions_page(request, workshop, *, failed: tuple[int, DecisionForm] | Non
             "workshop": workshop,
             "rows": rows,
             "later": later,
+            "opened": opened,
             "completed": completed,
             "is_admin": access.is_organisation_admin(request.user, workshop.organisation_id),
         },
         status=400 if failed else 200,
     )
+
+
+def _decision_row(workshop, action, decisions, failed) -> tuple:
+    """(action, its decision in this workshop, its form): the form refused for this action, or
+    one filled with its current decision."""
+    decision = decisions.get(action.pk)
+    if failed and failed[0] == action.pk:
+        return action, decision, failed[1]
+    form = DecisionForm(
+        prefix=f"a{action.pk}",
+        organisation_id=workshop.organisation_id,
+        initial={
+            "decision": "set_aside"
+            if action.decision == RoadmapAction.Decision.DECLINED
+            else "keep",
+            "owner": action.owner_id,
+            "due_date": action.due_date,
+            "referent_name": getattr(decision, "referent_name", ""),
+            "referent_email": getattr(decision, "referent_email", ""),
+        },
+    )
+    return action, decision, form
 
 
 @login_required

@@ -80,7 +80,7 @@ def test_kept_with_an_owner_and_a_due_date_lands_on_the_action_and_its_history(c
     assert member.display_name in roadmap.content.decode()
 
 
-def test_actions_for_later_are_links_that_open_their_own_form(client, room):
+def test_actions_for_later_are_a_menu_that_opens_their_own_form(client, room):
     workshop, _admin = room
     actions = services.workshop_actions(workshop)
     first = [a for a in actions if roadmap.is_priority(a)]
@@ -90,10 +90,21 @@ def test_actions_for_later_are_links_that_open_their_own_form(client, room):
     page = client.get(url).content.decode()
     assert all(f'name="a{a.pk}-decision"' in page for a in first)
     assert not any(f'name="a{a.pk}-decision"' in page for a in later)
-    assert f'href="?action={later[0].pk}#action-{later[0].pk}"' in page
+    # One menu, sent without JavaScript, that brings the page back to it.
+    assert '<form method="get" action="#plus-tard">' in page and 'id="plus-tard"' in page
+    assert all(f'<option value="{a.pk}">' in page for a in later)
     page = client.get(url, {"action": later[0].pk}).content.decode()
     assert f'name="a{later[0].pk}-decision"' in page
     assert f'name="a{later[1].pk}-decision"' not in page
+    # Its form comes under the menu, where it is still chosen.
+    assert page.index('id="plus-tard"') < page.index(f'name="a{later[0].pk}-decision"')
+    assert f'<option value="{later[0].pk}" selected>' in page
+    # A refused decision on one of them shows its form there again, with what was typed.
+    refused = decide(client, workshop, later[1], decision="set_aside", due_date="2027-01-01")
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert page.index('id="plus-tard"') < page.index(f'name="a{later[1].pk}-decision"')
+    assert 'value="2027-01-01"' in page
     # Once decided, its form stays on the page.
     decide(client, workshop, later[0], decision="set_aside", reason="Plus tard")
     assert f'name="a{later[0].pk}-decision"' in client.get(url).content.decode()
