@@ -182,7 +182,7 @@ def stacked_svg(
     return _svg(top + len(legend) * LINE * 1.2, title, description, mark_safe("".join(parts)))
 
 
-def _svg(height: float, title, description, body) -> SafeString:
+def _svg(height: float, title: str, description: str, body: SafeString) -> SafeString:
     digest = hashlib.sha256(f"{title}|{description}|{body}".encode()).hexdigest()
     chart_id = f"bars-{digest[:12]}"
     return format_html(
