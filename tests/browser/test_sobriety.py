@@ -1,35 +1,28 @@
 """EcoIndex grade A on every page of the browser journeys, measured in Chromium as the
 published method does (bench/ecoindex.py: empty cache, 1920×1080, load, scroll; DOM elements
-outside <svg>, requests and bytes transferred), on pages filled as real ones are: the demo
-data, a catalogue of a few hundred tools from the toolbox benchmark's generator and the longest
-roadmap the shipped rules propose (every answer the weakest).
+outside <svg>, requests and bytes transferred), on pages filled as real ones are, as for the
+accessibility checks (tests/browser/realistic.py): the demo data, a catalogue of a few hundred
+tools, an observatory of a few hundred organisations, an adviser's portfolio of many clients and
+the longest roadmap the shipped rules propose (every answer the weakest).
 
     DEBUG=1 .venv/bin/pytest tests/browser/test_sobriety.py -q -s   # -s prints the table
 """
 
 import importlib.util
-import random
 from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.sessions.backends.db import SessionStore
-from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import User
-from advisers import services as adviser_services
 from ambassadors.models import Ambassador, Event
-from maturity import services
-from maturity.models import Diagnostic, RoadmapAction
-from tests.browser.realistic import grow_catalogue, weakest_answers
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
-from tests.workshops.factories import add_participants
-from toolbox.models import (
-    Tool,
-)
-from workshops import services as workshop_services
-from workshops.models import DEFAULT_GROUPS
+from maturity.models import Diagnostic, Respondent, RoadmapAction
+from tests.browser.realistic import fill
+from tests.factories import UserFactory
+from toolbox.models import Tool
+from workshops.models import Workshop
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -46,41 +39,15 @@ _spec.loader.exec_module(ecoindex)
 
 @pytest.fixture
 def world(settings, tmp_path):
-    settings.PRIVATE_STORAGE_ROOT = tmp_path
-    settings.DEBUG = True  # demo data refuses to load otherwise
-    call_command("demo_data", verbosity=0)
-    settings.DEBUG = False
-    grow_catalogue(random.Random(16))
-    # A small association whose answers are all the weakest: every rule that can fire does.
-    organisation = OrganisationFactory(name="Les Amis du Lavoir")
-    admin = MembershipFactory(organisation=organisation, admin=True).user
-    diagnostic, respondent = services.start_diagnostic(organisation=organisation, user=admin)
-    weakest_answers(respondent)
-    services.complete(diagnostic=diagnostic, by=admin)
-    adviser_services.grant(
-        organisation=organisation,
-        adviser=User.objects.get(email="conseil@example.org"),
-        months=6,
-        by=admin,
-    )
-    # Its next diagnostic, in progress, with a team workshop on it.
-    in_progress, answering = services.start_diagnostic(organisation=organisation, user=admin)
-    workshop = workshop_services.open_team_workshop(
-        organisation=organisation,
-        by=admin,
-        title="Atelier",
-        groups=list(DEFAULT_GROUPS),
-        pace="free",
-    )
-    add_participants(workshop, 6, group=0, choice=0)
-    add_participants(workshop, 6, group=1, choice=3)
+    """The platform filled as for the accessibility checks (tests/browser/realistic.py)."""
+    filled = fill(settings, tmp_path)
     return {
-        "organisation": organisation,
-        "admin": admin,
-        "diagnostic": diagnostic,
-        "in_progress": in_progress,
-        "respondent": answering,
-        "workshop": workshop,
+        "organisation": filled.organisation,
+        "admin": filled.admin,
+        "diagnostic": filled.completed,
+        "in_progress": filled.in_progress,
+        "respondent": Respondent.objects.get(pk=filled.respondent_pk),
+        "workshop": Workshop.objects.get(pk=filled.workshop_pk),
     }
 
 
