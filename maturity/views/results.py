@@ -28,13 +28,17 @@ def complete(request, pk):
         return redirect("maturity:results", pk=pk)
     structure = structure_for(diagnostic.questionnaire)
     respondents = list(diagnostic.respondents.select_related("user").prefetch_related("answers"))
-    summary = []
+    # The requester's own unanswered questions, section by section; everyone else's in one line
+    # each: only they can answer them, and a workshop brings dozens of respondents.
+    summary, others = [], []
     for respondent in respondents:
         answers = {a.question_id: a for a in respondent.answers.all()}
         missing = services.unanswered_required(structure, answers)
-        summary.append(
-            (respondent, len(missing), _missing_by_section(request, respondent, missing))
-        )
+        sections = _missing_by_section(request, respondent, missing)
+        if respondent.user_id is not None and respondent.user_id == request.user.pk:
+            summary.append((respondent, len(missing), sections))
+        else:
+            others.append((respondent, len(missing), len(sections)))
     if request.method == "POST":
         try:
             services.complete(diagnostic=diagnostic, by=request.user)
@@ -44,7 +48,9 @@ def complete(request, pk):
             messages.success(request, _("Le diagnostic est terminé : voici vos résultats."))
             return redirect("maturity:results", pk=pk)
     return TemplateResponse(
-        request, "maturity/complete.html", {"diagnostic": diagnostic, "summary": summary}
+        request,
+        "maturity/complete.html",
+        {"diagnostic": diagnostic, "summary": summary, "others": others},
     )
 
 
