@@ -193,7 +193,8 @@ def test_a_member_who_also_opened_a_guest_link_reaches_both(page):
     guest = _guest(diagnostic)
     request = _request(mine.user, guests=[guest.pk], page=page)
     assert respondent_for(request, mine.pk, page=page) == mine
-    assert respondent_for(request, guest.pk, page=page) == guest
+    as_guest = respondent_for(request, guest.pk, page=page)
+    assert as_guest == guest and as_guest.user is None  # the guest's answers stay the guest's
     _end(Membership.objects.get(user=mine.user))
     request = _request(mine.user, guests=[guest.pk], page=page)
     with pytest.raises(Http404):
@@ -238,3 +239,16 @@ def test_a_guest_link_taken_over_by_an_account_no_longer_opens_it_to_the_session
     guest = _guest(diagnostic, user=colleague)  # the guest's answers now belong to an account
     with pytest.raises(Http404):
         respondent_for(_request(AnonymousUser(), guests=[guest.pk]), guest.pk)
+
+
+def test_a_guest_page_comes_with_the_organisation_in_one_query(django_assert_num_queries):
+    elsewhere, _member = diagnostic_with_respondent()
+    guest = _guest(elsewhere)
+    _diagnostic, mine = diagnostic_with_respondent()
+    for user in (AnonymousUser(), mine.user):  # a visitor, or a member of another organisation
+        request = _request(user, guests=[guest.pk])
+        if user.is_authenticated:
+            assert request.organisations.memberships  # loaded by the page's header
+        with django_assert_num_queries(1):
+            found = respondent_for(request, guest.pk)
+            assert found.diagnostic.organisation.name == elsewhere.organisation.name

@@ -206,3 +206,14 @@ def test_an_entry_comes_with_its_workshop_and_organisation_in_one_query(
             workshop.title,
             admin.organisation.name,
         )
+
+
+def test_a_cress_admin_runs_their_organisations_team_workshop_only_while_its_admin():
+    workshop = team_workshop()
+    admin = _admin_of(workshop)
+    admin.is_cress_admin = True
+    admin.save()
+    assert access.workshop_for(admin, workshop.pk) == workshop
+    Membership.objects.filter(user=admin).update(is_active=False)
+    with pytest.raises(Http404):  # having opened it is not enough for a team workshop
+        access.workshop_for(admin, workshop.pk)
