@@ -1,6 +1,8 @@
 import re
 
 import pytest
+from django import forms
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from tests.factories import AdviserProfileFactory, MembershipFactory, UserFactory
@@ -112,3 +114,19 @@ def test_htmx_is_vendored_and_configured_for_the_csp(client):
     html = client.get(reverse("home")).content.decode()
     assert "/static/js/htmx-2.0.11.min.js" in html
     assert '"allowEval": false' in html and '"includeIndicatorStyles": false' in html
+
+
+def test_a_single_checkbox_comes_before_its_label_with_its_help_and_errors_tied_to_it():
+    """Forms rendered by includes/form.html: a box, then its label beside it (Django's field group
+    would put the label above the box, alone on its line on a phone)."""
+
+    class Consent(forms.Form):
+        consent = forms.BooleanField(label="J’accepte", help_text="Pourquoi on demande.")
+
+    form = Consent(data={})
+    assert not form.is_valid()
+    html = render_to_string("includes/form.html", {"form": form})
+    box = re.search(r'<div class="checkbox-field">(<input[^>]*>) <label for="id_consent">', html)
+    assert box, html
+    assert 'aria-describedby="id_consent_helptext id_consent_error"' in box.group(1)
+    assert 'id="id_consent_helptext"' in html and 'id="id_consent_error"' in html
