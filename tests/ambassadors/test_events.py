@@ -409,3 +409,186 @@ def test_the_beat_schedule_runs_the_community_tasks():
         "ambassadors.send_expiry_reminders",
         "ambassadors.escalate_unanswered_requests",
     } <= tasks
+
+
+# --- The waiting list's rules, called directly: messages, dates, who is told ----------------------
+
+
+def _refused(call) -> str:
+    with pytest.raises(events.CommunityError) as refused:
+        call()
+    return str(refused.value)
+
+
+def _visitor(event, email="visiteuse@example.org"):
+    events.register_visitor(event_id=event.pk, name="Awa", email=email)
+    return Registration.objects.get(event=event, email=email)
+
+
+def test_each_refusal_says_why_in_full():
+    event = EventFactory(capacity=2)
+    user = UserFactory()
+    assert _refused(lambda: events.cancel_registration(event_id=event.pk, user=user)) == (
+        "Vous n'êtes pas inscrit·e à cet événement."
+    )
+    visitor = _visitor(event)
+    events.cancel_visitor(registration_id=visitor.pk)
+    assert _refused(lambda: events.cancel_visitor(registration_id=visitor.pk)) == (
+        "Cette inscription est déjà annulée."
+    )
+    assert _refused(lambda: events.confirm_visitor(registration_id=visitor.pk)) == (
+        "Cette inscription a été annulée. Pour venir, inscrivez-vous à nouveau."
+    )
+    members = EventFactory(members_only=True)
+    assert _refused(
+        lambda: events.register_visitor(event_id=members.pk, name="Awa", email="a@example.org")
+    ) == ("Cet événement est réservé aux personnes qui ont un compte.")
+    events.register(event_id=event.pk, user=user)
+    with time_machine.travel(event.starts_at + timedelta(minutes=1)):
+        assert _refused(lambda: events.cancel_registration(event_id=event.pk, user=user)) == (
+            "Cet événement a déjà eu lieu."
+        )
+    events.cancel_event(event=event)
+    assert _refused(lambda: events.cancel_event(event=event)) == "Cet événement est déjà annulé."
+
+
+def test_a_visitor_confirming_at_the_very_end_of_the_delay_is_too_late():
+    event = EventFactory()
+    visitor = _visitor(event)
+    with time_machine.travel(visitor.expires_at, tick=False):
+        assert _refused(lambda: events.confirm_visitor(registration_id=visitor.pk)) == (
+            "Le délai pour confirmer est passé : rien n'a été réservé. Inscrivez-vous à nouveau "
+            "depuis la page de l'événement."
+        )
+
+
+def test_a_freed_place_is_dated_and_the_person_promoted_is_told(django_capture_on_commit_callbacks):
+    event = EventFactory(capacity=1, title="Atelier Nextcloud")
+    first, second = UserFactory(), UserFactory()
+    events.register(event_id=event.pk, user=first)
+    events.register(event_id=event.pk, user=second)
+    moment = timezone.now().replace(microsecond=0) + timedelta(hours=1)
+    with time_machine.travel(moment, tick=False), django_capture_on_commit_callbacks(execute=True):
+        promoted = events.cancel_registration(event_id=event.pk, user=first)
+    assert [r.user for r in promoted] == [second]
+    cancelled = Registration.objects.get(event=event, user=first)
+    place = Registration.objects.get(event=event, user=second)
+    assert (cancelled.status, cancelled.cancelled_at) == (Registration.Status.CANCELLED, moment)
+    assert (place.status, place.confirmed_at) == (Registration.Status.CONFIRMED, moment)
+    assert [m.to for m in mail.outbox] == [[second.email]]
+    assert readable(mail.outbox[0].subject) == "Une place s'est libérée : Atelier Nextcloud"
+
+
+def test_a_cancelled_event_promotes_nobody_and_tells_everyone_registered(
+    django_capture_on_commit_callbacks,
+):
+    event = EventFactory(capacity=1, title="Atelier Nextcloud")
+    first, second = UserFactory(), UserFactory()
+    events.register(event_id=event.pk, user=first)
+    events.register(event_id=event.pk, user=second)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert events.cancel_event(event=event) == 2
+    assert {readable(m.subject) for m in mail.outbox} == {"Événement annulé : Atelier Nextcloud"}
+    assert events.cancel_registration(event_id=event.pk, user=first) == []
+    assert statuses(event) == {first.email: "cancelled", second.email: "waitlisted"}
+
+
+def test_cancelling_one_event_leaves_ones_other_registrations():
+    user = UserFactory()
+    kept, left = EventFactory(), EventFactory()
+    events.register(event_id=kept.pk, user=user)
+    events.register(event_id=left.pk, user=user)
+    events.cancel_registration(event_id=left.pk, user=user)
+    assert statuses(kept) == {user.email: "confirmed"}
+    assert statuses(left) == {user.email: "cancelled"}
+
+
+def test_an_address_registered_elsewhere_may_ask_for_this_event(
+    django_capture_on_commit_callbacks,
+):
+    elsewhere, here = EventFactory(), EventFactory()
+    member = UserFactory(email="membre@example.org")
+    events.register(event_id=elsewhere.pk, user=member)
+    visitor = _visitor(elsewhere)
+    events.confirm_visitor(registration_id=visitor.pk)
+    for email in (visitor.email, member.email):
+        assert _visitor(here, email).status == Registration.Status.PENDING
+
+
+def test_an_address_already_registered_is_told_so_and_where_it_stands(
+    django_capture_on_commit_callbacks,
+):
+    event = EventFactory(capacity=1, title="Atelier Nextcloud")
+    events.register(event_id=event.pk, user=UserFactory())
+    visitor = _visitor(event)
+    events.confirm_visitor(registration_id=visitor.pk)  # the waiting list: the event is full
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        events.register_visitor(event_id=event.pk, name="Awa", email=visitor.email)
+    (told,) = mail.outbox
+    assert readable(told.subject) == "Vous êtes déjà inscrit·e : Atelier Nextcloud"
+    assert "Rien n'a changé : vous êtes sur la liste d'attente." in readable(told.body)
+
+
+def test_registering_is_dated_told_and_refused_in_full(django_capture_on_commit_callbacks):
+    event = EventFactory(capacity=1, title="Atelier Nextcloud")
+    first, second = UserFactory(), UserFactory()
+    moment = timezone.now().replace(microsecond=0) + timedelta(hours=1)
+    with time_machine.travel(moment, tick=False), django_capture_on_commit_callbacks(execute=True):
+        events.register(event_id=event.pk, user=first)
+        events.register(event_id=event.pk, user=second)
+        events.register_visitor(event_id=event.pk, name="Awa", email="awa@example.org")
+    place, waiting = (Registration.objects.get(event=event, user=u) for u in (first, second))
+    assert (place.confirmed_at, waiting.confirmed_at) == (moment, None)
+    told = [(m.to, readable(m.subject), readable(m.body)) for m in mail.outbox]
+    assert [(to, subject) for to, subject, _body in told] == [
+        ([first.email], "Inscription confirmée : Atelier Nextcloud"),
+        ([second.email], "Liste d'attente : Atelier Nextcloud"),
+        (["awa@example.org"], "Confirmez votre inscription : Atelier Nextcloud"),
+    ]
+    assert "Votre inscription est confirmée" in told[0][2]
+    assert "vous êtes sur la liste d'attente" in told[1][2]
+    assert _refused(lambda: events.register(event_id=event.pk, user=first)) == (
+        "Vous êtes déjà inscrit·e à cet événement."
+    )
+    assert _refused(lambda: events.register(event_id=event.pk, user=second)) == (
+        "Vous êtes déjà sur la liste d'attente de cet événement."
+    )
+    with time_machine.travel(event.starts_at, tick=False):  # from the very start
+        assert _refused(lambda: events.register(event_id=event.pk, user=UserFactory())) == (
+            "Cet événement a déjà eu lieu : les inscriptions sont fermées."
+        )
+    events.cancel_event(event=event)
+    assert _refused(lambda: events.register(event_id=event.pk, user=UserFactory())) == (
+        "Cet événement est annulé : les inscriptions sont fermées."
+    )
+
+
+def test_an_account_holders_address_asking_as_a_visitor_is_told_it_is_registered(
+    django_capture_on_commit_callbacks,
+):
+    event = EventFactory(title="Atelier Nextcloud")
+    member = UserFactory()
+    events.register(event_id=event.pk, user=member)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        events.register_visitor(event_id=event.pk, name="Awa", email=member.email.upper())
+    (told,) = mail.outbox
+    assert (told.to, readable(told.subject)) == (
+        [member.email],
+        "Vous êtes déjà inscrit·e : Atelier Nextcloud",
+    )
+    assert "celle d'un compte déjà inscrit" in readable(told.body)
+    assert Registration.objects.filter(event=event).count() == 1
+
+
+def test_a_cancelled_visitor_request_is_kept_when_unconfirmed_ones_are_purged():
+    event = EventFactory()
+    cancelled = _visitor(event, "annule@example.org")
+    events.cancel_visitor(registration_id=cancelled.pk)
+    unconfirmed = _visitor(event, "oubli@example.org")
+    with time_machine.travel(unconfirmed.expires_at + timedelta(minutes=1)):
+        assert events.purge_visitor_registrations()["expired"] == 1
+    assert list(Registration.objects.filter(event=event).values_list("email", "status")) == [
+        ("annule@example.org", "cancelled")
+    ]
