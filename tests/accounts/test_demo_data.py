@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import Membership, Organisation, User
-from advisers.models import AdviserProfile
+from advisers.models import AdviserProfile, Consent
 from tests.pages import readable
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +34,11 @@ def test_demo_data_creates_every_role_and_is_idempotent(settings):
     assert {d.snapshot.data["footprint"]["status"] for d in Diagnostic.objects.completed()} == {
         "ok"
     }
+    # Each opened them to the demo adviser, once: her portfolio shows all twelve.
+    assert (
+        Consent.objects.live().filter(adviser__email="conseil@example.org").count()
+        == Organisation.objects.count()
+    )
 
 
 def test_the_demo_admin_s_organisation_shows_something_on_every_page(settings, client):

@@ -34,6 +34,8 @@ class Command(BaseCommand):
         call_command("load_questionnaire")
         call_command("load_roadmap_rules")
         call_command("demo_diagnostics")
+        # Once diagnostics are completed: the organisations that opened them to the adviser.
+        advisers_demo.open_portfolio(adviser=people["adviser"])
         call_command("load_ambassadors")
         # Who runs this demonstration (header, legal notices, PDF covers, the strip saying it is
         # one), unless an identity was saved already.
