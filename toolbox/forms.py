@@ -240,20 +240,7 @@ class OfferProposalForm(forms.ModelForm):
         model = HostingOffer
         fields = ["name", "url", "access", "price", "data_country", "support"]
 
-    field_order = [
-        "provider_name",
-        "provider_legal_form",
-        "provider_ess_status",
-        "provider_chatons",
-        "provider_cress_pooled",
-        "name",
-        "url",
-        "access",
-        "price",
-        "data_country",
-        "support",
-        "comment",
-    ]
+    field_order = [*json_values.OFFER_FIELDS, "comment"]
 
     def __init__(self, *args, tool: Tool, **kwargs):
         # Most offers keep their data in France: preselected.
