@@ -132,18 +132,25 @@ def test_choice_ids_of_another_question_are_ignored():
 
 def test_a_single_question_answered_with_two_choices_is_not_scored():
     assert question_score(single(1, "gouv", 0, 60), chose(10, 11)) is None
+    # A scale is one choice too: two are not summed as a multiple question's would be.
+    scale = QuestionSpec(
+        id=2, dimension="gouv", kind="scale", choices=(ChoiceSpec(20, 0), ChoiceSpec(21, 40))
+    )
+    assert question_score(scale, chose(21)) == 40.0
+    assert question_score(scale, chose(20, 21)) is None
 
 
 def test_specs_reject_impossible_values():
-    with pytest.raises(ValueError):
+    # Each message names what is wrong: a questionnaire file's author reads it.
+    with pytest.raises(ValueError, match=r"^Choice 1: score 101 is outside 0\.\.100\.$"):
         ChoiceSpec(id=1, score=101)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^Choice 1: score -1 is outside 0\.\.100\.$"):
         ChoiceSpec(id=1, score=-1)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^Question 1: unknown kind 'ranking'\.$"):
         QuestionSpec(id=1, dimension="gouv", kind="ranking")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^Question 1: weight must be at least 1\.$"):
         QuestionSpec(id=1, dimension="gouv", kind="single", weight=0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^Dimension gouv: weight must be at least 1\.$"):
         DimensionSpec(code="gouv", weight=0)
 
 
