@@ -440,10 +440,17 @@ def compare(request):
                     ),
                 }
             )
+    key = ""
+    if radars:
+        # Always two organisations or more here.
+        key = maturity_charts.chart_key(
+            _("L'organisation (trait plein vert)"),
+            _("Médiane des %(n)s organisations sélectionnées (tirets orange)") % {"n": len(rows)},
+        )
     return TemplateResponse(
         request,
         "advisers/compare.html",
-        {"rows": rows, "table": table, "radars": radars, "asked": len(ids)},
+        {"rows": rows, "table": table, "radars": radars, "key": key, "asked": len(ids)},
     )
 
 

@@ -311,32 +311,41 @@ def radar_svg(
     return mark_safe("".join(parts))
 
 
-def radar_key(comparison: str | None, organisations: int = 0) -> SafeString:
-    """The radar's key, under it in the page and the PDF: which line is the organisation's and
-    which the median of the comparison group (`comparison`, its label; none, no key: the
-    chart's title says what its one polygon is). Each line is named with its style, for those
-    who do not tell the colours apart."""
-    if not comparison:
-        return mark_safe("")
+def chart_key(own: str, median: str) -> SafeString:
+    """A radar's key: `own` names the full line (an organisation's scores), `median` the
+    dashed one. Each line is named with its style, for those who do not tell the colours
+    apart."""
     swatch = '<svg width="32" height="14" viewBox="0 0 32 14" aria-hidden="true">{}</svg>'
     score = format_html(
         '<rect x="1" y="2" width="30" height="10" fill="{c}" fill-opacity="0.25" stroke="{c}" '
         'stroke-width="2"/>',
         c=SCORE_COLOUR,
     )
-    median = format_html(
+    dashes = format_html(
         '<line x1="0" y1="7" x2="32" y2="7" stroke="{}" stroke-width="2" stroke-dasharray="6 4"/>',
         COMPARISON_COLOUR,
     )
+    return format_html(
+        '<ul class="chart-key"><li>{}{}</li><li>{}{}</li></ul>',
+        format_html(swatch, score),
+        own,
+        format_html(swatch, dashes),
+        median,
+    )
+
+
+def radar_key(comparison: str | None, organisations: int = 0) -> SafeString:
+    """The results radar's key, under it in the page and the PDF: which line is the
+    organisation's and which the median of the comparison group (`comparison`, its label; none,
+    no key: the chart's title says what its one polygon is)."""
+    if not comparison:
+        return mark_safe("")
     # The catalogue's existing plural message (locale/fr), after the group's name.
     count = ngettext("%(n)s organisation", "%(n)s organisations", organisations) % {
         "n": organisations
     }
     group = f"{comparison}, {count}"
-    return format_html(
-        '<ul class="chart-key"><li>{}{}</li><li>{}{}</li></ul>',
-        format_html(swatch, score),
+    return chart_key(
         _("Votre organisation (trait plein vert)"),
-        format_html(swatch, median),
         _("Médiane des organisations comparables (tirets orange) — %(group)s") % {"group": group},
     )

@@ -156,8 +156,11 @@ def test_comparison_of_selected_clients(cast, client_for, adviser):
     html = response.content.decode()
     assert first.name in html and second.name in html and third.name not in html
     assert cast.org_b.name not in html  # not consented: silently left out
-    assert html.count("<svg") == 2 and '<caption id="' in html
-    assert "Médiane" in html
+    assert html.count('class="radar-chart"') == 2 and '<caption id="' in html
+    # The radars' key names the dashed line: the median of the clients compared, not of all.
+    key = html.split('<ul class="chart-key">')[1].split("</ul>")[0]
+    assert "L’organisation (trait plein vert)" in key
+    assert "Médiane des 2 organisations sélectionnées (tirets orange)" in key
     alone = client.get(reverse("advisers:compare"), {"o": [first.pk]}).content.decode()
     assert "au moins deux" in alone
 
