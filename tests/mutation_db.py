@@ -22,7 +22,8 @@ def _own_copy() -> Path:
 # The direct tests of the rules under mutation take a fraction of a second each and kill most
 # mutants, while a page test may first build its module's world: run first, they make a killed
 # mutant (pytest stops at the first failure) cost seconds rather than half a minute.
-FIRST = ("test_access.py",)
+# scripts/mutation names a group's direct tests in MUTATION_FIRST.
+FIRST = tuple(os.environ.get("MUTATION_FIRST", "test_access.py").split(","))
 
 
 def pytest_collection_modifyitems(items):
