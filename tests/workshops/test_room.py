@@ -236,6 +236,10 @@ def test_the_projection_shows_counts_then_levels_and_splits_from_three_answers(c
     assert "Pas encore assez de réponses : les résultats s’affichent à partir de 3." in text
     assert "2 réponses pour l’instant" in text
     assert "Temps restant : 9:5" in text or "Temps restant : 10:00" in text
+    # The projector shows the room's figures, not the site's menu; the way back stays.
+    page = projection_page(client, workshop).content.decode()
+    assert 'class="site-header"' not in page and "Navigation principale" not in page
+    assert f'href="{reverse("workshops:detail", args=[workshop.pk])}"' in page
 
     add_participants(workshop, 1, group=1, choice=3)
     page = projection_page(client, workshop).content.decode()
