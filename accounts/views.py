@@ -28,6 +28,7 @@ from accounts.forms import (
 )
 from accounts.middleware import CURRENT_ORGANISATION_KEY
 from accounts.models import Invitation, JoinRequest, Membership, Organisation
+from common.views import form_page
 
 
 @login_required
@@ -407,11 +408,10 @@ def organisation_erase(request, pk):
             % {"name": name},
         )
         return redirect("home")
-    return TemplateResponse(
+    return form_page(
         request,
         "accounts/organisation_erase.html",
         {"organisation": organisation, "form": form, "membership": membership},
-        status=400 if form.errors else 200,
     )
 
 

@@ -40,6 +40,7 @@ from advisers.forms import (
     SearchForm,
 )
 from advisers.models import DEFAULT_MONTHS, AccessLog, AdviserNote, Consent, Recommendation
+from common.views import form_page
 from maturity import charts as maturity_charts
 from maturity import roadmap, roadmap_rules
 from maturity.models import InventoryItem, Roadmap, RoadmapAction
@@ -532,7 +533,7 @@ def _client_page(request, organisation, notes_form: NotesForm | None = None):
             },
         )
     level_texts = structure.level_texts if structure else {}
-    return TemplateResponse(
+    return form_page(
         request,
         "advisers/client.html",
         {
@@ -549,7 +550,7 @@ def _client_page(request, organisation, notes_form: NotesForm | None = None):
             "notes_form": notes_form,
             "recommendation_form": RecommendationForm(dimensions=list(titles.items())),
         },
-        status=400 if notes_form.errors else 200,
+        form="notes_form",
     )
 
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import cress_admin_required
 from common.text import render_markdown
+from common.views import form_page
 from toolbox import catalogue_reads, opendata, opendata_schema
 from toolbox.filters import ToolFilter
 from toolbox.forms import (
@@ -265,7 +266,7 @@ def propose_tool(request):
         )
         messages.success(request, _("Merci ! Votre proposition est transmise à la CRESS."))
         return redirect("toolbox:my_proposals")
-    return TemplateResponse(request, "toolbox/tool_form.html", {"form": form, "tool": None})
+    return form_page(request, "toolbox/tool_form.html", {"form": form, "tool": None})
 
 
 @login_required
@@ -286,7 +287,7 @@ def propose_edit(request, slug):
         else:
             messages.success(request, _("Merci ! Votre proposition est transmise à la CRESS."))
             return redirect("toolbox:my_proposals")
-    return TemplateResponse(request, "toolbox/tool_form.html", {"form": form, "tool": tool})
+    return form_page(request, "toolbox/tool_form.html", {"form": form, "tool": tool})
 
 
 @login_required
@@ -303,7 +304,7 @@ def propose_offer(request, slug):
         )
         messages.success(request, _("Merci ! Votre proposition est transmise à la CRESS."))
         return redirect("toolbox:my_proposals")
-    return TemplateResponse(request, "toolbox/offer_form.html", {"form": form, "tool": tool})
+    return form_page(request, "toolbox/offer_form.html", {"form": form, "tool": tool})
 
 
 @login_required
@@ -341,9 +342,7 @@ def proposal_edit(request, pk):
     template = (
         "toolbox/offer_form.html" if proposal.kind == "new_offer" else "toolbox/tool_form.html"
     )
-    return TemplateResponse(
-        request, template, {"form": form, "tool": proposal.tool, "proposal": proposal}
-    )
+    return form_page(request, template, {"form": form, "tool": proposal.tool, "proposal": proposal})
 
 
 @login_required

@@ -13,6 +13,7 @@ from ambassadors.models import Ambassador, Event, Registration, Resource, Suppor
 from ambassadors.services import applications
 from ambassadors.services import events as event_services
 from ambassadors.services.shared import CommunityError
+from common.views import form_page
 
 
 def _own_profile(user) -> Ambassador | None:
@@ -42,11 +43,8 @@ def apply(request):
             ambassador.save()
             messages.success(request, _("Votre profil d'ambassadeur·rice est enregistré."))
         return redirect("ambassadors:my_space")
-    return TemplateResponse(
-        request,
-        "ambassadors/application_form.html",
-        {"form": form, "profile": profile},
-        status=400 if form.errors else 200,
+    return form_page(
+        request, "ambassadors/application_form.html", {"form": form, "profile": profile}
     )
 
 

@@ -22,6 +22,7 @@ from ambassadors.services import events as event_services
 from ambassadors.services.shared import CommunityError
 from ambassadors.views.shared import paginate, query_without_page
 from common.text import render_markdown
+from common.views import form_page
 
 
 def events(request):
@@ -183,12 +184,7 @@ def event_create(request):
         event_services.save_event(event=event)
         messages.success(request, _("L'événement est publié."))
         return redirect(event.get_absolute_url())
-    return TemplateResponse(
-        request,
-        "ambassadors/event_form.html",
-        {"form": form, "event": None},
-        status=400 if form.errors else 200,
-    )
+    return form_page(request, "ambassadors/event_form.html", {"form": form, "event": None})
 
 
 @login_required
@@ -213,12 +209,7 @@ def event_edit(request, pk):
                 % {"n": len(promoted)},
             )
         return redirect(event.get_absolute_url())
-    return TemplateResponse(
-        request,
-        "ambassadors/event_form.html",
-        {"form": form, "event": event},
-        status=400 if form.errors else 200,
-    )
+    return form_page(request, "ambassadors/event_form.html", {"form": form, "event": event})
 
 
 @login_required

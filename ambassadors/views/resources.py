@@ -16,6 +16,7 @@ from ambassadors.services import contact
 from ambassadors.services import events as event_services
 from ambassadors.views.shared import paginate, query_without_page
 from common.text import render_markdown
+from common.views import form_page
 
 
 def resources(request):
@@ -84,12 +85,7 @@ def resource_create(request):
             request, _("Merci ! Votre fiche sera publiée après relecture par la CRESS.")
         )
         return redirect(resource.get_absolute_url())
-    return TemplateResponse(
-        request,
-        "ambassadors/resource_form.html",
-        {"form": form, "resource": None},
-        status=400 if form.errors else 200,
-    )
+    return form_page(request, "ambassadors/resource_form.html", {"form": form, "resource": None})
 
 
 @login_required
@@ -108,9 +104,6 @@ def resource_edit(request, pk):
             contact.submit_resource(resource=resource, author=request.user)
         messages.success(request, _("La fiche est enregistrée."))
         return redirect(resource.get_absolute_url())
-    return TemplateResponse(
-        request,
-        "ambassadors/resource_form.html",
-        {"form": form, "resource": resource},
-        status=400 if form.errors else 200,
+    return form_page(
+        request, "ambassadors/resource_form.html", {"form": form, "resource": resource}
     )

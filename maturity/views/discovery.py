@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts import security
+from common.views import form_page
 from maturity import discovery, hooks, roadmap, services
 from maturity.forms import DiscoveryContinueForm
 from maturity.models import Questionnaire
@@ -186,7 +187,7 @@ def discovery_continue(request):
                 % {"n": written},
             )
             return redirect("maturity:respondent_home", pk=respondent.pk)
-    return TemplateResponse(
+    return form_page(
         request,
         "maturity/discovery_continue.html",
         {
@@ -195,5 +196,4 @@ def discovery_continue(request):
             "single": len(memberships) == 1,
             "organisation": memberships[0].organisation,
         },
-        status=400 if form.errors else 200,
     )

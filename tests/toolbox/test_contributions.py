@@ -90,7 +90,7 @@ def test_cress_admin_approves_a_proposal_and_its_history_is_visible(
 def test_bad_input_is_refused_and_kept(client, member, field, value, message):
     response = client.post(reverse("toolbox:propose_tool"), tool_data(**{field: value}))
     body = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in body
     assert "Visioconférence légère." in body  # what was typed is kept
     assert not Proposal.objects.exists()

@@ -81,6 +81,6 @@ def test_a_forged_country_is_refused_with_a_french_message(client):
         "data_country": "XX",
     }
     response = client.post(url, data)
-    assert response.status_code == 200 and not Proposal.objects.exists()
+    assert response.status_code == 400 and not Proposal.objects.exists()
     text = unescape(response.content.decode()).replace("\u00a0", " ").replace("\u2019", "'")
     assert "« XX » n'est pas un code pays ISO à deux lettres" in text

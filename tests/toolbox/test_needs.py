@@ -223,7 +223,7 @@ def test_a_proposal_names_needs_and_an_unknown_one_is_refused_clearly(client):
     }
     response = client.post(reverse("toolbox:propose_tool"), data)
     body = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "« inconnu » n'est pas un besoin connu" in readable(body)
     # What was typed is kept: the known need stays checked.
     assert re.search(r'name="needs" value="visioconference"[^>]*checked', body)

@@ -109,7 +109,7 @@ def test_an_unknown_id_on_the_proposal_form_is_explained_and_kept(client, db):
     client.force_login(UserFactory())
     response = client.post(reverse("toolbox:propose_tool"), tool_data(licence_spdx="GPLv3"))
     body = response.content.decode()
-    assert response.status_code == 200 and not Proposal.objects.exists()
+    assert response.status_code == 400 and not Proposal.objects.exists()
     # Read as a person would: entities decoded, no-break spaces and curly apostrophes plain.
     text = unescape(body).replace("\u00a0", " ").replace("\u2019", "'")
     assert "« GPLv3 » n'est pas un identifiant SPDX connu" in text
