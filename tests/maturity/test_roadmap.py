@@ -362,6 +362,24 @@ def test_pdf_is_built_reused_when_unchanged_and_downloadable_by_members_only(
     assert client.get(reverse("maturity:pdf_download", args=[org.pk, export.pk])).status_code == 404
 
 
+def test_the_pdf_is_made_anew_when_a_due_date_it_shows_changes(completed):
+    """The file is reused while what it shows is the same; a due date moved is a new file."""
+    diagnostic, _respondent = completed
+    the_roadmap = diagnostic.organisation.roadmap
+
+    def digest() -> str:
+        return roadmap.content_hash(the_roadmap, list(the_roadmap.actions.order_by("pk")))
+
+    before = digest()
+    assert digest() == before
+    first = the_roadmap.actions.order_by("position").first()
+    roadmap.update(first, owner=None, due_date=date(2027, 3, 31), status="todo", notes="")
+    moved = digest()
+    assert moved != before
+    roadmap.update(first, owner=None, due_date=date(2027, 4, 30), status="todo", notes="")
+    assert digest() not in (before, moved)
+
+
 def test_a_pdf_of_an_older_layout_is_not_reused(
     client, completed, monkeypatch, django_capture_on_commit_callbacks
 ):

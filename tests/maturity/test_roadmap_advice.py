@@ -33,6 +33,7 @@ from tests.maturity.factories import (
 )
 from tests.maturity.test_collective_and_results import answer_all, weakest
 from tests.pages import plain, readable
+from tests.toolbox.factories import ProprietaryProductFactory, ToolFactory, needs
 
 pytestmark = pytest.mark.django_db
 
@@ -529,6 +530,10 @@ def test_funding_leads_and_training_are_filtered_by_eligibility(rules):
     assert "formation_opco" in codes(employer, "training")
     # Mécénat and volunteering are for non-profits; the FDVA for associations.
     assert not {"mecenat_competences", "benevolat_expertise", "fdva"} & codes(scop, "funding")
+    # A foundation that employs is not an association: no FDVA, though the DLA is for it.
+    foundation = complete_for({"staff_band": "10-49", "legal_form": "fondation"})[0]
+    foundation_leads = codes(foundation.organisation.roadmap, "funding")
+    assert "fdva" not in foundation_leads and "accompagnement_dla" in foundation_leads
     lead = next(iter(roadmap.Leads(employer).funding(action)))
     assert lead.cost and lead.description
 
@@ -606,6 +611,41 @@ def test_every_tool_shown_for_an_action_serves_one_of_its_needs(client, rules):
     assert all(t.name in page for t in shown[backup.pk][0].tools)
 
 
+def test_each_need_shows_two_tools_and_first_those_replacing_what_is_in_use(rules):
+    """Equal in every other way (all libre, none hosted), the tool that replaces a product
+    the organisation uses comes first; never more than two tools a need."""
+    (need,) = needs("visioconference_test")
+    ToolFactory(name="Aaa visio", needs=[need.code])
+    ToolFactory(name="Bbb visio", needs=[need.code])
+    replacing = ToolFactory(name="Zzz visio", needs=[need.code])
+    replacing.replaces.add(ProprietaryProductFactory(name="Zoom"))
+    action = RoadmapAction(needs=[need.code], pk=1)
+
+    (entry,) = roadmap.tools_by_action([action], [])[1]
+    assert [t.name for t in entry.tools] == ["Aaa visio", "Bbb visio"]
+    assert entry.label == need.label
+    (entry,) = roadmap.tools_by_action([action], ["ZOOM"])[1]
+    assert [t.name for t in entry.tools] == ["Zzz visio", "Aaa visio"]
+
+
+def test_an_action_card_names_its_training_and_funding_leads(client, rules):
+    diagnostic, respondent = complete_for({"staff_band": "10-49"})
+    organisation = diagnostic.organisation
+    leads = roadmap.Leads(organisation.roadmap)
+    shown = roadmap.arrange(rule_actions(organisation)).up_front
+    trained = next(a for a in shown if leads.training(a))
+    funded = next(a for a in shown if leads.funding(a))
+    client.force_login(respondent.user)
+    page = client.get(reverse("maturity:roadmap", args=[organisation.pk])).content.decode()
+
+    def card(action) -> str:
+        return readable(page.split(f'id="action-{action.pk}"')[1].split("</article>")[0])
+
+    training, funding = leads.training(trained)[0], leads.funding(funded)[0]
+    assert f"Se former :</strong> {plain(training.title)}" in card(trained)
+    assert f"Financements possibles :</strong> {plain(funding.title)}" in card(funded)
+
+
 def test_without_the_toolbox_the_roadmap_has_no_tools_and_still_works(client, rules):
     provider = hooks.tools_for_needs.provider
     hooks.tools_for_needs.unregister()
@@ -641,6 +681,11 @@ def test_the_pdf_holds_the_priorities_and_their_leads_not_the_later_ones(rules):
         plain(a.title[:40]) not in flat for a in later[1:] if a.title[:40] not in taken.title
     )
     assert "Financements et formations" in flat and "Coût ou montant" in flat
+    # The appendix describes every funding lead and training the priorities name, once.
+    appendix = roadmap.Leads(organisation.roadmap).all_of(roadmap.arrange(actions).up_front)
+    assert appendix["funding"] and appendix["training"]
+    for lead in appendix["funding"] + appendix["training"]:
+        assert plain(" ".join(lead.description.split())[:60]) in flat, lead.code
     pages = subprocess.run(
         ["pdfinfo", "-"], input=content, capture_output=True, check=True
     ).stdout.decode()
