@@ -1,6 +1,7 @@
 """Advice an association can act on: typology, sound triggers, consolidated reasons, few
 priorities, tools by need, funding leads and training by eligibility."""
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -497,6 +498,23 @@ def test_an_employer_association_of_12_gets_the_dla_with_its_local_contact(clien
     assert "https://www.info-dla.fr" in page
     assert "Aline Conseil" in page and "DLA de la Gironde" in page
     assert "Pas Validée" not in page and "Loin Dici" not in page
+    # Each lead in its own section: its title links to its site, its local help is named and
+    # linked, and the advisers registered are listed under the DLA's help, nowhere else.
+    sections = {
+        code: readable(page.split(f'aria-labelledby="lead-{code}-{dla_action.pk}">')[1]).split(
+            "</section>"
+        )[0]
+        for code in re.findall(rf'aria-labelledby="lead-([a-z_]+)-{dla_action.pk}"', page)
+    }
+    dla_lead = sections.pop("accompagnement_dla")
+    assert '<a href="https://www.info-dla.fr" rel="noopener">Accompagnement du DLA</a>' in dla_lead
+    assert (
+        'Près de chez vous :</strong> <a href="https://www.info-dla.fr" rel="noopener">'
+        "Le DLA de votre département</a>"
+    ) in dla_lead
+    assert "Aline Conseil (Chargée de mission DLA" in dla_lead
+    assert sections, "the DLA action names other leads too"
+    assert all("Aline Conseil" not in text for text in sections.values())
 
 
 def test_the_dla_directory_is_the_contact_when_no_adviser_is_registered(client, rules):
