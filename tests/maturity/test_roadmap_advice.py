@@ -24,7 +24,7 @@ from maturity import (
     services,
     typology,
 )
-from maturity.models import PdfExport, RoadmapAction
+from maturity.models import PdfExport, Roadmap, RoadmapAction
 from maturity.structure import structure_for
 from tests.factories import AdviserProfileFactory, DlaStructureFactory, MembershipFactory
 from tests.maturity.factories import (
@@ -554,6 +554,29 @@ def test_funding_leads_and_training_are_filtered_by_eligibility(rules):
     assert "fdva" not in foundation_leads and "accompagnement_dla" in foundation_leads
     lead = next(iter(roadmap.Leads(employer).funding(action)))
     assert lead.cost and lead.description
+
+
+def test_leads_follow_the_legal_form_the_roadmap_was_made_for(rules):
+    """The record as the diagnostic kept it: a foundation that becomes an association gets the
+    FDVA with its next roadmap, not before; a roadmap made before the record was kept with it
+    reads the organisation's."""
+    diagnostic, _respondent = complete_for({"staff_band": "10-49", "legal_form": "fondation"})
+    organisation = diagnostic.organisation
+    action = RoadmapAction(funding=["fdva"], pk=1)
+
+    def fdva_offered() -> bool:
+        the_roadmap = Roadmap.objects.select_related("organisation").get(pk=organisation.roadmap.pk)
+        return bool(roadmap.Leads(the_roadmap).funding(action))
+
+    assert not fdva_offered()
+    organisation.legal_form = "association"
+    organisation.save()
+    assert not fdva_offered()
+    Roadmap.objects.filter(organisation=organisation).update(profile={})
+    assert fdva_offered()
+    organisation.legal_form = "fondation"
+    organisation.save()
+    assert not fdva_offered()
 
 
 def test_best_answers_everywhere_give_at_most_three_actions(rules):
