@@ -499,6 +499,13 @@ def active_rules_lookup() -> RulesLookup:
     return lookup
 
 
+def clear_caches() -> None:
+    """Forget the catalogues and lookups kept in-process (tests: a rolled-back test's primary
+    keys come back in the next one, with other contents)."""
+    _CATALOGUES.clear()
+    _LOOKUP_CACHE.clear()
+
+
 # --- Funding leads and training resources, as far as the organisation is eligible -------------
 
 

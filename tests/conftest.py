@@ -71,9 +71,11 @@ def _fast_and_isolated(settings, tmp_path):
     # Serve static files from the finders, as in development (no collectstatic in tests).
     settings.WHITENOISE_AUTOREFRESH = True
     # Questionnaire structures are cached by primary key, which rolled-back tests reuse.
+    from maturity import roadmap
     from maturity.structure import clear_cache
 
     clear_cache()
+    roadmap.clear_caches()
     # Rate-limit counters live in the cache: each test starts from an empty, private one
     # (the Redis cache itself is checked in tests/test_services.py).
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -579,6 +579,24 @@ def test_leads_follow_the_legal_form_the_roadmap_was_made_for(rules):
     assert not fdva_offered()
 
 
+def test_leads_follow_the_size_the_roadmap_was_made_for(rules):
+    """A volunteer-run club that hires gets the DLA (for employers) with its next roadmap."""
+    diagnostic, _respondent = complete_for({"staff_band": "0", "volunteers_band": "1-9"})
+    organisation = diagnostic.organisation
+    action = RoadmapAction(funding=["accompagnement_dla"], pk=1)
+
+    def dla_offered() -> bool:
+        the_roadmap = Roadmap.objects.select_related("organisation").get(pk=organisation.roadmap.pk)
+        return bool(roadmap.Leads(the_roadmap).funding(action))
+
+    assert not dla_offered()
+    organisation.staff_band = "10-49"
+    organisation.save()
+    assert not dla_offered()
+    Roadmap.objects.filter(organisation=organisation).update(profile={})
+    assert dla_offered()
+
+
 def test_best_answers_everywhere_give_at_most_three_actions(rules):
     membership = MembershipFactory(admin=True)
     diagnostic, respondent = diagnostic_with_respondent(membership=membership)
