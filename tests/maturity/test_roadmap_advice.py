@@ -21,6 +21,7 @@ from maturity import (
     roadmap,
     roadmap_rules,
     roadmap_rules_format,
+    scoring,
     services,
     typology,
 )
@@ -295,6 +296,72 @@ INFO = roadmap_rules.QuestionInfo(
         "organise": ("En commun, bien rangés", 100),
     },
 )
+
+
+def test_tallies_keep_what_each_person_answered_that_counts():
+    """Answers in, tallies out: a "Je ne sais pas", a follow-up not shown or a "non concerné"
+    leaves that person out of that question, never the people after them."""
+    structure = structure_for(published_questionnaire())
+    questions = structure.question_by_code
+
+    def pick(code: str, choice: str) -> tuple[int, scoring.AnswerValue]:
+        question = questions[code]
+        (choice_id,) = [c.id for c in question.choices if c.code == choice]
+        return question.id, scoring.AnswerValue(frozenset({choice_id}))
+
+    def unknown(code: str) -> tuple[int, scoring.AnswerValue]:
+        return questions[code].id, scoring.AnswerValue(unknown=True)
+
+    people = [
+        dict([unknown("strategie_formalisee"), unknown("financement_benevoles")]),
+        dict(
+            [
+                pick("strategie_formalisee", "strategie_formalisee_non"),  # 0: no follow-up
+                pick("strategie_suivi", "strategie_suivi_oublies"),
+                pick("financement_benevoles", "financement_benevoles_non_concerne"),
+                pick("profil_salaries", "profil_salaries_3_9"),
+            ]
+        ),
+        dict(
+            [
+                pick("strategie_formalisee", "strategie_formalisee_orale"),  # 60: follow-up shown
+                pick("strategie_suivi", "strategie_suivi_oublies"),
+                pick("financement_benevoles", "financement_benevoles_parcours"),
+                pick("profil_salaries", "profil_salaries_3_9"),
+            ]
+        ),
+        {},
+    ]
+    tallies = roadmap.tallies(structure, people)
+    assert tallies["strategie_formalisee"] == roadmap_rules.Tally(
+        (frozenset({"strategie_formalisee_non"}), frozenset({"strategie_formalisee_orale"})), 30
+    )
+    assert tallies["strategie_suivi"] == roadmap_rules.Tally(
+        (frozenset({"strategie_suivi_oublies"}),), 0
+    )
+    assert tallies["financement_benevoles"] == roadmap_rules.Tally(
+        (frozenset({"financement_benevoles_parcours"}),), 100
+    )
+    # A profile question has no score: who answered what, no mean.
+    salaries = tallies["profil_salaries"]
+    assert salaries == roadmap_rules.Tally((frozenset({"profil_salaries_3_9"}),) * 2, None)
+    assert "strategie_budget" not in tallies  # nobody answered it
+
+
+def test_the_profile_is_the_answer_most_given():
+    tally = roadmap_rules.Tally
+    answers = {
+        "profil_salaries": tally(
+            (frozenset({"profil_salaries_0"}),) + (frozenset({"profil_salaries_3_9"}),) * 2
+        ),
+        "profil_benevoles": tally((frozenset({"profil_benevoles_10_49"}),)),
+        "strategie_formalisee": tally((frozenset({"strategie_formalisee_non"}),), 0),
+    }
+    assert roadmap.profile_answers(answers) == {
+        "profil_salaries": "profil_salaries_3_9",
+        "profil_benevoles": "profil_benevoles_10_49",
+    }
+    assert roadmap.profile_answers({}) == {}
 
 
 def test_one_respondent_the_answer_given():
