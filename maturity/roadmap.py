@@ -542,13 +542,11 @@ class Leads:
     Local contacts (the DLA advisers covering the organisation's département) are asked for
     once, and only when a lead shown needs them."""
 
-    def __init__(
-        self, roadmap: Roadmap, lookup: RulesLookup | None = None, *, contacts: bool = True
-    ):
+    def __init__(self, roadmap: Roadmap, *, contacts: bool = True):
         self.organisation = roadmap.organisation
         self.typology = organisation_typology(roadmap)
         self.legal_form = profile_legal_form(roadmap)
-        self.lookup = lookup if lookup is not None else active_rules_lookup()
+        self.lookup = active_rules_lookup()
         # Pages that show only the leads' titles need no contacts (nor their query).
         self._contacts: tuple[hooks.LocalContact, ...] | None = None if contacts else ()
 

@@ -584,6 +584,18 @@ def test_an_employer_association_of_12_gets_the_dla_with_its_local_contact(clien
     assert all("Aline Conseil" not in text for text in sections.values())
 
 
+def test_a_dla_adviser_registering_nearby_makes_a_new_pdf(rules):
+    """The PDF names the DLA advisers of the département: one more there, a new file."""
+    diagnostic, _respondent = complete_for({"staff_band": "10-49", "departement": "33"})
+    the_roadmap = diagnostic.organisation.roadmap
+    actions = list(the_roadmap.actions.order_by("pk"))
+    before = roadmap.content_hash(the_roadmap, actions)
+    AdviserProfileFactory(structure=DlaStructureFactory(departements=["67"]))
+    assert roadmap.content_hash(the_roadmap, actions) == before
+    AdviserProfileFactory(structure=DlaStructureFactory(departements=["33"]))
+    assert roadmap.content_hash(the_roadmap, actions) != before
+
+
 def test_the_dla_directory_is_the_contact_when_no_adviser_is_registered(client, rules):
     diagnostic, respondent = complete_for({"staff_band": "10-49", "departement": "33"})
     organisation = diagnostic.organisation
