@@ -24,6 +24,7 @@ from maturity import (
     scoring,
     services,
     typology,
+    versions,
 )
 from maturity.models import PdfExport, Roadmap, RoadmapAction
 from maturity.structure import structure_for
@@ -348,18 +349,40 @@ def test_tallies_keep_what_each_person_answered_that_counts():
     assert "strategie_budget" not in tallies  # nobody answered it
 
 
+def test_each_questionnaire_version_has_its_own_catalogue():
+    """The engine's view of a version: its questions' texts (quoted in the reasons), which
+    are multiple-choice, its dimensions' weights; a newer version never reads an older one's."""
+    first = structure_for(published_questionnaire())
+    data = questionnaire_data()
+    data["version"] = "2099.1"
+    data["dimensions"][0]["questions"][0]["text"] = "Avez-vous des objectifs numériques ?"
+    data["dimensions"][0]["weight"] = 3
+    newer_version = questionnaire_file.import_questionnaire(data)
+    versions.publish(newer_version)
+    second = structure_for(newer_version)
+    older, newer = roadmap.catalogue_for(first), roadmap.catalogue_for(second)
+    question = first.question_by_code["strategie_formalisee"]
+    assert older.questions["strategie_formalisee"].text == question.text
+    assert newer.questions["strategie_formalisee"].text == "Avez-vous des objectifs numériques ?"
+    assert older.questions["competences_entraide"].multiple
+    assert not older.questions["strategie_formalisee"].multiple
+    assert older.weights == {d.code: d.weight for d in first.dimensions}
+    assert newer.weights["strategie"] == 3 and older.weights["strategie"] != 3
+
+
 def test_the_profile_is_the_answer_most_given():
     tally = roadmap_rules.Tally
     answers = {
         "profil_salaries": tally(
             (frozenset({"profil_salaries_0"}),) + (frozenset({"profil_salaries_3_9"}),) * 2
         ),
-        "profil_benevoles": tally((frozenset({"profil_benevoles_10_49"}),)),
+        "profil_insertion": tally((frozenset({"profil_insertion_0"}),)),
         "strategie_formalisee": tally((frozenset({"strategie_formalisee_non"}),), 0),
     }
+    # No answer on volunteers: left out, and the questions after it are still read.
     assert roadmap.profile_answers(answers) == {
         "profil_salaries": "profil_salaries_3_9",
-        "profil_benevoles": "profil_benevoles_10_49",
+        "profil_insertion": "profil_insertion_0",
     }
     assert roadmap.profile_answers({}) == {}
 
@@ -674,6 +697,20 @@ def test_leads_follow_the_size_the_roadmap_was_made_for(rules):
     assert not dla_offered()
     Roadmap.objects.filter(organisation=organisation).update(profile={})
     assert dla_offered()
+    organisation.staff_band = "0"
+    organisation.save()
+    assert not dla_offered()
+    # Older questionnaires asked the size as a profile question: read when the record is silent.
+    organisation.staff_band = ""
+    organisation.save()
+    Roadmap.objects.filter(organisation=organisation).update(
+        profile={"profil_salaries": "profil_salaries_10_49"}
+    )
+    assert dla_offered()
+    Roadmap.objects.filter(organisation=organisation).update(
+        profile={"profil_salaries": "profil_salaries_0"}
+    )
+    assert not dla_offered()
 
 
 def test_best_answers_everywhere_give_at_most_three_actions(rules):
