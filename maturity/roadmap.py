@@ -247,8 +247,6 @@ def generate(diagnostic: Diagnostic) -> Roadmap | None:
         created: list[RoadmapAction] = []
         changed: dict[int, RoadmapAction] = {}
         for index, proposal in enumerate(proposals):
-            if proposal.code not in templates:
-                continue
             proposed_codes.add(proposal.code)
             template = templates[proposal.code]
             action = existing.get(proposal.code)

@@ -374,14 +374,14 @@ def test_the_profile_is_the_answer_most_given():
     tally = roadmap_rules.Tally
     answers = {
         "profil_salaries": tally(
-            (frozenset({"profil_salaries_0"}),) + (frozenset({"profil_salaries_3_9"}),) * 2
+            (frozenset({"profil_salaries_3_9"}),) + (frozenset({"profil_salaries_0"}),) * 2
         ),
         "profil_insertion": tally((frozenset({"profil_insertion_0"}),)),
         "strategie_formalisee": tally((frozenset({"strategie_formalisee_non"}),), 0),
     }
     # No answer on volunteers: left out, and the questions after it are still read.
     assert roadmap.profile_answers(answers) == {
-        "profil_salaries": "profil_salaries_3_9",
+        "profil_salaries": "profil_salaries_0",
         "profil_insertion": "profil_insertion_0",
     }
     assert roadmap.profile_answers({}) == {}
