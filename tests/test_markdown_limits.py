@@ -83,7 +83,7 @@ def test_a_tool_description_over_the_cap_is_refused_clearly_and_kept(client):
         },
     )
     body = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert f"au plus {limit} caractères (actuellement {limit + 1})" in body
     assert "Visioconférence légère." in body  # what was typed is kept
     assert not Proposal.objects.exists()
