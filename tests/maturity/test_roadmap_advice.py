@@ -658,17 +658,21 @@ def test_funding_leads_and_training_are_filtered_by_eligibility(rules):
     assert lead.cost and lead.description
 
 
+def funding_offered(organisation, code: str) -> bool:
+    """Whether the organisation's roadmap, read afresh, offers this funding lead."""
+    the_roadmap = Roadmap.objects.select_related("organisation").get(organisation=organisation)
+    return bool(roadmap.Leads(the_roadmap).funding(RoadmapAction(funding=[code], pk=1)))
+
+
 def test_leads_follow_the_legal_form_the_roadmap_was_made_for(rules):
     """The record as the diagnostic kept it: a foundation that becomes an association gets the
     FDVA with its next roadmap, not before; a roadmap made before the record was kept with it
     reads the organisation's."""
     diagnostic, _respondent = complete_for({"staff_band": "10-49", "legal_form": "fondation"})
     organisation = diagnostic.organisation
-    action = RoadmapAction(funding=["fdva"], pk=1)
 
     def fdva_offered() -> bool:
-        the_roadmap = Roadmap.objects.select_related("organisation").get(pk=organisation.roadmap.pk)
-        return bool(roadmap.Leads(the_roadmap).funding(action))
+        return funding_offered(organisation, "fdva")
 
     assert not fdva_offered()
     organisation.legal_form = "association"
@@ -685,11 +689,9 @@ def test_leads_follow_the_size_the_roadmap_was_made_for(rules):
     """A volunteer-run club that hires gets the DLA (for employers) with its next roadmap."""
     diagnostic, _respondent = complete_for({"staff_band": "0", "volunteers_band": "1-9"})
     organisation = diagnostic.organisation
-    action = RoadmapAction(funding=["accompagnement_dla"], pk=1)
 
     def dla_offered() -> bool:
-        the_roadmap = Roadmap.objects.select_related("organisation").get(pk=organisation.roadmap.pk)
-        return bool(roadmap.Leads(the_roadmap).funding(action))
+        return funding_offered(organisation, "accompagnement_dla")
 
     assert not dla_offered()
     organisation.staff_band = "10-49"
